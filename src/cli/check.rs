@@ -1,0 +1,140 @@
+//! `rustig check PATH...`: sessions, program folders and voice packs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::load::{clock, load_bytes, print_diagnostics, read_session};
+use super::Outcome;
+use crate::session::{parse_program, Diagnostic};
+use crate::voice::{VoiceLookup, VoicePack};
+
+/// Check session files, program folders and voice packs, and report every problem.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "A PATH may be a session file, a program folder (with program.toml), a voice pack folder \
+(with voice.toml) or any folder, which is searched for all three.\n\
+Each problem is printed as file:line:col: message, with the line and a hint.\n\
+Exit status 1 if any error was found; warnings alone do not fail.")]
+pub struct Args {
+    /// Files or folders to check.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Default)]
+struct Tally {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Tally {
+    fn report(&mut self, diags: &[Diagnostic]) {
+        self.errors += diags.iter().filter(|d| d.is_error()).count();
+        self.warnings += diags.iter().filter(|d| !d.is_error()).count();
+        print_diagnostics(diags);
+    }
+}
+
+/// Runs `check`.
+pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    let mut tally = Tally::default();
+    let mut packs: HashMap<String, VoicePack> = HashMap::new();
+    for path in &args.paths {
+        check_path(path, lookup, &mut packs, &mut tally);
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "checked {}: {}, {}",
+        plural(tally.files, "file"),
+        plural(tally.errors, "error"),
+        plural(tally.warnings, "warning")
+    );
+    Ok(if tally.errors > 0 { Outcome::Failure } else { Outcome::Success })
+}
+
+fn check_path(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, VoicePack>, tally: &mut Tally) {
+    if path.is_dir() {
+        if path.join("voice.toml").is_file() {
+            check_pack(path, tally);
+        } else if path.join("program.toml").is_file() {
+            check_program(&path.join("program.toml"), lookup, packs, tally);
+        } else {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    tally.files += 1;
+                    tally.errors += 1;
+                    eprintln!("{}: cannot read the folder: {e}", path.display());
+                    return;
+                }
+            };
+            entries.sort();
+            for p in entries {
+                if p.is_dir() || p.extension().is_some_and(|e| e == "toml") {
+                    check_path(&p, lookup, packs, tally);
+                }
+            }
+        }
+    } else if path.file_name().is_some_and(|n| n == "voice.toml") {
+        check_pack(path.parent().unwrap_or(Path::new(".")), tally);
+    } else if path.file_name().is_some_and(|n| n == "program.toml") {
+        check_program(path, lookup, packs, tally);
+    } else {
+        check_session(path, lookup, packs, tally);
+    }
+}
+
+fn check_session(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, VoicePack>, tally: &mut Tally) {
+    tally.files += 1;
+    let file = match read_session(path) {
+        Ok(f) => f,
+        Err(d) => return tally.report(&[d]),
+    };
+    let (diags, loaded) = load_bytes(&file, lookup, |name| packs.get(name));
+    tally.report(&diags);
+    if let Some(l) = loaded {
+        println!(
+            "{}: ok, {} in {} blocks",
+            crate::session::diagnostic::display_path(&file.display),
+            clock(l.compiled.timeline.duration),
+            l.compiled.timeline.blocks.len()
+        );
+        packs.entry(l.pack.voice.clone()).or_insert(l.pack);
+    }
+}
+
+fn check_program(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, VoicePack>, tally: &mut Tally) {
+    tally.files += 1;
+    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            tally.errors += 1;
+            eprintln!("{}: cannot read the program: {e}", path.display());
+            return;
+        }
+    };
+    let (program, diags) = parse_program(path, &bytes, &folder, |name| folder.join(name).is_file());
+    tally.report(&diags);
+    if let Some(p) = program {
+        println!("{}: ok, program \"{}\" with {} sessions", path.display(), p.title, p.sessions.len());
+        for s in p.session_paths() {
+            check_session(&s, lookup, packs, tally);
+        }
+    }
+}
+
+fn check_pack(dir: &Path, tally: &mut Tally) {
+    tally.files += 1;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "nl".into());
+    match VoicePack::load_dir(&name, dir) {
+        Ok((pack, mut diags)) => {
+            diags.extend(pack.check());
+            tally.report(&diags);
+            if !diags.iter().any(Diagnostic::is_error) {
+                println!("{}: ok, voice pack \"{}\" with {} clips", dir.join("voice.toml").display(), pack.name, pack.clips.len());
+            }
+        }
+        Err(diags) => tally.report(&diags),
+    }
+}

@@ -1,0 +1,82 @@
+//! The command line: one file per command, each with its clap `Args` and a `run`
+//! that calls the library. Only this module (and live play's status line) prints.
+//!
+//! Exit status: 0 success, 1 invalid input or a failure at run time, 2 wrong usage.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod check;
+mod load;
+mod render;
+mod show;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// rustig — a calm running coach in your ear.
+///
+/// Session files (TOML) describe a run: walking, running, intervals, strength,
+/// stretches and paced breathing. rustig compiles them into a timeline of
+/// metronome clicks and Dutch voice cues and renders it to audio.
+#[derive(Debug, Parser)]
+#[command(name = "rustig", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Where to find voice packs: a pack folder (with voice.toml) or a folder of packs.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub voice_dir: Option<PathBuf>,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a session to a WAV file (16-bit PCM), faster than real time.
+    Render(render::Args),
+    /// Show a session's compiled timeline: a readable plan, or JSON.
+    Show(show::Args),
+    /// Check sessions, programs and voice packs; report every problem.
+    Check(check::Args),
+}
+
+/// How a command ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Done.
+    Success,
+    /// Bad input or a run-time failure; the message has been printed.
+    Failure,
+}
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return ExitCode::from(code.clamp(0, 255) as u8);
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failure) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let lookup = crate::voice::VoiceLookup::from_env(cli.voice_dir.clone());
+    match &cli.command {
+        Command::Render(args) => render::run(args, &lookup),
+        Command::Show(args) => show::run(args, &lookup),
+        Command::Check(args) => check::run(args, &lookup),
+    }
+}

@@ -1,0 +1,75 @@
+//! `rustig render SESSION -o OUT.wav [--rate HZ] [--channels 1|2] [--stems DIR]`
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use super::load::{clock, load};
+use super::Outcome;
+use crate::mix::Sounds;
+use crate::output::{render_wav, RenderError, RenderOptions};
+use crate::voice::VoiceLookup;
+
+/// Render a session to a 16-bit PCM WAV file.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example: rustig render sessions/opbouw/week01-1.toml -o week1.wav\n\n\
+The file appears only when it is complete; an interrupted render leaves nothing behind.")]
+pub struct Args {
+    /// The session file (built-in sessions work from any folder, e.g. sessions/opbouw/week01-1.toml).
+    pub session: PathBuf,
+    /// The WAV file to write (replaced only when the new one is complete).
+    #[arg(short, long, value_name = "OUT.wav")]
+    pub output: PathBuf,
+    /// Sample rate in Hz.
+    #[arg(long, default_value_t = 44100, value_parser = clap::value_parser!(u32).range(8000..=192000))]
+    pub rate: u32,
+    /// Channels: 1 (mono) or 2 (stereo, the same signal on both).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2))]
+    pub channels: u16,
+    /// Also write each layer alone to DIR: metronome.wav, voice.wav, tones.wav.
+    #[arg(long, value_name = "DIR")]
+    pub stems: Option<PathBuf>,
+}
+
+/// Runs `render`.
+pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    if args.output.is_dir() {
+        anyhow::bail!("{} is a folder; give a file name, e.g. -o {}/session.wav", args.output.display(), args.output.display());
+    }
+    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            anyhow::bail!("the folder {} does not exist; create it first or choose another -o", parent.display());
+        }
+    }
+    let Some(loaded) = load(&args.session, lookup) else { return Ok(Outcome::Failure) };
+    let timeline = &loaded.compiled.timeline;
+    let sounds = Sounds::prepare(timeline, &loaded.pack, args.rate).context("cannot load the voice clips")?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    // Ctrl-C stops between blocks, so the temporary file is removed.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let options = RenderOptions { rate: args.rate, channels: args.channels, stems: args.stems.clone() };
+    match render_wav(timeline, &sounds, &args.output, &options, &cancel, |_, _| {}) {
+        Ok(summary) => {
+            let bytes: u64 = summary.files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+            eprintln!(
+                "Rendered \"{}\" ({}) to {}: {} Hz, {}, {:.1} MB{}",
+                timeline.title,
+                clock(timeline.duration),
+                args.output.display(),
+                args.rate,
+                if args.channels == 1 { "mono" } else { "stereo" },
+                bytes as f64 / 1e6,
+                args.stems.as_ref().map(|d| format!(", stems in {}", d.display())).unwrap_or_default()
+            );
+            Ok(Outcome::Success)
+        }
+        Err(RenderError::Interrupted) => {
+            eprintln!("Interrupted; nothing was written.");
+            Ok(Outcome::Failure)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

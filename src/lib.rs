@@ -1,0 +1,14 @@
+//! rustig: a calm running coach in your ear.
+//!
+//! A session file (TOML) is parsed and validated ([`session`]), compiled with a voice
+//! pack ([`voice`]) into a timeline of sample-exact events ([`timeline`]), mixed into
+//! frames ([`mix`]) and written to files ([`output`]). The command line lives in
+//! [`cli`]; nothing below it prints.
+
+pub mod builtin;
+pub mod cli;
+pub mod mix;
+pub mod output;
+pub mod session;
+pub mod timeline;
+pub mod voice;

@@ -1,0 +1,5 @@
+//! The `rustig` binary: parses arguments and maps the outcome to an exit status.
+
+fn main() -> std::process::ExitCode {
+    rustig::cli::main()
+}

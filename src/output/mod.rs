@@ -1,0 +1,11 @@
+//! Sinks: WAV files (and stems) written atomically from the mixer.
+//!
+//! Every file is written to a temporary name in its target folder, finalized and
+//! renamed into place, so readers never see half a file and an interrupted or failed
+//! write leaves nothing behind and never damages an existing file.
+
+mod atomic;
+mod wav;
+
+pub use atomic::AtomicFile;
+pub use wav::{render_wav, RenderError, RenderOptions, RenderSummary};

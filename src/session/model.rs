@@ -1,0 +1,274 @@
+//! The validated session: every key of session-format.md with its default applied.
+//! Fields that later stages may still reject (clip ids, cues) keep their source span.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::diagnostic::Source;
+use super::duration::Duration;
+
+/// A value together with the bytes of the session file it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    /// The value itself.
+    pub value: T,
+    /// Where it was written.
+    pub span: Range<usize>,
+}
+
+impl<T> Located<T> {
+    /// Pairs a value with its span.
+    pub fn new(value: T, span: Range<usize>) -> Self {
+        Located { value, span }
+    }
+}
+
+/// The longest session allowed: four hours.
+pub const MAX_SESSION: Duration = Duration::from_secs(4 * 3600);
+/// Allowed cadences in steps per minute.
+pub const CADENCE_RANGE: std::ops::RangeInclusive<i64> = 120..=220;
+
+/// One session file, validated.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The file it was read from (for messages).
+    pub source: Arc<Source>,
+    /// Shown while playing; required.
+    pub title: String,
+    /// Optional Dutch description.
+    pub description: Option<String>,
+    /// Name of the voice pack, default `nl`.
+    pub voice: Located<String>,
+    /// Steps per minute for run blocks, default 170.
+    pub cadence: u32,
+    /// Whether automatic cues are on, default true.
+    pub auto_cues: bool,
+    /// The `[metronome]` table.
+    pub metronome: Metronome,
+    /// The `[reminders]` table.
+    pub reminders: Reminders,
+    /// The `[[block]]` tables in order.
+    pub blocks: Vec<Block>,
+}
+
+impl Session {
+    /// The sum of all block durations.
+    pub fn blocks_duration(&self) -> Duration {
+        self.blocks.iter().fold(Duration::ZERO, |acc, b| acc + b.duration())
+    }
+}
+
+/// The metronome's sound and behaviour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metronome {
+    /// Which click sound.
+    pub sound: Located<ClickSound>,
+    /// 0.0..=1.0, default 0.6.
+    pub volume: f32,
+    /// Accent every Nth step; 0 = none.
+    pub accent_every: u32,
+    /// Gain change while a voice clip sounds, -60..=0 dB, default -12.
+    pub duck_db: f32,
+    /// Continuous clicks, or the settle pattern.
+    pub pattern: Pattern,
+}
+
+/// A built-in click sound or a WAV file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClickSound {
+    /// A short, bright tick (the default).
+    Tik,
+    /// A woody knock.
+    Klak,
+    /// A short beep.
+    Piep,
+    /// A WAV file (already resolved against the session's folder).
+    File(PathBuf),
+}
+
+/// When the metronome clicks within a run block.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pattern {
+    /// Every step of the block.
+    Continuous,
+    /// The first `settle`, then bursts of `check_for` at every `check_every`.
+    Settle {
+        /// Clicks at the start of each run block.
+        settle: Duration,
+        /// Distance between check bursts, from the block's start.
+        check_every: Duration,
+        /// Length of a check burst.
+        check_for: Duration,
+    },
+}
+
+/// Technique reminders during run blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminders {
+    /// Running time between reminders, default 2m.
+    pub every: Duration,
+    /// The clips to rotate; `None` means the pack's `techniek.*` and `tempo.*` clips.
+    pub clips: Option<Vec<Located<String>>>,
+}
+
+/// One `[[block]]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// What kind of block, with its own keys.
+    pub kind: BlockKind,
+    /// Shown while playing; `None` means the default name of the kind.
+    pub name: Option<String>,
+    /// Explicit cues in file order.
+    pub cues: Vec<Cue>,
+    /// Overrides the session's `auto_cues`.
+    pub auto_cues: Option<bool>,
+    /// Overrides whether the metronome clicks in this block.
+    pub metronome: Option<bool>,
+    /// The block's table in the file (for messages).
+    pub span: Range<usize>,
+}
+
+/// The kinds of block and their keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    /// Walking.
+    Walk {
+        /// Length of the block.
+        duration: Duration,
+    },
+    /// Relaxed running.
+    Run {
+        /// Length of the block.
+        duration: Duration,
+        /// Steps per minute; `None` means the session's cadence.
+        cadence: Option<u32>,
+    },
+    /// `repeat` × (run, walk), without the last walk unless `walk_last`.
+    Intervals {
+        /// Number of runs.
+        repeat: u32,
+        /// Length of each run.
+        run: Duration,
+        /// Length of each walk.
+        walk: Duration,
+        /// Whether a walk follows the last run too.
+        walk_last: bool,
+        /// Steps per minute; `None` means the session's cadence.
+        cadence: Option<u32>,
+    },
+    /// Strength exercises with rests between.
+    Strength {
+        /// Exercise names (each needs an `oefening.<name>` clip).
+        exercises: Vec<Located<String>>,
+        /// Length of each exercise.
+        work: Duration,
+        /// Rest between exercises.
+        rest: Duration,
+    },
+    /// Stretches held per side.
+    Stretch {
+        /// Stretch names (each needs a `rek.<name>` clip).
+        stretches: Vec<Located<String>>,
+        /// How long each side is held.
+        hold: Duration,
+        /// 1 or 2.
+        sides: u32,
+    },
+    /// Paced breathing with tones.
+    Breathe {
+        /// Length of the block.
+        duration: Duration,
+        /// Length of an in-breath.
+        inhale: Duration,
+        /// Length of an out-breath (longer than the inhale).
+        exhale: Duration,
+        /// Pause after the in-breath.
+        hold: Duration,
+    },
+    /// Nothing sounds but cues.
+    Silence {
+        /// Length of the block.
+        duration: Duration,
+    },
+}
+
+/// The names of the block kinds, as written in `kind = "..."`.
+pub const KIND_NAMES: [&str; 7] = ["walk", "run", "intervals", "strength", "stretch", "breathe", "silence"];
+
+impl BlockKind {
+    /// The kind as written in the file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            BlockKind::Walk { .. } => "walk",
+            BlockKind::Run { .. } => "run",
+            BlockKind::Intervals { .. } => "intervals",
+            BlockKind::Strength { .. } => "strength",
+            BlockKind::Stretch { .. } => "stretch",
+            BlockKind::Breathe { .. } => "breathe",
+            BlockKind::Silence { .. } => "silence",
+        }
+    }
+
+    /// The block's length, written or derived from its keys.
+    pub fn duration(&self) -> Duration {
+        match self {
+            BlockKind::Walk { duration }
+            | BlockKind::Run { duration, .. }
+            | BlockKind::Breathe { duration, .. }
+            | BlockKind::Silence { duration } => *duration,
+            BlockKind::Intervals { repeat, run, walk, walk_last, .. } => {
+                let walks = i64::from(*repeat) - 1 + i64::from(*walk_last);
+                *run * i64::from(*repeat) + *walk * walks
+            }
+            BlockKind::Strength { exercises, work, rest } => {
+                let n = exercises.len() as i64;
+                *work * n + *rest * (n - 1).max(0)
+            }
+            BlockKind::Stretch { stretches, hold, sides } => {
+                *hold * (stretches.len() as i64 * i64::from(*sides))
+            }
+        }
+    }
+}
+
+impl Block {
+    /// The block's length.
+    pub fn duration(&self) -> Duration {
+        self.kind.duration()
+    }
+}
+
+/// One explicit cue of a block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    /// When it is said.
+    pub timing: CueTiming,
+    /// What is said.
+    pub speech: Located<Speech>,
+    /// The cue's inline table (for messages).
+    pub span: Range<usize>,
+}
+
+/// When a cue is said, relative to its block.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CueTiming {
+    /// Once, at an offset from the start (or, if negative, from the end).
+    At(Duration),
+    /// Repeating every `every`, first at `from` (default: at `every`).
+    Every {
+        /// Distance between repeats.
+        every: Duration,
+        /// First time, from the block's start.
+        from: Option<Duration>,
+    },
+}
+
+/// What a cue says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Speech {
+    /// A clip id of the voice pack.
+    Clip(String),
+    /// Free text that must match a clip's text exactly.
+    Say(String),
+}

@@ -1,0 +1,600 @@
+//! `compile`: session + voice pack → [`Timeline`], applying every timing rule.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use super::{Block, Event, MetronomeSound, Phase, Timeline};
+use crate::session::diagnostic::suggestion;
+use crate::session::{BlockKind, CueTiming, Diagnostic, Duration, Pattern, Session, Speech};
+use crate::voice::VoicePack;
+
+/// Voice clips never overlap: a clip due while another speaks starts this long after it.
+const CLIP_GAP: f64 = 0.3;
+/// `check` warns when the no-overlap rule delays a clip by more than this.
+const DELAY_WARNING: f64 = 3.0;
+/// The countdown clip is said this long before a run or walk block ends…
+const COUNTDOWN: Duration = Duration::from_secs(10);
+/// …if the block lasts at least this long.
+const COUNTDOWN_MIN_BLOCK: Duration = Duration::from_secs(60);
+/// How many breaths of a breathe block are spoken (`adem.in`/`adem.uit`).
+const SPOKEN_BREATHS: usize = 3;
+
+/// A compiled timeline and the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The timeline.
+    pub timeline: Timeline,
+    /// Problems that do not stop the session (late clips, a breathe block too short).
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Walk,
+    Run,
+    Strength,
+    Stretch,
+    Breathe,
+    Silence,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Walk => "walk",
+            Kind::Run => "run",
+            Kind::Strength => "strength",
+            Kind::Stretch => "stretch",
+            Kind::Breathe => "breathe",
+            Kind::Silence => "silence",
+        }
+    }
+}
+
+/// A block as played, before names and announcements are settled.
+struct Played {
+    kind: Kind,
+    start: Duration,
+    end: Duration,
+    /// Index of the session block it comes from.
+    source: usize,
+    /// Round number and whether it is the last, for the runs and walks of intervals.
+    round: Option<(u32, bool)>,
+    metronome: bool,
+    cadence: u32,
+    auto: bool,
+}
+
+/// Priorities of clips due at the same time (lower first), from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Priority {
+    Announcement,
+    Structure,
+    Cue,
+    Countdown,
+    Reminder,
+    Halfway,
+    End,
+}
+
+#[derive(Debug, Clone)]
+struct Due {
+    time: Duration,
+    priority: Priority,
+    clip: usize,
+    /// Where a late clip is reported: the cue, or its session block.
+    span: Range<usize>,
+    /// Played block whose announcement this is, if any.
+    announces: Option<usize>,
+}
+
+struct Placed {
+    due: Due,
+    start: f64,
+}
+
+/// Compiles a session with its voice pack. Errors name the file and place (unknown
+/// clip ids, texts no clip says, exercises without a clip).
+pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diagnostic>> {
+    let mut c = Compiler { session, pack, errors: Vec::new(), missing: BTreeSet::new() };
+    let played = c.expand();
+    let first_run = played.iter().position(|p| p.kind == Kind::Run);
+    let last_run = played.iter().rposition(|p| p.kind == Kind::Run);
+    let total = played.last().map_or(Duration::ZERO, |p| p.end);
+
+    let blocks: Vec<Block> = played
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Block {
+            index: i,
+            kind: p.kind.name(),
+            name: c.block_name(p, i, first_run, last_run),
+            start: p.start.secs(),
+            end: p.end.secs(),
+            cadence: (p.kind == Kind::Run || p.metronome).then_some(p.cadence),
+        })
+        .collect();
+
+    let clicks = c.clicks(&played);
+    let mut dues = Vec::new();
+    for (i, p) in played.iter().enumerate() {
+        c.block_dues(&played, i, p, first_run, last_run, &mut dues);
+    }
+    c.own_cues(&played, &mut dues);
+    c.reminders(&played, &mut dues);
+    if session.auto_cues {
+        let span = 0..0;
+        if let Some(clip) = c.need("halverwege", &span, "the halfway cue") {
+            dues.push(Due { time: Duration(total.micros() / 2), priority: Priority::Halfway, clip, span: span.clone(), announces: None });
+        }
+        if let Some(clip) = c.need("einde", &span, "the end cue") {
+            dues.push(Due { time: total, priority: Priority::End, clip, span, announces: None });
+        }
+    }
+    if !c.errors.is_empty() {
+        return Err(c.errors);
+    }
+
+    // Breaths start after their block's announcement has ended, and the announcement's
+    // end depends on every clip before it, breaths of earlier blocks included: place the
+    // clips, derive the breaths, and repeat until the announcements no longer move.
+    let mut announcement_ends: HashMap<usize, f64> = HashMap::new();
+    let mut placed;
+    let mut tones;
+    let mut rounds = 0;
+    loop {
+        let mut all = dues.clone();
+        tones = Vec::new();
+        c.breaths(&played, &announcement_ends, &mut all, &mut tones);
+        if !c.errors.is_empty() {
+            return Err(c.errors);
+        }
+        placed = place(all, pack);
+        let ends: HashMap<usize, f64> = placed
+            .iter()
+            .filter_map(|p| p.due.announces.map(|b| (b, p.start + pack.clips[p.due.clip].duration)))
+            .collect();
+        rounds += 1;
+        if ends == announcement_ends || rounds > 8 {
+            break;
+        }
+        announcement_ends = ends;
+    }
+
+    let mut warnings = Vec::new();
+    for p in &placed {
+        let delay = p.start - p.due.time.secs();
+        if delay > DELAY_WARNING {
+            let clip = &pack.clips[p.due.clip].id;
+            warnings.push(Diagnostic::warning(
+                &session.source,
+                Some(p.due.span.clone()),
+                format!(
+                    "clip `{clip}` is due at {} but starts {delay:.1} s later, because other clips are still speaking",
+                    clock(p.due.time.secs())
+                ),
+            )
+            .with_help("move this cue, or the cues before it, further apart"));
+        }
+    }
+    warnings.sort_by_key(|w| w.span.as_ref().map_or(0, |s| s.start));
+
+    let mut events: Vec<Event> = Vec::with_capacity(clicks.len() + placed.len() + tones.len());
+    let mut end = total.secs();
+    for p in &placed {
+        let info = &pack.clips[p.due.clip];
+        end = end.max(p.start + info.duration);
+        events.push(Event::Clip {
+            time: p.start,
+            clip: info.id.clone(),
+            text: info.text.clone(),
+            duration: info.duration,
+            pack_index: p.due.clip,
+        });
+    }
+    events.extend(tones);
+    events.extend(clicks);
+    let rank = |e: &Event| match e {
+        Event::Clip { .. } => 0,
+        Event::Tone { .. } => 1,
+        Event::Click { .. } => 2,
+    };
+    events.sort_by(|a, b| a.time().total_cmp(&b.time()).then(rank(a).cmp(&rank(b))));
+
+    let timeline = Timeline {
+        title: session.title.clone(),
+        duration: end,
+        blocks,
+        events,
+        description: session.description.clone(),
+        metronome: MetronomeSound {
+            sound: session.metronome.sound.value.clone(),
+            volume: session.metronome.volume,
+            duck_db: session.metronome.duck_db,
+        },
+    };
+    Ok(Compiled { timeline, warnings })
+}
+
+/// Places clips in time order so they never overlap: a clip due while another is
+/// speaking starts [`CLIP_GAP`] after it ends.
+fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
+    // A stable sort keeps file order among equal (time, priority).
+    dues.sort_by(|a, b| a.time.cmp(&b.time).then(a.priority.cmp(&b.priority)));
+    let mut busy_until = f64::NEG_INFINITY;
+    let mut out = Vec::with_capacity(dues.len());
+    for due in dues {
+        let at = due.time.secs();
+        let start = if at < busy_until { busy_until + CLIP_GAP } else { at };
+        busy_until = start + pack.clips[due.clip].duration;
+        out.push(Placed { due, start });
+    }
+    out
+}
+
+/// `mm:ss` (or `h:mm:ss`) for messages.
+pub(crate) fn clock(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+struct Compiler<'a> {
+    session: &'a Session,
+    pack: &'a VoicePack,
+    errors: Vec<Diagnostic>,
+    missing: BTreeSet<String>,
+}
+
+impl Compiler<'_> {
+    fn expand(&self) -> Vec<Played> {
+        let s = self.session;
+        let mut out = Vec::new();
+        let mut t = Duration::ZERO;
+        for (i, b) in s.blocks.iter().enumerate() {
+            let auto = b.auto_cues.unwrap_or(s.auto_cues);
+            let mut push = |kind, len: Duration, round, metronome: bool, cadence: u32| {
+                out.push(Played { kind, start: t, end: t + len, source: i, round, metronome, cadence, auto });
+                t = t + len;
+            };
+            match &b.kind {
+                BlockKind::Walk { duration } => push(Kind::Walk, *duration, None, b.metronome.unwrap_or(false), s.cadence),
+                BlockKind::Run { duration, cadence } => {
+                    push(Kind::Run, *duration, None, b.metronome.unwrap_or(true), cadence.unwrap_or(s.cadence))
+                }
+                BlockKind::Intervals { repeat, run, walk, walk_last, cadence } => {
+                    for r in 1..=*repeat {
+                        let last = r == *repeat;
+                        push(Kind::Run, *run, Some((r, last)), b.metronome.unwrap_or(true), cadence.unwrap_or(s.cadence));
+                        if !last || *walk_last {
+                            push(Kind::Walk, *walk, Some((r, last)), false, s.cadence);
+                        }
+                    }
+                }
+                BlockKind::Strength { .. } => push(Kind::Strength, b.duration(), None, b.metronome.unwrap_or(false), s.cadence),
+                BlockKind::Stretch { .. } => push(Kind::Stretch, b.duration(), None, b.metronome.unwrap_or(false), s.cadence),
+                BlockKind::Breathe { .. } => push(Kind::Breathe, b.duration(), None, b.metronome.unwrap_or(false), s.cadence),
+                BlockKind::Silence { duration } => push(Kind::Silence, *duration, None, b.metronome.unwrap_or(false), s.cadence),
+            }
+        }
+        out
+    }
+
+    fn block_name(&self, p: &Played, i: usize, first_run: Option<usize>, last_run: Option<usize>) -> String {
+        let own = self.session.blocks[p.source].name.as_deref();
+        match (p.kind, p.round) {
+            (Kind::Run, Some((r, _))) => own.map_or(format!("Ronde {r}"), |n| format!("{n} · ronde {r}")),
+            (Kind::Walk, Some((r, _))) => own.map_or(format!("Wandelpauze {r}"), |n| format!("{n} · wandelpauze {r}")),
+            _ => own.map(str::to_owned).unwrap_or_else(|| {
+                match p.kind {
+                    Kind::Walk if first_run.is_some_and(|f| i < f) => "Warming-up",
+                    Kind::Walk if last_run.is_some_and(|l| i > l) => "Cooling-down",
+                    Kind::Walk => "Wandelen",
+                    Kind::Run => "Hardlopen",
+                    Kind::Strength => "Krachtoefeningen",
+                    Kind::Stretch => "Rekken",
+                    Kind::Breathe => "Ademhaling",
+                    Kind::Silence => "Stilte",
+                }
+                .to_owned()
+            }),
+        }
+    }
+
+    /// The pack index of `id`; records an error (once per id) when the pack lacks it.
+    fn need(&mut self, id: &str, span: &Range<usize>, purpose: &str) -> Option<usize> {
+        if let Some(i) = self.pack.index_of(id) {
+            return Some(i);
+        }
+        if self.missing.insert(id.to_owned()) {
+            self.errors.push(
+                Diagnostic::error(
+                    &self.session.source,
+                    Some(span.clone()),
+                    format!("voice pack `{}` has no clip `{id}`, which {purpose} needs", self.pack.voice),
+                )
+                .with_help("add the clip to the pack (`rustig voice check` lists what a pack lacks), or set auto_cues = false"),
+            );
+        }
+        None
+    }
+
+    fn clicks(&self, played: &[Played]) -> Vec<Event> {
+        let m = &self.session.metronome;
+        let mut out = Vec::new();
+        for p in played.iter().filter(|p| p.metronome) {
+            let c = i128::from(p.cadence);
+            let len = i128::from((p.end - p.start).micros());
+            let start = p.start.secs();
+            let settle = match m.pattern {
+                Pattern::Settle { settle, check_every, check_for } if p.kind == Kind::Run => Some((
+                    i128::from(settle.micros()) * c,
+                    i128::from(check_every.micros()) * c,
+                    i128::from(check_for.micros()) * c,
+                )),
+                _ => None,
+            };
+            for k in 0u64.. {
+                // The click's offset from the block start is k·60/cadence seconds; all
+                // comparisons are on offset·cadence in microseconds, exactly.
+                let offset = i128::from(k) * 60_000_000;
+                if offset >= len * c {
+                    break;
+                }
+                if let Some((settle, every, burst)) = settle {
+                    let n = offset / every;
+                    let in_burst = n >= 1 && offset - n * every < burst;
+                    if offset >= settle && !in_burst {
+                        continue;
+                    }
+                }
+                let accent = m.accent_every > 0 && k % u64::from(m.accent_every) == 0;
+                out.push(Event::Click { time: start + (k as f64 * 60.0) / p.cadence as f64, accent });
+            }
+        }
+        out
+    }
+
+    fn block_dues(
+        &mut self,
+        played: &[Played],
+        i: usize,
+        p: &Played,
+        first_run: Option<usize>,
+        last_run: Option<usize>,
+        dues: &mut Vec<Due>,
+    ) {
+        if !p.auto {
+            return;
+        }
+        let block = &self.session.blocks[p.source];
+        let span = block.span.clone();
+        let announcement = match (p.kind, p.round) {
+            (Kind::Run, Some((r, true))) => {
+                let _ = r;
+                "ronde.laatste".to_owned()
+            }
+            (Kind::Run, Some((r, false))) if r <= 20 => format!("ronde.{r}"),
+            (Kind::Run, Some(_)) => "blok.run".to_owned(),
+            (Kind::Walk, Some(_)) => "blok.walk".to_owned(),
+            (Kind::Walk, None) if first_run.is_some_and(|f| i < f) => "blok.warmup".to_owned(),
+            (Kind::Walk, None) if last_run.is_some_and(|l| i > l) => "blok.cooldown".to_owned(),
+            (kind, _) => format!("blok.{}", kind.name()),
+        };
+        if let Some(clip) = self.need(&announcement, &span, "the block's announcement") {
+            dues.push(Due { time: p.start, priority: Priority::Announcement, clip, span: span.clone(), announces: Some(i) });
+        }
+        if matches!(p.kind, Kind::Run | Kind::Walk) && p.end - p.start >= COUNTDOWN_MIN_BLOCK {
+            if let Some(clip) = self.need("aftellen.10", &span, "the countdown") {
+                dues.push(Due { time: p.end - COUNTDOWN, priority: Priority::Countdown, clip, span: span.clone(), announces: None });
+            }
+        }
+        let _ = played;
+        match &block.kind {
+            BlockKind::Strength { exercises, work, rest } => {
+                for (n, ex) in exercises.iter().enumerate() {
+                    let at = p.start + (*work + *rest) * n as i64;
+                    let id = format!("oefening.{}", ex.value);
+                    match self.pack.index_of(&id) {
+                        Some(clip) => dues.push(Due { time: at, priority: Priority::Structure, clip, span: ex.span.clone(), announces: None }),
+                        None => self.unknown_item(&ex.value, &ex.span, "oefening", "exercise"),
+                    }
+                    if n + 1 < exercises.len() && *rest > Duration::ZERO {
+                        if let Some(clip) = self.need("oefening.rust", &span, "the rest between exercises") {
+                            dues.push(Due { time: at + *work, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                        }
+                    }
+                }
+            }
+            BlockKind::Stretch { stretches, hold, sides } => {
+                for (n, st) in stretches.iter().enumerate() {
+                    let at = p.start + *hold * (n as i64 * i64::from(*sides));
+                    let id = format!("rek.{}", st.value);
+                    match self.pack.index_of(&id) {
+                        Some(clip) => dues.push(Due { time: at, priority: Priority::Structure, clip, span: st.span.clone(), announces: None }),
+                        None => self.unknown_item(&st.value, &st.span, "rek", "stretch"),
+                    }
+                    if *sides == 2 {
+                        if let Some(clip) = self.need("rek.wissel", &span, "the side switch of a stretch") {
+                            dues.push(Due { time: at + *hold, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn unknown_item(&mut self, name: &str, span: &Range<usize>, prefix: &str, what: &str) {
+        let known: Vec<&str> = self
+            .pack
+            .clips
+            .iter()
+            .filter_map(|c| c.id.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')))
+            .collect();
+        let help = suggestion(name, known.iter().copied()).unwrap_or_else(|| {
+            format!("voice pack `{}` has these: {}; add a `{prefix}.{name}` clip for a new one", self.pack.voice, known.join(", "))
+        });
+        self.errors.push(
+            Diagnostic::error(&self.session.source, Some(span.clone()), format!("unknown {what} `{name}`: voice pack `{}` has no clip `{prefix}.{name}`", self.pack.voice))
+                .with_help(help),
+        );
+    }
+
+    fn own_cues(&mut self, played: &[Played], dues: &mut Vec<Due>) {
+        // Cue times are relative to the session block (an intervals block as a whole).
+        let mut bounds: Vec<(Duration, Duration)> = vec![(Duration::ZERO, Duration::ZERO); self.session.blocks.len()];
+        for (n, p) in played.iter().enumerate() {
+            let first = n == 0 || played[n - 1].source != p.source;
+            if first {
+                bounds[p.source].0 = p.start;
+            }
+            bounds[p.source].1 = p.end;
+        }
+        for (b, block) in self.session.blocks.iter().enumerate() {
+            let (start, end) = bounds[b];
+            for cue in &block.cues {
+                let clip = match &cue.speech.value {
+                    Speech::Clip(id) => match self.pack.index_of(id) {
+                        Some(i) => i,
+                        None => {
+                            let help = suggestion(id, self.pack.clips.iter().map(|c| c.id.as_str())).unwrap_or_else(|| {
+                                format!("`rustig voice list` shows the clips of voice pack `{}`", self.pack.voice)
+                            });
+                            self.errors.push(
+                                Diagnostic::error(&self.session.source, Some(cue.speech.span.clone()), format!("unknown clip id `{id}` in voice pack `{}`", self.pack.voice))
+                                    .with_help(help),
+                            );
+                            continue;
+                        }
+                    },
+                    Speech::Say(text) => match self.pack.clip_with_text(text) {
+                        Some(info) => self.pack.index_of(&info.id).expect("found by text"),
+                        None => {
+                            let closest = crate::session::diagnostic::did_you_mean(text, self.pack.clips.iter().map(|c| c.text.as_str()));
+                            let help = match closest {
+                                Some(t) => format!("did you mean \"{t}\"? otherwise record the text or run `rustig voice synth`"),
+                                None => "add a clip with this text to the pack, or run `rustig voice synth` to make one with espeak-ng".to_owned(),
+                            };
+                            self.errors.push(
+                                Diagnostic::error(&self.session.source, Some(cue.speech.span.clone()), format!("no clip in voice pack `{}` says exactly \"{text}\"", self.pack.voice))
+                                    .with_help(help),
+                            );
+                            continue;
+                        }
+                    },
+                };
+                let mut push = |time| dues.push(Due { time, priority: Priority::Cue, clip, span: cue.span.clone(), announces: None });
+                match cue.timing {
+                    CueTiming::At(d) if d.micros() < 0 => push(end + d),
+                    CueTiming::At(d) => push(start + d),
+                    CueTiming::Every { every, from } => {
+                        let first = start + from.unwrap_or(every);
+                        for k in 0i64.. {
+                            let t = first + every * k;
+                            if t >= end {
+                                break;
+                            }
+                            push(t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn reminders(&mut self, played: &[Played], dues: &mut Vec<Due>) {
+        if !played.iter().any(|p| p.kind == Kind::Run && p.auto) {
+            return;
+        }
+        let rem = &self.session.reminders;
+        let clips: Vec<(usize, Range<usize>)> = match &rem.clips {
+            Some(list) => {
+                let mut out = Vec::new();
+                for c in list {
+                    match self.pack.index_of(&c.value) {
+                        Some(i) => out.push((i, c.span.clone())),
+                        None => {
+                            let help = suggestion(&c.value, self.pack.clips.iter().map(|c| c.id.as_str()));
+                            self.errors.push(
+                                Diagnostic::error(&self.session.source, Some(c.span.clone()), format!("unknown clip id `{}` in voice pack `{}`", c.value, self.pack.voice))
+                                    .with_optional_help(help),
+                            );
+                        }
+                    }
+                }
+                out
+            }
+            None => {
+                // The pack's `techniek.*` and `tempo.*` clips, alternating, in pack order.
+                let of = |prefix: &str| -> Vec<usize> {
+                    self.pack.clips.iter().enumerate().filter(|(_, c)| c.id.starts_with(prefix)).map(|(i, _)| i).collect()
+                };
+                let (tech, tempo) = (of("techniek."), of("tempo."));
+                let mut out = Vec::new();
+                for n in 0..tech.len().max(tempo.len()) {
+                    out.extend(tech.get(n).map(|&i| (i, 0..0)));
+                    out.extend(tempo.get(n).map(|&i| (i, 0..0)));
+                }
+                out
+            }
+        };
+        if clips.is_empty() {
+            return;
+        }
+        let every = rem.every;
+        let mut running = Duration::ZERO;
+        let mut k = 1i64;
+        let mut turn = 0usize;
+        for p in played.iter().filter(|p| p.kind == Kind::Run) {
+            let len = p.end - p.start;
+            // Blocks are half-open: a reminder due exactly at a run block's end falls
+            // at the start of the next run block.
+            while every * k < running + len {
+                let time = p.start + (every * k - running);
+                if p.auto {
+                    let (clip, ref span) = clips[turn % clips.len()];
+                    let span = if span.is_empty() { self.session.blocks[p.source].span.clone() } else { span.clone() };
+                    dues.push(Due { time, priority: Priority::Reminder, clip, span, announces: None });
+                    turn += 1;
+                }
+                k += 1;
+            }
+            running = running + len;
+        }
+    }
+
+    fn breaths(&mut self, played: &[Played], announcement_ends: &HashMap<usize, f64>, dues: &mut Vec<Due>, tones: &mut Vec<Event>) {
+        for (i, p) in played.iter().enumerate() {
+            let BlockKind::Breathe { inhale, exhale, hold, .. } = self.session.blocks[p.source].kind else { continue };
+            let span = self.session.blocks[p.source].span.clone();
+            let period = inhale + hold + exhale;
+            let ready = announcement_ends.get(&i).copied().unwrap_or(p.start.secs());
+            let mut spoken = 0;
+            for k in 0i64.. {
+                let at = p.start + period * k;
+                if at + period > p.end {
+                    break;
+                }
+                if at.secs() < ready {
+                    continue;
+                }
+                let out_at = at + inhale + hold;
+                tones.push(Event::Tone { time: at.secs(), phase: Phase::Inhale, duration: inhale.secs() });
+                tones.push(Event::Tone { time: out_at.secs(), phase: Phase::Exhale, duration: exhale.secs() });
+                if p.auto && spoken < SPOKEN_BREATHS {
+                    spoken += 1;
+                    if let Some(clip) = self.need("adem.in", &span, "the breathing cues") {
+                        dues.push(Due { time: at, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                    }
+                    if let Some(clip) = self.need("adem.uit", &span, "the breathing cues") {
+                        dues.push(Due { time: out_at, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The timeline: a session compiled into blocks and events in seconds.
+//!
+//! Input: a validated [`Session`](crate::session::Session) and the
+//! [`VoicePack`](crate::voice::VoicePack) it uses. Output: pure data (no audio), with
+//! every rule of session-format.md applied: intervals expanded, click grid, settle
+//! pattern, automatic cues, explicit cues, and no overlapping voice clips. Each time is
+//! computed from absolute positions, so outputs at any rate place an event at
+//! `round(time · rate)` without drift. It serializes to the JSON of `show --json`.
+
+mod compile;
+
+pub use compile::{compile, Compiled};
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::session::ClickSound;
+
+/// A compiled session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Timeline {
+    /// The session's title.
+    pub title: String,
+    /// Seconds until the last block ends, or the last clip ends if that is later.
+    pub duration: f64,
+    /// The blocks as played (intervals expanded into runs and walks).
+    pub blocks: Vec<Block>,
+    /// Every event, sorted by time.
+    pub events: Vec<Event>,
+    /// The session's description (not part of the JSON of the spec).
+    #[serde(skip)]
+    pub description: Option<String>,
+    /// How the metronome sounds (not part of the JSON).
+    #[serde(skip)]
+    pub metronome: MetronomeSound,
+}
+
+/// How clicks sound, carried from the session to the mixer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetronomeSound {
+    /// Built-in sound or WAV file.
+    pub sound: ClickSound,
+    /// 0.0..=1.0.
+    pub volume: f32,
+    /// Gain change in dB while a voice clip sounds.
+    pub duck_db: f32,
+}
+
+impl Default for MetronomeSound {
+    fn default() -> Self {
+        MetronomeSound { sound: ClickSound::Tik, volume: 0.6, duck_db: -12.0 }
+    }
+}
+
+/// One block as played.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Block {
+    /// Position in the list of played blocks, from 0.
+    pub index: usize,
+    /// `walk`, `run`, `strength`, `stretch`, `breathe` or `silence`.
+    pub kind: &'static str,
+    /// Shown while playing, e.g. "Warming-up", "Ronde 2".
+    pub name: String,
+    /// Start in seconds.
+    pub start: f64,
+    /// End in seconds.
+    pub end: f64,
+    /// Steps per minute where the block has a cadence (run blocks, or a metronome).
+    pub cadence: Option<u32>,
+}
+
+/// Which half of a breath a tone is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Breathing in: a rising tone.
+    Inhale,
+    /// Breathing out: a falling tone.
+    Exhale,
+}
+
+impl Phase {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Inhale => "inhale",
+            Phase::Exhale => "exhale",
+        }
+    }
+}
+
+/// Something that sounds at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A metronome click.
+    Click {
+        /// Seconds from the start.
+        time: f64,
+        /// Louder/higher click.
+        accent: bool,
+    },
+    /// A voice clip.
+    Clip {
+        /// Seconds from the start (after the no-overlap rule).
+        time: f64,
+        /// The clip id.
+        clip: String,
+        /// What it says.
+        text: String,
+        /// Its length in seconds.
+        duration: f64,
+        /// Its index in the voice pack (not part of the JSON).
+        pack_index: usize,
+    },
+    /// A breathing tone.
+    Tone {
+        /// Seconds from the start.
+        time: f64,
+        /// In or out.
+        phase: Phase,
+        /// Its length in seconds.
+        duration: f64,
+    },
+}
+
+impl Event {
+    /// When the event starts, in seconds.
+    pub fn time(&self) -> f64 {
+        match self {
+            Event::Click { time, .. } | Event::Clip { time, .. } | Event::Tone { time, .. } => *time,
+        }
+    }
+
+    /// The type name used in JSON.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Event::Click { .. } => "click",
+            Event::Clip { .. } => "clip",
+            Event::Tone { .. } => "tone",
+        }
+    }
+}
+
+impl Serialize for Event {
+    /// Writes `time` and `type` first, as in the spec's example.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Event::Click { time, accent } => {
+                let mut m = serializer.serialize_map(Some(3))?;
+                m.serialize_entry("time", time)?;
+                m.serialize_entry("type", "click")?;
+                m.serialize_entry("accent", accent)?;
+                m.end()
+            }
+            Event::Clip { time, clip, text, duration, .. } => {
+                let mut m = serializer.serialize_map(Some(5))?;
+                m.serialize_entry("time", time)?;
+                m.serialize_entry("type", "clip")?;
+                m.serialize_entry("clip", clip)?;
+                m.serialize_entry("text", text)?;
+                m.serialize_entry("duration", duration)?;
+                m.end()
+            }
+            Event::Tone { time, phase, duration } => {
+                let mut m = serializer.serialize_map(Some(4))?;
+                m.serialize_entry("time", time)?;
+                m.serialize_entry("type", "tone")?;
+                m.serialize_entry("phase", phase.as_str())?;
+                m.serialize_entry("duration", duration)?;
+                m.end()
+            }
+        }
+    }
+}
+
+impl Timeline {
+    /// The JSON of `show --json`, pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a timeline always serializes")
+    }
+
+    /// The pack indices of every clip the timeline uses (to decode only those).
+    pub fn clip_indices(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Clip { pack_index, .. } => Some(*pack_index),
+                _ => None,
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The played block that contains `time` (the last one at or after its end).
+    pub fn block_at(&self, time: f64) -> Option<&Block> {
+        let i = self.blocks.partition_point(|b| b.start <= time);
+        i.checked_sub(1).map(|i| &self.blocks[i])
+    }
+}
+
+#[cfg(test)]
+mod test;

@@ -1,0 +1,171 @@
+//! `voice.toml`: the `[pack]` table and the `[clips]` map, read with located errors.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::de::DeValue;
+
+use crate::session::toml_reader::*;
+use crate::session::{Diagnostic, Source};
+
+/// Where a pack's clip files are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackFiles {
+    /// A folder on disk.
+    Dir(PathBuf),
+    /// The pack compiled into the binary, by name.
+    BuiltIn(String),
+}
+
+impl PackFiles {
+    /// The bytes of a clip file named in the manifest.
+    pub fn read(&self, file: &str) -> std::io::Result<Cow<'static, [u8]>> {
+        match self {
+            PackFiles::Dir(dir) => std::fs::read(dir.join(file)).map(Cow::Owned),
+            PackFiles::BuiltIn(voice) => crate::builtin::voice_file(voice, file)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the built-in pack")),
+        }
+    }
+
+    /// A readable description of where a file lives.
+    pub fn describe(&self, file: &str) -> String {
+        match self {
+            PackFiles::Dir(dir) => dir.join(file).display().to_string(),
+            PackFiles::BuiltIn(voice) => format!("<built-in>/audio/{voice}/{file}"),
+        }
+    }
+}
+
+/// One clip of a pack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipInfo {
+    /// The id cues refer to, e.g. `tempo.praten`.
+    pub id: String,
+    /// The file name, relative to the pack folder.
+    pub file: String,
+    /// What the clip says.
+    pub text: String,
+    /// Length in seconds, from the WAV header.
+    pub duration: f64,
+    /// The clip's entry in `voice.toml`.
+    pub span: Range<usize>,
+}
+
+/// A parsed manifest.
+#[derive(Debug)]
+pub struct Manifest {
+    /// `[pack] name`.
+    pub name: String,
+    /// `[pack] language`.
+    pub language: String,
+    /// The clips in file order.
+    pub clips: Vec<ClipInfo>,
+    /// The manifest text.
+    pub source: Arc<Source>,
+}
+
+/// Parses `voice.toml` and checks that every clip file exists and is a WAV file.
+pub fn parse_manifest(path: &Path, bytes: &[u8], files: &PackFiles) -> (Option<Manifest>, Vec<Diagnostic>) {
+    let source = match decode_text(path, bytes, "voice pack") {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut ctx = Ctx::new(source.clone());
+    let Some(doc) = parse_document(&mut ctx, &source.text) else {
+        return (None, ctx.diags);
+    };
+    let root = TableReader::new(doc.get_ref(), 0..0, "voice.toml", &["pack", "clips"]);
+    let mut name = String::new();
+    let mut language = String::new();
+    match root.get("pack") {
+        Some(v) => {
+            if let Some(t) = table(&mut ctx, "pack", v) {
+                let r = TableReader::new(t, v.span(), "the [pack] table", &["name", "language"]);
+                name = r.get("name").and_then(|v| string(&mut ctx, "name", v)).unwrap_or_default();
+                language = r.get("language").and_then(|v| string(&mut ctx, "language", v)).unwrap_or_default();
+                r.finish(&mut ctx, |_| None);
+            }
+        }
+        None => {
+            ctx.error(0..0, "voice.toml has no [pack] table").help =
+                Some("start with:\n[pack]\nname = \"Nederlands\"\nlanguage = \"nl\"".into());
+        }
+    }
+    let mut clips = Vec::new();
+    match root.get("clips") {
+        None => {
+            ctx.error(0..0, "voice.toml has no [clips] table").help =
+                Some("add clips like: \"blok.run\" = { file = \"blok-run.wav\", text = \"We gaan hardlopen.\" }".into());
+        }
+        Some(v) => {
+            if let Some(t) = table(&mut ctx, "clips", v) {
+                let mut entries: Vec<_> = t.iter().collect();
+                entries.sort_by_key(|(k, _)| k.span().start);
+                for (key, value) in entries {
+                    let id = key.get_ref().to_string();
+                    let span = key.span().start..value.span().end;
+                    if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_')) {
+                        ctx.error(key.span(), format!("`{id}` is not a valid clip id"))
+                            .help = Some("ids are words joined by dots, like `tempo.praten`".into());
+                        continue;
+                    }
+                    let DeValue::Table(entry) = value.get_ref() else {
+                        ctx.error(value.span(), format!("clip `{id}` must be a table like {{ file = \"x.wav\", text = \"…\" }}"));
+                        continue;
+                    };
+                    let r = TableReader::new(entry, value.span(), format!("clip `{id}`"), &["file", "text"]);
+                    let file = match r.get("file") {
+                        Some(v) => string(&mut ctx, "file", v).map(|f| (f, v.span())),
+                        None => {
+                            ctx.error(value.span(), format!("clip `{id}` has no `file`"));
+                            None
+                        }
+                    };
+                    let text = match r.get("text") {
+                        Some(v) => string(&mut ctx, "text", v),
+                        None => {
+                            ctx.error(value.span(), format!("clip `{id}` has no `text`")).help =
+                                Some("write what the clip says, so `say` cues and `rustig voice synth` can use it".into());
+                            None
+                        }
+                    };
+                    r.finish(&mut ctx, |_| None);
+                    let (Some((file, file_span)), Some(text)) = (file, text) else { continue };
+                    match files.read(&file) {
+                        Err(e) => {
+                            ctx.error(file_span, format!("clip file `{file}` cannot be read: {e}")).help = Some(format!(
+                                "looked for {}; record it, or run `rustig voice synth` to make it with espeak-ng",
+                                files.describe(&file)
+                            ));
+                        }
+                        Ok(bytes) => match wav_duration(&bytes) {
+                            Ok(duration) => clips.push(ClipInfo { id, file, text, duration, span }),
+                            Err(e) => {
+                                ctx.error(file_span, format!("clip file `{file}` is not a usable WAV file: {e}")).help =
+                                    Some("clips are WAV files (16/24-bit or float, mono or stereo, any rate)".into());
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    }
+    root.finish(&mut ctx, |_| None);
+    if ctx.has_errors() {
+        return (None, ctx.diags);
+    }
+    (Some(Manifest { name, language, clips, source }), ctx.diags)
+}
+
+/// The length of a WAV file in seconds, from its header.
+fn wav_duration(bytes: &[u8]) -> Result<f64, hound::Error> {
+    let reader = hound::WavReader::new(std::io::Cursor::new(bytes))?;
+    let spec = reader.spec();
+    if reader.duration() == 0 {
+        return Err(hound::Error::FormatError("the file has no samples"));
+    }
+    Ok(f64::from(reader.duration()) / f64::from(spec.sample_rate))
+}

@@ -1,0 +1,220 @@
+//! Voice packs: `audio/<voice>/voice.toml` maps clip ids to WAV files and their text.
+//!
+//! Input: a pack name and where to look. Output: a [`VoicePack`] that knows every
+//! clip's id, text and length (read from the WAV header), and, before any sound
+//! starts, a [`ClipBank`] with the clips a timeline needs decoded and resampled once
+//! to the output rate. Lookup order: `--voice-dir`, `./audio/<voice>/`,
+//! `$XDG_DATA_HOME/rustig/voices/<voice>/`, then the pack built into the binary.
+
+mod clips;
+mod manifest;
+
+pub use clips::{decode_wav, resample, ClipBank, DecodeError};
+pub use manifest::{parse_manifest, ClipInfo, PackFiles};
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::session::{Diagnostic, Source};
+
+/// The clip ids every pack must have (session-format.md, "The core set of clip ids").
+pub fn core_ids() -> Vec<String> {
+    let mut ids: Vec<String> = [
+        "blok.warmup", "blok.walk", "blok.run", "blok.cooldown", "blok.strength", "blok.stretch", "blok.breathe",
+        "blok.silence",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    ids.extend((1..=20).map(|i| format!("ronde.{i}")));
+    ids.extend(
+        [
+            "ronde.laatste", "aftellen.10", "halverwege", "einde", "techniek.houding", "techniek.schouders",
+            "techniek.armen", "techniek.voeten", "techniek.kuiten", "techniek.romp", "techniek.cadans", "tempo.praten",
+            "tempo.uitademen", "tempo.langzamer", "oefening.squats", "oefening.lunges", "oefening.plank", "oefening.rust",
+            "rek.kuiten", "rek.hamstrings", "rek.quadriceps", "rek.wissel", "adem.in", "adem.uit",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    ids
+}
+
+/// Where voice packs are looked for.
+#[derive(Debug, Clone, Default)]
+pub struct VoiceLookup {
+    /// `--voice-dir`: a pack folder, or a folder of pack folders.
+    pub voice_dir: Option<PathBuf>,
+    /// The folder whose `audio/<voice>/` is searched (the current folder).
+    pub cwd: PathBuf,
+    /// `$XDG_DATA_HOME/rustig/voices`, if known.
+    pub user_voices: Option<PathBuf>,
+}
+
+impl VoiceLookup {
+    /// The lookup a command line uses: the current folder and the user's data folder.
+    pub fn from_env(voice_dir: Option<PathBuf>) -> Self {
+        VoiceLookup {
+            voice_dir,
+            cwd: std::env::current_dir().unwrap_or_default(),
+            user_voices: dirs::data_dir().map(|d| d.join("rustig").join("voices")),
+        }
+    }
+
+    /// Only the built-in packs (for tests and reproducible builds).
+    pub fn builtin_only() -> Self {
+        VoiceLookup { voice_dir: None, cwd: PathBuf::from("/nonexistent-rustig-cwd"), user_voices: None }
+    }
+
+    /// The folder a pack named `voice` would be loaded from, if any on disk.
+    pub fn find_dir(&self, voice: &str) -> Option<PathBuf> {
+        if let Some(dir) = &self.voice_dir {
+            if dir.join("voice.toml").is_file() {
+                return Some(dir.clone());
+            }
+            let sub = dir.join(voice);
+            return sub.join("voice.toml").is_file().then_some(sub);
+        }
+        let local = self.cwd.join("audio").join(voice);
+        if local.join("voice.toml").is_file() {
+            return Some(local);
+        }
+        let user = self.user_voices.as_ref()?.join(voice);
+        user.join("voice.toml").is_file().then_some(user)
+    }
+}
+
+/// A loaded voice pack: its manifest and each clip's length.
+#[derive(Debug, Clone)]
+pub struct VoicePack {
+    /// The pack's folder name, e.g. `nl`.
+    pub voice: String,
+    /// `[pack] name`.
+    pub name: String,
+    /// `[pack] language`.
+    pub language: String,
+    /// The clips in file order.
+    pub clips: Vec<ClipInfo>,
+    /// Where the files come from.
+    pub files: PackFiles,
+    /// The manifest (for messages).
+    pub source: Arc<Source>,
+    by_id: HashMap<String, usize>,
+}
+
+impl VoicePack {
+    /// Finds and loads the pack `voice`. Errors are located in its `voice.toml`, or
+    /// say where it was looked for.
+    pub fn load(voice: &str, lookup: &VoiceLookup) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
+        if let Some(dir) = lookup.find_dir(voice) {
+            return Self::load_dir(voice, &dir);
+        }
+        if let Some(bytes) = crate::builtin::voice_file(voice, "voice.toml") {
+            let path = PathBuf::from(format!("<built-in>/audio/{voice}/voice.toml"));
+            return Self::from_manifest(voice, &path, bytes, PackFiles::BuiltIn(voice.to_owned()));
+        }
+        let mut places = Vec::new();
+        if let Some(d) = &lookup.voice_dir {
+            places.push(d.display().to_string());
+        } else {
+            places.push(lookup.cwd.join("audio").join(voice).display().to_string());
+            if let Some(u) = &lookup.user_voices {
+                places.push(u.join(voice).display().to_string());
+            }
+        }
+        let source = Source::new(format!("audio/{voice}/voice.toml"), "");
+        Err(vec![Diagnostic::error(&source, None, format!("voice pack `{voice}` not found"))
+            .with_help(format!("looked in {}; the built-in pack is `nl`", places.join(", ")))])
+    }
+
+    /// Loads the pack in `dir` (which holds `voice.toml`).
+    pub fn load_dir(voice: &str, dir: &Path) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let path = dir.join("voice.toml");
+        let bytes = std::fs::read(&path).map_err(|e| {
+            let source = Source::new(&path, "");
+            vec![Diagnostic::error(&source, None, format!("cannot read the voice pack: {e}"))]
+        })?;
+        Self::from_manifest(voice, &path, &bytes, PackFiles::Dir(dir.to_path_buf()))
+    }
+
+    fn from_manifest(
+        voice: &str,
+        path: &Path,
+        bytes: &[u8],
+        files: PackFiles,
+    ) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (manifest, diags) = parse_manifest(path, bytes, &files);
+        match manifest {
+            Some(m) => {
+                let by_id = m.clips.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+                Ok((
+                    VoicePack {
+                        voice: voice.to_owned(),
+                        name: m.name,
+                        language: m.language,
+                        clips: m.clips,
+                        files,
+                        source: m.source,
+                        by_id,
+                    },
+                    diags,
+                ))
+            }
+            None => Err(diags),
+        }
+    }
+
+    /// The index of a clip id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// A clip by id.
+    pub fn clip(&self, id: &str) -> Option<&ClipInfo> {
+        self.index_of(id).map(|i| &self.clips[i])
+    }
+
+    /// The clip whose text is exactly `text` (ignoring surrounding white space).
+    pub fn clip_with_text(&self, text: &str) -> Option<&ClipInfo> {
+        let text = text.trim();
+        self.clips.iter().find(|c| c.text.trim() == text)
+    }
+
+    /// The core ids this pack lacks.
+    pub fn missing_core_ids(&self) -> Vec<String> {
+        core_ids().into_iter().filter(|id| !self.by_id.contains_key(id)).collect()
+    }
+
+    /// All problems of the pack as a whole: missing core clips (on top of the
+    /// per-clip problems found while loading).
+    pub fn check(&self) -> Vec<Diagnostic> {
+        let missing = self.missing_core_ids();
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let span = self.source.text.find("[clips]").map(|i| i..i + 7);
+        vec![Diagnostic::error(
+            &self.source,
+            span,
+            format!("the pack lacks {} clip(s) that automatic cues need: {}", missing.len(), missing.join(", ")),
+        )
+        .with_help("add them to [clips]; `rustig voice synth` can make them with espeak-ng")]
+    }
+
+    /// Decodes and resamples the clips with these indices to `rate`, once, before
+    /// playback or rendering starts.
+    pub fn load_clips(&self, indices: impl IntoIterator<Item = usize>, rate: u32) -> Result<ClipBank, DecodeError> {
+        let mut bank = ClipBank::with_len(self.clips.len());
+        for i in indices {
+            if bank.get(i).is_some() {
+                continue;
+            }
+            let clip = &self.clips[i];
+            let bytes = self.files.read(&clip.file).map_err(|e| DecodeError::Io(clip.file.clone(), e))?;
+            let (samples, from) = decode_wav(&bytes).map_err(|e| e.in_file(&clip.file))?;
+            bank.set(i, resample(&samples, from, rate).into());
+        }
+        Ok(bank)
+    }
+}
