@@ -93,11 +93,12 @@ fn check_session(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, 
     let (diags, loaded) = load_bytes(&file, lookup, |name| packs.get(name));
     tally.report(&diags);
     if let Some(l) = loaded {
+        let blocks = l.compiled.timeline.blocks.len();
         println!(
-            "{}: ok, {} in {} blocks",
+            "{}: ok, {} in {blocks} block{}",
             crate::session::diagnostic::display_path(&file.display),
             clock(l.compiled.timeline.duration),
-            l.compiled.timeline.blocks.len()
+            if blocks == 1 { "" } else { "s" }
         );
         packs.entry(l.pack.voice.clone()).or_insert(l.pack);
     }

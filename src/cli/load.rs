@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::session::{parse_session, Diagnostic, Session};
 use crate::timeline::{compile, Compiled};
-use crate::voice::{VoiceLookup, VoicePack};
+use crate::voice::{PackError, VoiceLookup, VoicePack};
 
 /// A session's bytes and the names to show and resolve against.
 pub struct SessionFile {
@@ -96,11 +96,19 @@ pub fn load_bytes<'p>(
                 diags.extend(pack_diags);
                 p
             }
-            Err(pack_diags) => {
+            Err(PackError::NotFound { places }) => {
                 let at = session.voice.span.clone();
                 diags.push(
-                    Diagnostic::error(&session.source, Some(at), format!("cannot load voice pack `{}`", session.voice.value))
-                        .with_help("the problems of the pack follow; the built-in pack is \"nl\""),
+                    Diagnostic::error(&session.source, Some(at), format!("voice pack `{}` not found", session.voice.value))
+                        .with_help(format!("looked in {}; the built-in pack is \"nl\"", places.join(", "))),
+                );
+                return (diags, None);
+            }
+            Err(PackError::Invalid(pack_diags)) => {
+                let at = session.voice.span.clone();
+                diags.push(
+                    Diagnostic::error(&session.source, Some(at), format!("voice pack `{}` has errors", session.voice.value))
+                        .with_help("its problems follow"),
                 );
                 diags.extend(pack_diags);
                 return (diags, None);

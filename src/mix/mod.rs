@@ -111,7 +111,8 @@ impl Limiter {
             g = LIMIT / a;
         }
         self.gain = g;
-        x * g
+        // The clamp only absorbs the rounding of `LIMIT / a · x`.
+        (x * g).clamp(-LIMIT, LIMIT)
     }
 }
 

@@ -91,7 +91,7 @@ pub fn parse_session(display_path: &Path, bytes: &[u8], base_dir: &Path) -> (Opt
             let help = if root.get("blocks").is_some() {
                 "the table is called [[block]], singular"
             } else {
-                "add blocks, e.g.\n[[block]]\nkind = \"walk\"\nduration = \"5m\""
+                "add a block: a line [[block]] followed by kind = \"walk\" and duration = \"5m\""
             };
             ctx.diags.push(Diagnostic::error(&source, Some(0..0), "the session has no `[[block]]`").with_help(help));
             blocks_ok = false;
@@ -358,7 +358,7 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>,
             let stretches = required(ctx, &r, "stretches", &kind, "[\"kuiten\", \"hamstrings\", \"quadriceps\"]")
                 .and_then(|v| non_empty_list(ctx, "stretches", v));
             let hold = opt_dur(ctx, "hold", Duration::from_secs(30), false);
-            let sides = r.get("sides").map(|v| integer(ctx, "sides", v, 1..=2, " (1 or 2)")).unwrap_or(Some(2));
+            let sides = r.get("sides").map(|v| integer(ctx, "sides", v, 1..=2, "")).unwrap_or(Some(2));
             match (stretches, hold, sides) {
                 (Some(stretches), Some(hold), Some(sides)) => Some(BlockKind::Stretch { stretches, hold, sides: sides as u32 }),
                 _ => None,

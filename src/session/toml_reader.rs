@@ -205,17 +205,17 @@ pub fn integer(ctx: &mut Ctx, key: &str, value: &Value<'_>, range: std::ops::Ran
             if v.fract() == 0.0 && v.is_finite() {
                 Some(v as i64)
             } else {
-                ctx.error(value.span(), format!("`{key}` must be a whole number{unit}, found {}", f.as_str()));
+                ctx.error(value.span(), format!("`{key}` must be a whole number, found {}", f.as_str()));
                 return None;
             }
         }
         DeValue::String(s) => {
             let help = if s.trim().parse::<i64>().is_ok() { format!("write {key} = {} without quotes", s.trim()) } else { format!("for example {key} = {}", range.start()) };
-            ctx.error(value.span(), format!("`{key}` must be a whole number{unit}, found a string")).help = Some(help);
+            ctx.error(value.span(), format!("`{key}` must be a whole number, found a string")).help = Some(help);
             return None;
         }
         other => {
-            ctx.error(value.span(), format!("`{key}` must be a whole number{unit}, found {}", type_name(other)));
+            ctx.error(value.span(), format!("`{key}` must be a whole number, found {}", type_name(other)));
             return None;
         }
     };

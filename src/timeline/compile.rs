@@ -9,7 +9,7 @@ use crate::session::{BlockKind, CueTiming, Diagnostic, Duration, Pattern, Sessio
 use crate::voice::VoicePack;
 
 /// Voice clips never overlap: a clip due while another speaks starts this long after it.
-const CLIP_GAP: f64 = 0.3;
+const CLIP_GAP: Duration = Duration(300_000);
 /// `check` warns when the no-overlap rule delays a clip by more than this.
 const DELAY_WARNING: f64 = 3.0;
 /// The countdown clip is said this long before a run or walk block ends…
@@ -90,7 +90,7 @@ struct Due {
 
 struct Placed {
     due: Due,
-    start: f64,
+    start: Duration,
 }
 
 /// Compiles a session with its voice pack. Errors name the file and place (unknown
@@ -138,7 +138,7 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
     // Breaths start after their block's announcement has ended, and the announcement's
     // end depends on every clip before it, breaths of earlier blocks included: place the
     // clips, derive the breaths, and repeat until the announcements no longer move.
-    let mut announcement_ends: HashMap<usize, f64> = HashMap::new();
+    let mut announcement_ends: HashMap<usize, Duration> = HashMap::new();
     let mut placed;
     let mut tones;
     let mut rounds = 0;
@@ -150,9 +150,9 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
             return Err(c.errors);
         }
         placed = place(all, pack);
-        let ends: HashMap<usize, f64> = placed
+        let ends: HashMap<usize, Duration> = placed
             .iter()
-            .filter_map(|p| p.due.announces.map(|b| (b, p.start + pack.clips[p.due.clip].duration)))
+            .filter_map(|p| p.due.announces.map(|b| (b, p.start + clip_length(pack, p.due.clip))))
             .collect();
         rounds += 1;
         if ends == announcement_ends || rounds > 8 {
@@ -163,7 +163,7 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
 
     let mut warnings = Vec::new();
     for p in &placed {
-        let delay = p.start - p.due.time.secs();
+        let delay = (p.start - p.due.time).secs();
         if delay > DELAY_WARNING {
             let clip = &pack.clips[p.due.clip].id;
             warnings.push(Diagnostic::warning(
@@ -183,9 +183,9 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
     let mut end = total.secs();
     for p in &placed {
         let info = &pack.clips[p.due.clip];
-        end = end.max(p.start + info.duration);
+        end = end.max(p.start.secs() + info.duration);
         events.push(Event::Clip {
-            time: p.start,
+            time: p.start.secs(),
             clip: info.id.clone(),
             text: info.text.clone(),
             duration: info.duration,
@@ -221,15 +221,20 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
 fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
     // A stable sort keeps file order among equal (time, priority).
     dues.sort_by(|a, b| a.time.cmp(&b.time).then(a.priority.cmp(&b.priority)));
-    let mut busy_until = f64::NEG_INFINITY;
+    // Placement is in whole microseconds so that start times stay exact decimals.
+    let mut busy_until = Duration(i64::MIN / 2);
     let mut out = Vec::with_capacity(dues.len());
     for due in dues {
-        let at = due.time.secs();
-        let start = if at < busy_until { busy_until + CLIP_GAP } else { at };
-        busy_until = start + pack.clips[due.clip].duration;
+        let start = if due.time < busy_until { busy_until + CLIP_GAP } else { due.time };
+        busy_until = start + clip_length(pack, due.clip);
         out.push(Placed { due, start });
     }
     out
+}
+
+/// A clip's length rounded to whole microseconds.
+fn clip_length(pack: &VoicePack, clip: usize) -> Duration {
+    Duration((pack.clips[clip].duration * 1e6).round() as i64)
 }
 
 /// `mm:ss` (or `h:mm:ss`) for messages.
@@ -567,19 +572,19 @@ impl Compiler<'_> {
         }
     }
 
-    fn breaths(&mut self, played: &[Played], announcement_ends: &HashMap<usize, f64>, dues: &mut Vec<Due>, tones: &mut Vec<Event>) {
+    fn breaths(&mut self, played: &[Played], announcement_ends: &HashMap<usize, Duration>, dues: &mut Vec<Due>, tones: &mut Vec<Event>) {
         for (i, p) in played.iter().enumerate() {
             let BlockKind::Breathe { inhale, exhale, hold, .. } = self.session.blocks[p.source].kind else { continue };
             let span = self.session.blocks[p.source].span.clone();
             let period = inhale + hold + exhale;
-            let ready = announcement_ends.get(&i).copied().unwrap_or(p.start.secs());
+            let ready = announcement_ends.get(&i).copied().unwrap_or(p.start);
             let mut spoken = 0;
             for k in 0i64.. {
                 let at = p.start + period * k;
                 if at + period > p.end {
                     break;
                 }
-                if at.secs() < ready {
+                if at < ready {
                     continue;
                 }
                 let out_at = at + inhale + hold;

@@ -85,6 +85,18 @@ impl VoiceLookup {
     }
 }
 
+/// Why a voice pack could not be loaded.
+#[derive(Debug)]
+pub enum PackError {
+    /// No pack of that name on disk or built in.
+    NotFound {
+        /// The folders that were searched.
+        places: Vec<String>,
+    },
+    /// The pack exists but has problems.
+    Invalid(Vec<Diagnostic>),
+}
+
 /// A loaded voice pack: its manifest and each clip's length.
 #[derive(Debug, Clone)]
 pub struct VoicePack {
@@ -106,13 +118,13 @@ pub struct VoicePack {
 impl VoicePack {
     /// Finds and loads the pack `voice`. Errors are located in its `voice.toml`, or
     /// say where it was looked for.
-    pub fn load(voice: &str, lookup: &VoiceLookup) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn load(voice: &str, lookup: &VoiceLookup) -> Result<(VoicePack, Vec<Diagnostic>), PackError> {
         if let Some(dir) = lookup.find_dir(voice) {
-            return Self::load_dir(voice, &dir);
+            return Self::load_dir(voice, &dir).map_err(PackError::Invalid);
         }
         if let Some(bytes) = crate::builtin::voice_file(voice, "voice.toml") {
             let path = PathBuf::from(format!("<built-in>/audio/{voice}/voice.toml"));
-            return Self::from_manifest(voice, &path, bytes, PackFiles::BuiltIn(voice.to_owned()));
+            return Self::from_manifest(voice, &path, bytes, PackFiles::BuiltIn(voice.to_owned())).map_err(PackError::Invalid);
         }
         let mut places = Vec::new();
         if let Some(d) = &lookup.voice_dir {
@@ -123,9 +135,7 @@ impl VoicePack {
                 places.push(u.join(voice).display().to_string());
             }
         }
-        let source = Source::new(format!("audio/{voice}/voice.toml"), "");
-        Err(vec![Diagnostic::error(&source, None, format!("voice pack `{voice}` not found"))
-            .with_help(format!("looked in {}; the built-in pack is `nl`", places.join(", ")))])
+        Err(PackError::NotFound { places })
     }
 
     /// Loads the pack in `dir` (which holds `voice.toml`).
