@@ -2,7 +2,7 @@
 //! default program and examples (`sessions/`), so an installed `rustig` works from any
 //! folder with nothing beside it.
 
-use include_dir::{include_dir, Dir};
+use include_dir::{Dir, include_dir};
 
 /// `audio/` of the source tree: voice packs by name (`nl/voice.toml`, clips).
 pub static AUDIO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/audio");
@@ -20,5 +20,7 @@ pub fn session_file(path: &str) -> Option<&'static [u8]> {
 
 /// A built-in voice pack file's bytes, e.g. (`nl`, `voice.toml`).
 pub fn voice_file(voice: &str, file: &str) -> Option<&'static [u8]> {
-    AUDIO.get_file(format!("{voice}/{file}")).map(|f| f.contents())
+    AUDIO
+        .get_file(format!("{voice}/{file}"))
+        .map(|f| f.contents())
 }

@@ -1,6 +1,6 @@
 //! The command line as a user meets it: exit codes, atomic files, pipes, help.
 
-use crate::util::{root, text, Rustig};
+use crate::util::{Rustig, root, text};
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
@@ -9,7 +9,11 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(Rustig::new(&["frobnicate"]).run().status.code(), Some(2));
     let bad_rate = Rustig::new(&["render", "x.toml", "-o", "x.wav", "--rate", "7000"]).run();
     assert_eq!(bad_rate.status.code(), Some(2));
-    assert!(text(&bad_rate).1.contains("7000 is not in 8000..=192000"), "{}", text(&bad_rate).1);
+    assert!(
+        text(&bad_rate).1.contains("7000 is not in 8000..=192000"),
+        "{}",
+        text(&bad_rate).1
+    );
     let help = Rustig::new(&["render", "--help"]).run();
     assert_eq!(help.status.code(), Some(0));
     assert!(text(&help).0.contains("--stems <DIR>"));
@@ -19,7 +23,13 @@ fn usage_errors_exit_2_and_help_exits_0() {
 fn a_missing_session_file_exits_1_with_its_name() {
     let out = Rustig::new(&["show", "nope.toml"]).run();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).1.starts_with("nope.toml:1:1: cannot read the session: No such file or directory"), "{}", text(&out).1);
+    assert!(
+        text(&out)
+            .1
+            .starts_with("nope.toml:1:1: cannot read the session: No such file or directory"),
+        "{}",
+        text(&out).1
+    );
 }
 
 #[test]
@@ -27,10 +37,22 @@ fn a_failed_render_never_touches_an_existing_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("keep.wav");
     std::fs::write(&target, b"precious").unwrap();
-    let out = Rustig::new(&["--voice-dir", "tests/data/voice", "render", "tests/data/invalid/unknown-kind.toml", "-o", target.to_str().unwrap()]).run();
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "render",
+        "tests/data/invalid/unknown-kind.toml",
+        "-o",
+        target.to_str().unwrap(),
+    ])
+    .run();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read(&target).unwrap(), b"precious");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
 }
 
 #[test]
@@ -61,25 +83,57 @@ fn a_render_replaces_the_target_only_when_complete_and_leaves_no_temp_file() {
     assert_eq!(main.duration(), 32 * 16000 + 8000);
     for stem in ["metronome.wav", "voice.wav", "tones.wav"] {
         let r = hound::WavReader::open(stems.join(stem)).unwrap();
-        assert_eq!((r.duration(), r.spec().channels), (32 * 16000 + 8000, 2), "{stem} has the main output's length");
+        assert_eq!(
+            (r.duration(), r.spec().channels),
+            (32 * 16000 + 8000, 2),
+            "{stem} has the main output's length"
+        );
     }
-    let mut names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert_eq!(names, ["out.wav", "stems"]);
 }
 
 #[test]
 fn render_into_a_missing_folder_exits_1_and_says_so() {
-    let out = Rustig::new(&["--voice-dir", "tests/data/voice", "render", "tests/data/sessions/golden.toml", "-o", "/nonexistent-folder/x.wav"]).run();
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "render",
+        "tests/data/sessions/golden.toml",
+        "-o",
+        "/nonexistent-folder/x.wav",
+    ])
+    .run();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out).1, "error: the folder /nonexistent-folder does not exist; create it first or choose another -o\n");
+    assert_eq!(
+        text(&out).1,
+        "error: the folder /nonexistent-folder does not exist; create it first or choose another -o\n"
+    );
 }
 
 #[test]
 fn render_into_an_unwritable_folder_exits_1_and_leaves_nothing() {
-    let out = Rustig::new(&["--voice-dir", "tests/data/voice", "render", "tests/data/sessions/golden.toml", "-o", "/proc/x.wav"]).run();
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "render",
+        "tests/data/sessions/golden.toml",
+        "-o",
+        "/proc/x.wav",
+    ])
+    .run();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).1.starts_with("error: cannot write /proc/x.wav: "), "{}", text(&out).1);
+    assert!(
+        text(&out)
+            .1
+            .starts_with("error: cannot write /proc/x.wav: "),
+        "{}",
+        text(&out).1
+    );
 }
 
 #[test]
@@ -91,13 +145,20 @@ fn show_into_a_closed_pipe_is_not_an_error() {
         .current_dir(root())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn built_in_sessions_and_voice_work_from_any_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Rustig::new(&["show", "sessions/opbouw/week01-1.toml"]).cwd(dir.path()).run();
+    let out = Rustig::new(&["show", "sessions/opbouw/week01-1.toml"])
+        .cwd(dir.path())
+        .run();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout.starts_with("Week 1 · training 1\n"), "{stdout}");

@@ -2,13 +2,20 @@
 //! byte for byte. Regenerate with `UPDATE_GOLDEN=1 cargo test` after a deliberate
 //! change, and review the diff.
 
-use crate::util::{assert_golden_text, root, text, Rustig};
+use crate::util::{Rustig, assert_golden_text, root, text};
 
 #[test]
 fn show_json_of_each_fixture_session_matches_its_snapshot() {
     for name in ["basic", "all-kinds", "golden"] {
         let session = format!("tests/data/sessions/{name}.toml");
-        let out = Rustig::new(&["--voice-dir", "tests/data/voice", "show", "--json", &session]).run();
+        let out = Rustig::new(&[
+            "--voice-dir",
+            "tests/data/voice",
+            "show",
+            "--json",
+            &session,
+        ])
+        .run();
         let (stdout, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         assert_golden_text(&root().join(format!("tests/golden/{name}.json")), &stdout);
@@ -17,7 +24,13 @@ fn show_json_of_each_fixture_session_matches_its_snapshot() {
 
 #[test]
 fn show_table_reads_like_a_plan() {
-    let out = Rustig::new(&["--voice-dir", "tests/data/voice", "show", "tests/data/sessions/all-kinds.toml"]).run();
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "show",
+        "tests/data/sessions/all-kinds.toml",
+    ])
+    .run();
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(0));
     assert_golden_text(&root().join("tests/golden/all-kinds.txt"), &stdout);
@@ -45,9 +58,13 @@ fn render_is_byte_identical_to_the_golden_wav_every_time() {
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
             std::fs::write(&golden, &bytes).unwrap();
         }
-        let expected = std::fs::read(&golden).expect("tests/golden/golden.wav; run with UPDATE_GOLDEN=1");
+        let expected =
+            std::fs::read(&golden).expect("tests/golden/golden.wav; run with UPDATE_GOLDEN=1");
         assert_eq!(bytes.len(), expected.len(), "length differs");
-        assert!(bytes == expected, "bytes differ from tests/golden/golden.wav");
+        assert!(
+            bytes == expected,
+            "bytes differ from tests/golden/golden.wav"
+        );
     }
     // 30 s of blocks and the 2.5 s end clip at 8000 Hz mono 16-bit, plus the 44-byte header.
     assert_eq!(std::fs::metadata(&out).unwrap().len(), 44 + 260_000 * 2);

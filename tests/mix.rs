@@ -1,7 +1,7 @@
 //! The mixer's output at exact frames: each event starts at `round(time · rate)`, at
 //! any rate, from any position, in any block size.
 
-use rustig::mix::{Layer, Mixer, Sounds, LIMIT};
+use rustig::mix::{LIMIT, Layer, Mixer, Sounds};
 use rustig::timeline::Timeline;
 
 use crate::util::{test_pack, timeline};
@@ -38,7 +38,9 @@ fn mixed(t: &Timeline, rate: u32, channels: usize, block: usize, from: u64) -> V
 #[test]
 fn clicks_start_on_exact_frames_at_a_tiny_rate() {
     // Cadence 120 → a click every 0.5 s → every 5 frames at 10 Hz; a click is 1 frame.
-    let t = timeline(&format!("{QUIET}[[block]]\nkind = \"walk\"\nduration = \"1s\"\n[[block]]\nkind = \"run\"\nduration = \"3s\"\ncadence = 120\n"));
+    let t = timeline(&format!(
+        "{QUIET}[[block]]\nkind = \"walk\"\nduration = \"1s\"\n[[block]]\nkind = \"run\"\nduration = \"3s\"\ncadence = 120\n"
+    ));
     let out = layer(&t, 10, Layer::Metronome, 7);
     assert_eq!(out.len(), 40);
     let onsets: Vec<usize> = (0..out.len()).filter(|&i| out[i] != 0.0).collect();
@@ -48,22 +50,37 @@ fn clicks_start_on_exact_frames_at_a_tiny_rate() {
 #[test]
 fn clicks_round_to_the_nearest_frame_of_their_absolute_time() {
     // Cadence 170 at 100 Hz: click k at round((1 + k·60/170)·100).
-    let t = timeline(&format!("{QUIET}[[block]]\nkind = \"walk\"\nduration = \"1s\"\n[[block]]\nkind = \"run\"\nduration = \"5s\"\ncadence = 170\n"));
+    let t = timeline(&format!(
+        "{QUIET}[[block]]\nkind = \"walk\"\nduration = \"1s\"\n[[block]]\nkind = \"run\"\nduration = \"5s\"\ncadence = 170\n"
+    ));
     let out = layer(&t, 100, Layer::Metronome, 64);
-    let expected: Vec<usize> = (0..15).map(|k| ((1.0 + k as f64 * 60.0 / 170.0) * 100.0).round() as usize).collect();
+    let expected: Vec<usize> = (0..15)
+        .map(|k| ((1.0 + k as f64 * 60.0 / 170.0) * 100.0).round() as usize)
+        .collect();
     // A click lasts 4 frames at 100 Hz (40 ms); its first frame is at full level.
-    let onsets: Vec<usize> = (0..out.len()).filter(|&i| out[i] != 0.0 && (i == 0 || out[i - 1] == 0.0 || expected.contains(&i))).collect();
-    let onsets: Vec<usize> = onsets.into_iter().filter(|i| expected.contains(i)).collect();
+    let onsets: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i] != 0.0 && (i == 0 || out[i - 1] == 0.0 || expected.contains(&i)))
+        .collect();
+    let onsets: Vec<usize> = onsets
+        .into_iter()
+        .filter(|i| expected.contains(i))
+        .collect();
     assert_eq!(onsets, expected);
     for &f in &expected {
         assert_eq!(out[f - 1], 0.0, "silence before the click at {f}");
-        assert!((out[f] - 0.6 * 0.7).abs() < 1e-6, "ordinary click at volume 0.6 starts at 0.42, got {}", out[f]);
+        assert!(
+            (out[f] - 0.6 * 0.7).abs() < 1e-6,
+            "ordinary click at volume 0.6 starts at 0.42, got {}",
+            out[f]
+        );
     }
 }
 
 #[test]
 fn a_clip_starts_on_its_exact_frame_and_plays_whole() {
-    let t = timeline(&format!("{QUIET}[[block]]\nkind = \"walk\"\nduration = \"5s\"\ncues = [{{ at = \"1.2345s\", clip = \"kort\" }}]\n"));
+    let t = timeline(&format!(
+        "{QUIET}[[block]]\nkind = \"walk\"\nduration = \"5s\"\ncues = [{{ at = \"1.2345s\", clip = \"kort\" }}]\n"
+    ));
     let out = layer(&t, 8000, Layer::Voice, 1000);
     let start = (1.2345f64 * 8000.0).round() as usize; // 9876
     assert_eq!(start, 9876);
@@ -82,10 +99,22 @@ fn the_metronome_ducks_under_the_voice_with_ramps() {
     let out = layer(&t, 8000, Layer::Metronome, 512);
     let duck = 10f32.powf(-12.0 / 20.0);
     // Clicks every 0.5 s = 4000 frames; the clip sounds from frame 16000 to 32000.
-    assert!((out[12000] - 0.7).abs() < 1e-6, "before the clip: full level");
-    assert!((out[20000] - 0.7 * duck).abs() < 1e-6, "during the clip: ducked by 12 dB");
-    assert!((out[16000] - 0.7 * duck).abs() < 1e-6, "the click at the clip's start is already ducked");
-    assert!((out[36000] - 0.7).abs() < 1e-6, "after the clip and its 30 ms ramp: full level");
+    assert!(
+        (out[12000] - 0.7).abs() < 1e-6,
+        "before the clip: full level"
+    );
+    assert!(
+        (out[20000] - 0.7 * duck).abs() < 1e-6,
+        "during the clip: ducked by 12 dB"
+    );
+    assert!(
+        (out[16000] - 0.7 * duck).abs() < 1e-6,
+        "the click at the clip's start is already ducked"
+    );
+    assert!(
+        (out[36000] - 0.7).abs() < 1e-6,
+        "after the clip and its 30 ms ramp: full level"
+    );
 }
 
 #[test]
@@ -96,12 +125,17 @@ fn output_does_not_depend_on_block_size_or_start_position() {
     let whole = mixed(&t, 8000, 1, 100_000, 0);
     assert_eq!(whole, mixed(&t, 8000, 1, 333, 0));
     let from = 123_457u64;
-    assert_eq!(&whole[from as usize..], &mixed(&t, 8000, 1, 4096, from)[..], "seek lands mid-clip and mid-tone exactly");
+    assert_eq!(
+        &whole[from as usize..],
+        &mixed(&t, 8000, 1, 4096, from)[..],
+        "seek lands mid-clip and mid-tone exactly"
+    );
 }
 
 #[test]
 fn stereo_carries_the_same_signal_on_both_channels() {
-    let t = timeline("title = \"t\"\nvoice = \"test\"\n[[block]]\nkind = \"run\"\nduration = \"5s\"\n");
+    let t =
+        timeline("title = \"t\"\nvoice = \"test\"\n[[block]]\nkind = \"run\"\nduration = \"5s\"\n");
     let mono = mixed(&t, 8000, 1, 1024, 0);
     let stereo = mixed(&t, 8000, 2, 1024, 0);
     assert_eq!(stereo.len(), mono.len() * 2);
@@ -125,7 +159,9 @@ fn the_loudest_moment_stays_under_full_scale() {
 
 #[test]
 fn four_hours_without_drift_the_last_click_lands_on_its_frame() {
-    let t = timeline(&format!("{QUIET}cadence = 173\n[[block]]\nkind = \"walk\"\nduration = \"1h\"\n[[block]]\nkind = \"run\"\nduration = \"3h\"\n"));
+    let t = timeline(&format!(
+        "{QUIET}cadence = 173\n[[block]]\nkind = \"walk\"\nduration = \"1h\"\n[[block]]\nkind = \"run\"\nduration = \"3h\"\n"
+    ));
     let rate = 44100u32;
     let k = 3 * 60 * 173 - 1;
     let time = 3600.0 + (k as f64 * 60.0) / 173.0;
@@ -142,16 +178,30 @@ fn four_hours_without_drift_the_last_click_lands_on_its_frame() {
 
 #[test]
 fn breathing_tones_rise_on_the_inhale_and_fall_on_the_exhale() {
-    let t = timeline(&format!("{QUIET}[[block]]\nkind = \"breathe\"\nduration = \"10s\"\n"));
+    let t = timeline(&format!(
+        "{QUIET}[[block]]\nkind = \"breathe\"\nduration = \"10s\"\n"
+    ));
     let out = layer(&t, 8000, Layer::Tones, 2048);
     // Count zero crossings in the middle second of the inhale (0–4 s) and of the
     // exhale (4–10 s): the pitch glides 196→294 Hz and back.
-    let crossings = |a: usize, b: usize| out[a..b].windows(2).filter(|w| w[0] <= 0.0 && w[1] > 0.0).count();
+    let crossings = |a: usize, b: usize| {
+        out[a..b]
+            .windows(2)
+            .filter(|w| w[0] <= 0.0 && w[1] > 0.0)
+            .count()
+    };
     let early_in = crossings(4000, 8000);
     let late_in = crossings(24000, 28000);
     let early_out = crossings(36000, 40000);
     let late_out = crossings(68000, 72000);
     assert!(late_in > early_in, "inhale rises: {early_in} → {late_in}");
-    assert!(late_out < early_out, "exhale falls: {early_out} → {late_out}");
-    assert_eq!(out[80000 - 1..].iter().filter(|x| x.abs() > 1e-3).count(), 0, "silent after the breath");
+    assert!(
+        late_out < early_out,
+        "exhale falls: {early_out} → {late_out}"
+    );
+    assert_eq!(
+        out[80000 - 1..].iter().filter(|x| x.abs() > 1e-3).count(),
+        0,
+        "silent after the breath"
+    );
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use rustig::session::parse_session;
-use rustig::timeline::{compile, Compiled, Timeline};
+use rustig::timeline::{Compiled, Timeline, compile};
 use rustig::voice::VoicePack;
 
 /// The repository root.
@@ -19,7 +19,9 @@ pub fn data(rel: &str) -> PathBuf {
 
 /// The fixture voice pack `test` (constant-level clips at 8000 Hz).
 pub fn test_pack() -> VoicePack {
-    VoicePack::load_dir("test", &data("voice/test")).expect("fixture pack loads").0
+    VoicePack::load_dir("test", &data("voice/test"))
+        .expect("fixture pack loads")
+        .0
 }
 
 /// Compiles session text with the fixture pack; panics with the rendered problems.
@@ -28,7 +30,12 @@ pub fn compile_str(text: &str) -> Compiled {
     let (session, diags) = parse_session(Path::new("t.toml"), text.as_bytes(), Path::new("."));
     let rendered: String = diags.iter().map(|d| d.to_string()).collect();
     let session = session.unwrap_or_else(|| panic!("session invalid:\n{rendered}"));
-    compile(&session, &test_pack()).unwrap_or_else(|e| panic!("compile failed:\n{}", e.iter().map(|d| d.to_string()).collect::<String>()))
+    compile(&session, &test_pack()).unwrap_or_else(|e| {
+        panic!(
+            "compile failed:\n{}",
+            e.iter().map(|d| d.to_string()).collect::<String>()
+        )
+    })
 }
 
 /// Compiles session text and returns only the timeline.
@@ -59,7 +66,9 @@ impl Rustig {
     /// `rustig` with these arguments.
     pub fn new(args: &[&str]) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_rustig"));
-        cmd.args(args).current_dir(root()).env("XDG_DATA_HOME", "/nonexistent-rustig-data");
+        cmd.args(args)
+            .current_dir(root())
+            .env("XDG_DATA_HOME", "/nonexistent-rustig-data");
         Rustig { cmd }
     }
 
@@ -77,7 +86,10 @@ impl Rustig {
 
 /// stdout and stderr as text.
 pub fn text(out: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Compares with a golden file; `UPDATE_GOLDEN=1` rewrites it instead.
@@ -87,8 +99,16 @@ pub fn assert_golden_text(path: &Path, actual: &str) {
         std::fs::write(path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| panic!("missing golden file {}; run with UPDATE_GOLDEN=1", path.display()));
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with UPDATE_GOLDEN=1",
+            path.display()
+        )
+    });
     if expected != actual {
-        panic!("output differs from {}\n--- expected\n{expected}\n--- actual\n{actual}", path.display());
+        panic!(
+            "output differs from {}\n--- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        );
     }
 }

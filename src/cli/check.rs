@@ -3,17 +3,19 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::load::{clock, load_bytes, print_diagnostics, read_session};
 use super::Outcome;
-use crate::session::{parse_program, Diagnostic};
+use super::load::{clock, load_bytes, print_diagnostics, read_session};
+use crate::session::{Diagnostic, parse_program};
 use crate::voice::{VoiceLookup, VoicePack};
 
 /// Check session files, program folders and voice packs, and report every problem.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "A PATH may be a session file, a program folder (with program.toml), a voice pack folder \
+#[command(
+    after_help = "A PATH may be a session file, a program folder (with program.toml), a voice pack folder \
 (with voice.toml) or any folder, which is searched for all three.\n\
 Each problem is printed as file:line:col: message, with the line and a hint.\n\
-Exit status 1 if any error was found; warnings alone do not fail.")]
+Exit status 1 if any error was found; warnings alone do not fail."
+)]
 pub struct Args {
     /// Files or folders to check.
     #[arg(required = true, value_name = "PATH")]
@@ -49,10 +51,19 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning")
     );
-    Ok(if tally.errors > 0 { Outcome::Failure } else { Outcome::Success })
+    Ok(if tally.errors > 0 {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
 }
 
-fn check_path(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, VoicePack>, tally: &mut Tally) {
+fn check_path(
+    path: &Path,
+    lookup: &VoiceLookup,
+    packs: &mut HashMap<String, VoicePack>,
+    tally: &mut Tally,
+) {
     if path.is_dir() {
         if path.join("voice.toml").is_file() {
             check_pack(path, tally);
@@ -84,7 +95,12 @@ fn check_path(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, Voi
     }
 }
 
-fn check_session(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, VoicePack>, tally: &mut Tally) {
+fn check_session(
+    path: &Path,
+    lookup: &VoiceLookup,
+    packs: &mut HashMap<String, VoicePack>,
+    tally: &mut Tally,
+) {
     tally.files += 1;
     let file = match read_session(path) {
         Ok(f) => f,
@@ -104,7 +120,12 @@ fn check_session(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, 
     }
 }
 
-fn check_program(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, VoicePack>, tally: &mut Tally) {
+fn check_program(
+    path: &Path,
+    lookup: &VoiceLookup,
+    packs: &mut HashMap<String, VoicePack>,
+    tally: &mut Tally,
+) {
     tally.files += 1;
     let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let bytes = match std::fs::read(path) {
@@ -118,7 +139,12 @@ fn check_program(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, 
     let (program, diags) = parse_program(path, &bytes, &folder, |name| folder.join(name).is_file());
     tally.report(&diags);
     if let Some(p) = program {
-        println!("{}: ok, program \"{}\" with {} sessions", path.display(), p.title, p.sessions.len());
+        println!(
+            "{}: ok, program \"{}\" with {} sessions",
+            path.display(),
+            p.title,
+            p.sessions.len()
+        );
         for s in p.session_paths() {
             check_session(&s, lookup, packs, tally);
         }
@@ -127,13 +153,21 @@ fn check_program(path: &Path, lookup: &VoiceLookup, packs: &mut HashMap<String, 
 
 fn check_pack(dir: &Path, tally: &mut Tally) {
     tally.files += 1;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "nl".into());
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "nl".into());
     match VoicePack::load_dir(&name, dir) {
         Ok((pack, mut diags)) => {
             diags.extend(pack.check());
             tally.report(&diags);
             if !diags.iter().any(Diagnostic::is_error) {
-                println!("{}: ok, voice pack \"{}\" with {} clips", dir.join("voice.toml").display(), pack.name, pack.clips.len());
+                println!(
+                    "{}: ok, voice pack \"{}\" with {} clips",
+                    dir.join("voice.toml").display(),
+                    pack.name,
+                    pack.clips.len()
+                );
             }
         }
         Err(diags) => tally.report(&diags),

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::session::{parse_session, Diagnostic, Session};
-use crate::timeline::{compile, Compiled};
+use crate::session::{Diagnostic, Session, parse_session};
+use crate::timeline::{Compiled, compile};
 use crate::voice::{PackError, VoiceLookup, VoicePack};
 
 /// A session's bytes and the names to show and resolve against.
@@ -43,7 +43,10 @@ pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
             } else {
                 "check that the file is readable"
             };
-            Err(Diagnostic::error(&source, None, format!("cannot read the session: {e}")).with_help(help))
+            Err(
+                Diagnostic::error(&source, None, format!("cannot read the session: {e}"))
+                    .with_help(help),
+            )
         }
     }
 }
@@ -88,7 +91,9 @@ pub fn load_bytes<'p>(
     cache: impl Fn(&str) -> Option<&'p VoicePack>,
 ) -> (Vec<Diagnostic>, Option<Loaded>) {
     let (session, mut diags) = parse_session(&file.display, &file.bytes, &file.base);
-    let Some(session) = session else { return (diags, None) };
+    let Some(session) = session else {
+        return (diags, None);
+    };
     let pack = match cache(&session.voice.value) {
         Some(p) => p.clone(),
         None => match VoicePack::load(&session.voice.value, lookup) {
@@ -99,16 +104,27 @@ pub fn load_bytes<'p>(
             Err(PackError::NotFound { places }) => {
                 let at = session.voice.span.clone();
                 diags.push(
-                    Diagnostic::error(&session.source, Some(at), format!("voice pack `{}` not found", session.voice.value))
-                        .with_help(format!("looked in {}; the built-in pack is \"nl\"", places.join(", "))),
+                    Diagnostic::error(
+                        &session.source,
+                        Some(at),
+                        format!("voice pack `{}` not found", session.voice.value),
+                    )
+                    .with_help(format!(
+                        "looked in {}; the built-in pack is \"nl\"",
+                        places.join(", ")
+                    )),
                 );
                 return (diags, None);
             }
             Err(PackError::Invalid(pack_diags)) => {
                 let at = session.voice.span.clone();
                 diags.push(
-                    Diagnostic::error(&session.source, Some(at), format!("voice pack `{}` has errors", session.voice.value))
-                        .with_help("its problems follow"),
+                    Diagnostic::error(
+                        &session.source,
+                        Some(at),
+                        format!("voice pack `{}` has errors", session.voice.value),
+                    )
+                    .with_help("its problems follow"),
                 );
                 diags.extend(pack_diags);
                 return (diags, None);
@@ -118,7 +134,14 @@ pub fn load_bytes<'p>(
     match compile(&session, &pack) {
         Ok(compiled) => {
             diags.extend(compiled.warnings.iter().cloned());
-            (diags, Some(Loaded { session, pack, compiled }))
+            (
+                diags,
+                Some(Loaded {
+                    session,
+                    pack,
+                    compiled,
+                }),
+            )
         }
         Err(errors) => {
             diags.extend(errors);

@@ -1,21 +1,23 @@
 //! `rustig render SESSION -o OUT.wav [--rate HZ] [--channels 1|2] [--stems DIR]`
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 
-use super::load::{clock, load};
 use super::Outcome;
+use super::load::{clock, load};
 use crate::mix::Sounds;
-use crate::output::{render_wav, RenderError, RenderOptions};
+use crate::output::{RenderError, RenderOptions, render_wav};
 use crate::voice::VoiceLookup;
 
 /// Render a session to a 16-bit PCM WAV file.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example: rustig render sessions/opbouw/week01-1.toml -o week1.wav\n\n\
-The file appears only when it is complete; an interrupted render leaves nothing behind.")]
+#[command(
+    after_help = "Example: rustig render sessions/opbouw/week01-1.toml -o week1.wav\n\n\
+The file appears only when it is complete; an interrupted render leaves nothing behind."
+)]
 pub struct Args {
     /// The session file (built-in sessions work from any folder, e.g. sessions/opbouw/week01-1.toml).
     pub session: PathBuf,
@@ -36,24 +38,50 @@ pub struct Args {
 /// Runs `render`.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     if args.output.is_dir() {
-        anyhow::bail!("{} is a folder; give a file name, e.g. -o {}/session.wav", args.output.display(), args.output.display());
+        anyhow::bail!(
+            "{} is a folder; give a file name, e.g. -o {}/session.wav",
+            args.output.display(),
+            args.output.display()
+        );
     }
     if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
         if !parent.is_dir() {
-            anyhow::bail!("the folder {} does not exist; create it first or choose another -o", parent.display());
+            anyhow::bail!(
+                "the folder {} does not exist; create it first or choose another -o",
+                parent.display()
+            );
         }
     }
-    let Some(loaded) = load(&args.session, lookup) else { return Ok(Outcome::Failure) };
+    let Some(loaded) = load(&args.session, lookup) else {
+        return Ok(Outcome::Failure);
+    };
     let timeline = &loaded.compiled.timeline;
-    let sounds = Sounds::prepare(timeline, &loaded.pack, args.rate).context("cannot load the voice clips")?;
+    let sounds = Sounds::prepare(timeline, &loaded.pack, args.rate)
+        .context("cannot load the voice clips")?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     // Ctrl-C stops between blocks, so the temporary file is removed.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    let options = RenderOptions { rate: args.rate, channels: args.channels, stems: args.stems.clone() };
-    match render_wav(timeline, &sounds, &args.output, &options, &cancel, |_, _| {}) {
+    let options = RenderOptions {
+        rate: args.rate,
+        channels: args.channels,
+        stems: args.stems.clone(),
+    };
+    match render_wav(
+        timeline,
+        &sounds,
+        &args.output,
+        &options,
+        &cancel,
+        |_, _| {},
+    ) {
         Ok(summary) => {
-            let bytes: u64 = summary.files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+            let bytes: u64 = summary
+                .files
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum();
             eprintln!(
                 "Rendered \"{}\" ({}) to {}: {} Hz, {}, {:.1} MB{}",
                 timeline.title,
@@ -62,7 +90,10 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
                 args.rate,
                 if args.channels == 1 { "mono" } else { "stereo" },
                 bytes as f64 / 1e6,
-                args.stems.as_ref().map(|d| format!(", stems in {}", d.display())).unwrap_or_default()
+                args.stems
+                    .as_ref()
+                    .map(|d| format!(", stems in {}", d.display()))
+                    .unwrap_or_default()
             );
             Ok(Outcome::Success)
         }

@@ -3,15 +3,17 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::load::{clock, load};
 use super::Outcome;
+use super::load::{clock, load};
 use crate::timeline::{Event, Timeline};
 use crate::voice::VoiceLookup;
 
 /// Show the compiled timeline of a session.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "The table lists each block with what the coach says and when; clicks and tones are counted per block.\n\
---json prints every event, as described in session-format.md.")]
+#[command(
+    after_help = "The table lists each block with what the coach says and when; clicks and tones are counted per block.\n\
+--json prints every event, as described in session-format.md."
+)]
 pub struct Args {
     /// The session file.
     pub session: PathBuf,
@@ -22,9 +24,15 @@ pub struct Args {
 
 /// Runs `show`. A closed pipe (`rustig show … | head`) is not an error.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
-    let Some(loaded) = load(&args.session, lookup) else { return Ok(Outcome::Failure) };
+    let Some(loaded) = load(&args.session, lookup) else {
+        return Ok(Outcome::Failure);
+    };
     let timeline = &loaded.compiled.timeline;
-    let text = if args.json { timeline.to_json() + "\n" } else { table(timeline, &loaded.session.voice.value) };
+    let text = if args.json {
+        timeline.to_json() + "\n"
+    } else {
+        table(timeline, &loaded.session.voice.value)
+    };
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(Outcome::Success),
@@ -47,18 +55,45 @@ fn stamp(secs: f64) -> String {
 /// The readable plan: each block with its clips, and counts of clicks and breaths.
 pub fn table(t: &Timeline, voice: &str) -> String {
     let mut s = String::new();
-    let clicks = t.events.iter().filter(|e| matches!(e, Event::Click { .. })).count();
-    let clips = t.events.iter().filter(|e| matches!(e, Event::Clip { .. })).count();
+    let clicks = t
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Click { .. }))
+        .count();
+    let clips = t
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Clip { .. }))
+        .count();
     s += &format!("{}\n", t.title);
     if let Some(d) = &t.description {
         s += &format!("{d}\n");
     }
-    s += &format!("{} · {} blocks · {clips} voice clips · {clicks} clicks · voice pack {voice}\n", clock(t.duration), t.blocks.len());
+    s += &format!(
+        "{} · {} blocks · {clips} voice clips · {clicks} clicks · voice pack {voice}\n",
+        clock(t.duration),
+        t.blocks.len()
+    );
     for b in &t.blocks {
-        let in_block = |e: &&Event| e.time() >= b.start && (e.time() < b.end || b.index + 1 == t.blocks.len());
+        let in_block =
+            |e: &&Event| e.time() >= b.start && (e.time() < b.end || b.index + 1 == t.blocks.len());
         let block_events: Vec<&Event> = t.events.iter().filter(in_block).collect();
-        let n_clicks = block_events.iter().filter(|e| matches!(e, Event::Click { .. })).count();
-        let n_breaths = block_events.iter().filter(|e| matches!(e, Event::Tone { phase: crate::timeline::Phase::Inhale, .. })).count();
+        let n_clicks = block_events
+            .iter()
+            .filter(|e| matches!(e, Event::Click { .. }))
+            .count();
+        let n_breaths = block_events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Event::Tone {
+                        phase: crate::timeline::Phase::Inhale,
+                        ..
+                    }
+                )
+            })
+            .count();
         let mut extra = Vec::new();
         if let Some(c) = b.cadence {
             extra.push(format!("{c}/min"));
@@ -69,10 +104,23 @@ pub fn table(t: &Timeline, voice: &str) -> String {
         if n_breaths > 0 {
             extra.push(format!("{n_breaths} breaths"));
         }
-        let extra = if extra.is_empty() { String::new() } else { format!(", {}", extra.join(", ")) };
-        s += &format!("\n{:>9}  {} ({}, {}{extra})\n", stamp(b.start), b.name, b.kind, clock(b.end - b.start));
+        let extra = if extra.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", extra.join(", "))
+        };
+        s += &format!(
+            "\n{:>9}  {} ({}, {}{extra})\n",
+            stamp(b.start),
+            b.name,
+            b.kind,
+            clock(b.end - b.start)
+        );
         for e in block_events {
-            if let Event::Clip { time, clip, text, .. } = e {
+            if let Event::Clip {
+                time, clip, text, ..
+            } = e
+            {
                 s += &format!("{:>9}    {clip:<24} {text}\n", stamp(*time));
             }
         }

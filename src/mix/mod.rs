@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::session::ClickSound;
 use crate::timeline::{Event, Phase, Timeline};
-use crate::voice::{decode_wav, resample, ClipBank, DecodeError, VoicePack};
+use crate::voice::{ClipBank, DecodeError, VoicePack, decode_wav, resample};
 
 /// Peak level the limiter keeps every output sample under (-0.2 dBFS).
 pub const LIMIT: f32 = 0.977;
@@ -38,7 +38,11 @@ pub struct Sounds {
 impl Sounds {
     /// Decodes and resamples what `timeline` uses from `pack`, and makes the click
     /// sounds, all at `rate`. Call before playback starts.
-    pub fn prepare(timeline: &Timeline, pack: &VoicePack, rate: u32) -> Result<Sounds, DecodeError> {
+    pub fn prepare(
+        timeline: &Timeline,
+        pack: &VoicePack,
+        rate: u32,
+    ) -> Result<Sounds, DecodeError> {
         let clips = pack.load_clips(timeline.clip_indices(), rate)?;
         let (click, accent) = match &timeline.metronome.sound {
             ClickSound::File(path) => {
@@ -55,7 +59,12 @@ impl Sounds {
                 (n.iter().map(|x| x * synth::NORMAL_CLICK_GAIN).collect(), a)
             }
         };
-        Ok(Sounds { rate, clips, click: click.into(), accent: accent.into() })
+        Ok(Sounds {
+            rate,
+            clips,
+            click: click.into(),
+            accent: accent.into(),
+        })
     }
 }
 
@@ -96,7 +105,10 @@ pub struct Limiter {
 impl Limiter {
     /// A limiter for `rate`.
     pub fn new(rate: u32) -> Self {
-        Limiter { gain: 1.0, step: (1.0 / (LIMITER_RELEASE * f64::from(rate))).min(1.0) as f32 }
+        Limiter {
+            gain: 1.0,
+            step: (1.0 / (LIMITER_RELEASE * f64::from(rate))).min(1.0) as f32,
+        }
     }
 
     /// Limits one sample.
@@ -149,6 +161,12 @@ pub struct Mixer {
     ramp: u64,
     metronome_on: bool,
     layers: [Vec<f32>; 3],
+    /// Which layers hold sound from the previous block (and need zeroing).
+    dirty: [bool; 3],
+    /// Scratch for the mono mix before it is spread over the channels.
+    mono: Vec<f32>,
+    /// The loudest sample each layer can hold: metronome, voice, tones.
+    peaks: [f32; 3],
     limiter: Limiter,
 }
 
@@ -164,16 +182,32 @@ impl Mixer {
         let mut tones = Vec::new();
         for e in &timeline.events {
             match e {
-                Event::Click { time, accent } => clicks.push(ClickAt { frame: frame(*time), accent: *accent }),
-                Event::Clip { time, pack_index, .. } => {
+                Event::Click { time, accent } => clicks.push(ClickAt {
+                    frame: frame(*time),
+                    accent: *accent,
+                }),
+                Event::Clip {
+                    time, pack_index, ..
+                } => {
                     if let Some(samples) = sounds.clips.get(*pack_index) {
-                        clips.push(ClipAt { frame: frame(*time), samples: Arc::clone(samples) });
+                        clips.push(ClipAt {
+                            frame: frame(*time),
+                            samples: Arc::clone(samples),
+                        });
                     }
                 }
-                Event::Tone { time, phase, duration } => {
+                Event::Tone {
+                    time,
+                    phase,
+                    duration,
+                } => {
                     let start = frame(*time);
                     let len = frame(time + duration).saturating_sub(start);
-                    tones.push(ToneAt { frame: start, len, rising: *phase == Phase::Inhale });
+                    tones.push(ToneAt {
+                        frame: start,
+                        len,
+                        rising: *phase == Phase::Inhale,
+                    });
                 }
             }
         }
@@ -197,9 +231,22 @@ impl Mixer {
             duck_gain: 10f32.powf(timeline.metronome.duck_db / 20.0),
             ramp: ((DUCK_RAMP * f64::from(rate)).round() as u64).max(1),
             metronome_on: true,
-            layers: [vec![0.0; max_block], vec![0.0; max_block], vec![0.0; max_block]],
+            layers: [
+                vec![0.0; max_block],
+                vec![0.0; max_block],
+                vec![0.0; max_block],
+            ],
+            dirty: [true; 3],
+            mono: vec![0.0; max_block],
+            peaks: [0.0; 3],
             limiter: Limiter::new(rate),
         };
+        let peak = |s: &[f32]| s.iter().fold(0.0f32, |p, x| p.max(x.abs()));
+        m.peaks = [
+            m.volume * peak(&m.click).max(peak(&m.accent)),
+            m.clips.iter().map(|c| peak(&c.samples)).fold(0.0, f32::max),
+            synth::TONE_LEVEL as f32,
+        ];
         m.seek(0);
         m
     }
@@ -244,11 +291,17 @@ impl Mixer {
     pub fn seek(&mut self, frame: u64) {
         self.position = frame;
         let click_len = self.click.len() as u64;
-        self.click_cursor = self.clicks.partition_point(|c| c.frame + click_len <= frame);
+        self.click_cursor = self
+            .clicks
+            .partition_point(|c| c.frame + click_len <= frame);
         self.clip_cursor = self.clips.partition_point(|c| c.end() <= frame);
         self.tone_cursor = self.tones.partition_point(|t| t.frame + t.len <= frame);
         self.duck_cursor = self.clips.partition_point(|c| c.end() + self.ramp <= frame);
-        self.limiter = Limiter { gain: 1.0, step: self.limiter.step };
+        self.limiter = Limiter {
+            gain: 1.0,
+            step: self.limiter.step,
+        };
+        self.dirty = [true; 3];
     }
 
     /// Fills `out` (interleaved, `channels` per frame) with the next frames, silence
@@ -257,11 +310,42 @@ impl Mixer {
         let ch = self.channels;
         for chunk in out.chunks_mut(self.max_block * ch) {
             let n = chunk.len() / ch;
-            self.render_layers(n);
-            let [m, v, t] = &self.layers;
-            for (i, frame) in chunk.chunks_exact_mut(ch).enumerate() {
-                let x = self.limiter.apply(m[i] + v[i] + t[i]);
-                frame.fill(x);
+            let busy = self.render_layers(n);
+            if ch == 1 {
+                self.mix_into(chunk, busy);
+            } else {
+                let mut mono = std::mem::take(&mut self.mono);
+                self.mix_into(&mut mono[..n], busy);
+                for (frame, x) in chunk.chunks_exact_mut(ch).zip(&mono[..n]) {
+                    frame.fill(*x);
+                }
+                self.mono = mono;
+            }
+        }
+    }
+
+    /// Sums the layers into `out` and limits the result. Blocks where nothing sounds
+    /// or nothing comes near full scale take the fast, vectorizable paths.
+    fn mix_into(&mut self, out: &mut [f32], busy: [bool; 3]) {
+        let n = out.len();
+        if busy == [false; 3] && self.limiter.gain >= 1.0 {
+            out.fill(0.0);
+            return;
+        }
+        let [m, v, t] = &self.layers;
+        for (((o, a), b), c) in out.iter_mut().zip(&m[..n]).zip(&v[..n]).zip(&t[..n]) {
+            *o = a + b + c;
+        }
+        // The limiter runs only where the layers sounding could together pass the limit.
+        let bound: f32 = busy
+            .iter()
+            .zip(&self.peaks)
+            .filter(|(b, _)| **b)
+            .map(|(_, p)| p)
+            .sum();
+        if bound > LIMIT || self.limiter.gain < 1.0 {
+            for o in out.iter_mut() {
+                *o = self.limiter.apply(*o);
             }
         }
     }
@@ -279,52 +363,92 @@ impl Mixer {
     }
 
     /// Renders frames `position .. position + n` of each layer into the scratch
-    /// buffers and advances.
-    fn render_layers(&mut self, n: usize) {
+    /// buffers and advances. Returns which layers sound in the block. A layer with no
+    /// event in the block is zeroed only if it held sound before.
+    fn render_layers(&mut self, n: usize) -> [bool; 3] {
         let b0 = self.position;
         let b1 = b0 + n as u64;
-        for l in &mut self.layers {
-            l[..n].fill(0.0);
+        let busy = [
+            self.metronome_on
+                && self
+                    .clicks
+                    .get(self.click_cursor)
+                    .is_some_and(|c| c.frame < b1),
+            self.clips
+                .get(self.clip_cursor)
+                .is_some_and(|c| c.frame < b1),
+            self.tones
+                .get(self.tone_cursor)
+                .is_some_and(|t| t.frame < b1),
+        ];
+        for i in 0..3 {
+            if busy[i] || self.dirty[i] {
+                self.layers[i][..n].fill(0.0);
+            }
+            self.dirty[i] = busy[i];
         }
         self.render_clicks(b0, b1);
         self.render_clips(b0, b1);
         self.render_tones(b0, b1);
         self.position = b1;
+        busy
     }
 
     fn render_clicks(&mut self, b0: u64, b1: u64) {
         let len = self.click.len() as u64;
-        while self.duck_cursor < self.clips.len() && self.clips[self.duck_cursor].end() + self.ramp <= b0 {
+        while self.duck_cursor < self.clips.len()
+            && self.clips[self.duck_cursor].end() + self.ramp <= b0
+        {
             self.duck_cursor += 1;
         }
         if self.metronome_on {
             let out = &mut self.layers[0];
-            for c in self.clicks[self.click_cursor..].iter().take_while(|c| c.frame < b1) {
+            for c in self.clicks[self.click_cursor..]
+                .iter()
+                .take_while(|c| c.frame < b1)
+            {
                 let (s, e) = (c.frame.max(b0), (c.frame + len).min(b1));
                 if s >= e {
                     continue;
                 }
-                let (buf, gain) = if c.accent { (&self.accent, self.volume) } else { (&self.click, self.volume) };
+                let (buf, gain) = if c.accent {
+                    (&self.accent, self.volume)
+                } else {
+                    (&self.click, self.volume)
+                };
                 for f in s..e {
-                    let duck = duck_at(&self.clips[self.duck_cursor..], f, self.ramp, self.duck_gain);
+                    let duck = duck_at(
+                        &self.clips[self.duck_cursor..],
+                        f,
+                        self.ramp,
+                        self.duck_gain,
+                    );
                     out[(f - b0) as usize] += buf[(f - c.frame) as usize] * gain * duck;
                 }
             }
         }
-        while self.click_cursor < self.clicks.len() && self.clicks[self.click_cursor].frame + len <= b1 {
+        while self.click_cursor < self.clicks.len()
+            && self.clicks[self.click_cursor].frame + len <= b1
+        {
             self.click_cursor += 1;
         }
     }
 
     fn render_clips(&mut self, b0: u64, b1: u64) {
         let out = &mut self.layers[1];
-        for c in self.clips[self.clip_cursor..].iter().take_while(|c| c.frame < b1) {
+        for c in self.clips[self.clip_cursor..]
+            .iter()
+            .take_while(|c| c.frame < b1)
+        {
             let (s, e) = (c.frame.max(b0), c.end().min(b1));
             if s >= e {
                 continue;
             }
             let src = &c.samples[(s - c.frame) as usize..(e - c.frame) as usize];
-            for (o, x) in out[(s - b0) as usize..(e - b0) as usize].iter_mut().zip(src) {
+            for (o, x) in out[(s - b0) as usize..(e - b0) as usize]
+                .iter_mut()
+                .zip(src)
+            {
                 *o += x;
             }
         }
@@ -335,13 +459,19 @@ impl Mixer {
 
     fn render_tones(&mut self, b0: u64, b1: u64) {
         let out = &mut self.layers[2];
-        for t in self.tones[self.tone_cursor..].iter().take_while(|t| t.frame < b1) {
+        for t in self.tones[self.tone_cursor..]
+            .iter()
+            .take_while(|t| t.frame < b1)
+        {
             let (s, e) = (t.frame.max(b0), (t.frame + t.len).min(b1));
             for f in s..e {
-                out[(f - b0) as usize] += synth::tone_sample(f - t.frame, t.len, self.rate, t.rising);
+                out[(f - b0) as usize] +=
+                    synth::tone_sample(f - t.frame, t.len, self.rate, t.rising);
             }
         }
-        while self.tone_cursor < self.tones.len() && self.tones[self.tone_cursor].frame + self.tones[self.tone_cursor].len <= b1 {
+        while self.tone_cursor < self.tones.len()
+            && self.tones[self.tone_cursor].frame + self.tones[self.tone_cursor].len <= b1
+        {
             self.tone_cursor += 1;
         }
     }

@@ -43,12 +43,18 @@ pub fn builtin_click(sound: &ClickSound, rate: u32) -> (Vec<f32>, Vec<f32>) {
             .collect()
     };
     let (normal, accent) = match sound {
-        ClickSound::Tik | ClickSound::File(_) => (make(&[(2500.0, 1.0)], 0.004, false), make(&[(3500.0, 1.0)], 0.005, false)),
+        ClickSound::Tik | ClickSound::File(_) => (
+            make(&[(2500.0, 1.0)], 0.004, false),
+            make(&[(3500.0, 1.0)], 0.005, false),
+        ),
         ClickSound::Klak => (
             make(&[(850.0, 1.0), (1900.0, 0.5)], 0.007, false),
             make(&[(1150.0, 1.0), (2600.0, 0.5)], 0.008, false),
         ),
-        ClickSound::Piep => (make(&[(1000.0, 1.0)], 0.0, true), make(&[(1500.0, 1.0)], 0.0, true)),
+        ClickSound::Piep => (
+            make(&[(1000.0, 1.0)], 0.0, true),
+            make(&[(1500.0, 1.0)], 0.0, true),
+        ),
     };
     (normal, accent)
 }
@@ -61,7 +67,11 @@ pub fn tone_sample(i: u64, len: u64, rate: u32, rising: bool) -> f32 {
     let r = f64::from(rate);
     let t = i as f64 / r;
     let dur = len as f64 / r;
-    let (f0, f1) = if rising { (196.0, 294.0) } else { (294.0, 196.0) };
+    let (f0, f1) = if rising {
+        (196.0, 294.0)
+    } else {
+        (294.0, 196.0)
+    };
     let phase = TAU * (f0 * t + (f1 - f0) * t * t / (2.0 * dur));
     let fade_in = (dur / 3.0).min(0.25);
     let fade_out = (dur / 3.0).min(0.5);

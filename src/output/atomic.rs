@@ -21,16 +21,30 @@ impl AtomicFile {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-        let named = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".part").tempfile_in(&dir)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let named = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".part")
+            .tempfile_in(&dir)?;
         // Temporary files are private (0600); the result is an ordinary user file.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            named.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            named
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
         let (file, temp) = named.into_parts();
-        Ok((AtomicFile { temp, target: target.to_path_buf() }, file))
+        Ok((
+            AtomicFile {
+                temp,
+                target: target.to_path_buf(),
+            },
+            file,
+        ))
     }
 
     /// The final path.

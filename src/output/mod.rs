@@ -8,4 +8,4 @@ mod atomic;
 mod wav;
 
 pub use atomic::AtomicFile;
-pub use wav::{render_wav, RenderError, RenderOptions, RenderSummary};
+pub use wav::{RenderError, RenderOptions, RenderSummary, render_wav};

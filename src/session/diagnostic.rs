@@ -71,7 +71,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `span` of `source`.
-    pub fn error(source: &Arc<Source>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn error(
+        source: &Arc<Source>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             source: Arc::clone(source),
@@ -82,7 +86,11 @@ impl Diagnostic {
     }
 
     /// A warning at `span` of `source`.
-    pub fn warning(source: &Arc<Source>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        source: &Arc<Source>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(source, span, message)

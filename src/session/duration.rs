@@ -106,8 +106,7 @@ pub enum DurationError {
 }
 
 /// The hint that goes with every duration error.
-pub const DURATION_HELP: &str =
-    "write a duration as a string of <number><unit> parts, units h, m, s or ms: \"90s\", \"1m30s\", \"5m\", \"750ms\"";
+pub const DURATION_HELP: &str = "write a duration as a string of <number><unit> parts, units h, m, s or ms: \"90s\", \"1m30s\", \"5m\", \"750ms\"";
 
 /// Parses a duration string. A leading `-` gives a negative duration; callers decide
 /// whether they accept one.
@@ -191,11 +190,23 @@ mod test {
 
     #[test]
     fn rejects_what_is_ambiguous_or_wrong() {
-        assert_eq!(parse_duration("90"), Err(DurationError::MissingUnit("90".into())));
+        assert_eq!(
+            parse_duration("90"),
+            Err(DurationError::MissingUnit("90".into()))
+        );
         assert_eq!(parse_duration(""), Err(DurationError::Empty));
-        assert_eq!(parse_duration("5 min"), Err(DurationError::UnknownUnit("min".into())));
-        assert_eq!(parse_duration("m"), Err(DurationError::ExpectedNumber("m".into())));
-        assert_eq!(parse_duration("1.2.3s"), Err(DurationError::ExpectedNumber("1.2.3s".into())));
+        assert_eq!(
+            parse_duration("5 min"),
+            Err(DurationError::UnknownUnit("min".into()))
+        );
+        assert_eq!(
+            parse_duration("m"),
+            Err(DurationError::ExpectedNumber("m".into()))
+        );
+        assert_eq!(
+            parse_duration("1.2.3s"),
+            Err(DurationError::ExpectedNumber("1.2.3s".into()))
+        );
     }
 
     #[test]

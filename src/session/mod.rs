@@ -15,7 +15,7 @@ pub use diagnostic::{Diagnostic, Severity, Source};
 pub use duration::Duration;
 pub use model::*;
 pub use parse::parse_session;
-pub use program::{parse_program, Program};
+pub use program::{Program, parse_program};
 
 use std::path::Path;
 
@@ -33,7 +33,13 @@ pub fn load_session(path: &Path) -> (Option<Session>, Vec<Diagnostic>) {
             } else {
                 "check that the file is readable"
             };
-            (None, vec![Diagnostic::error(&source, None, format!("cannot read the file: {e}")).with_help(help)])
+            (
+                None,
+                vec![
+                    Diagnostic::error(&source, None, format!("cannot read the file: {e}"))
+                        .with_help(help),
+                ],
+            )
         }
     }
 }

@@ -55,7 +55,9 @@ pub struct Session {
 impl Session {
     /// The sum of all block durations.
     pub fn blocks_duration(&self) -> Duration {
-        self.blocks.iter().fold(Duration::ZERO, |acc, b| acc + b.duration())
+        self.blocks
+            .iter()
+            .fold(Duration::ZERO, |acc, b| acc + b.duration())
     }
 }
 
@@ -194,7 +196,15 @@ pub enum BlockKind {
 }
 
 /// The names of the block kinds, as written in `kind = "..."`.
-pub const KIND_NAMES: [&str; 7] = ["walk", "run", "intervals", "strength", "stretch", "breathe", "silence"];
+pub const KIND_NAMES: [&str; 7] = [
+    "walk",
+    "run",
+    "intervals",
+    "strength",
+    "stretch",
+    "breathe",
+    "silence",
+];
 
 impl BlockKind {
     /// The kind as written in the file.
@@ -217,17 +227,29 @@ impl BlockKind {
             | BlockKind::Run { duration, .. }
             | BlockKind::Breathe { duration, .. }
             | BlockKind::Silence { duration } => *duration,
-            BlockKind::Intervals { repeat, run, walk, walk_last, .. } => {
+            BlockKind::Intervals {
+                repeat,
+                run,
+                walk,
+                walk_last,
+                ..
+            } => {
                 let walks = i64::from(*repeat) - 1 + i64::from(*walk_last);
                 *run * i64::from(*repeat) + *walk * walks
             }
-            BlockKind::Strength { exercises, work, rest } => {
+            BlockKind::Strength {
+                exercises,
+                work,
+                rest,
+            } => {
                 let n = exercises.len() as i64;
                 *work * n + *rest * (n - 1).max(0)
             }
-            BlockKind::Stretch { stretches, hold, sides } => {
-                *hold * (stretches.len() as i64 * i64::from(*sides))
-            }
+            BlockKind::Stretch {
+                stretches,
+                hold,
+                sides,
+            } => *hold * (stretches.len() as i64 * i64::from(*sides)),
         }
     }
 }

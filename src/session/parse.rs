@@ -5,13 +5,31 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::diagnostic::{suggestion, Diagnostic};
+use super::diagnostic::{Diagnostic, suggestion};
 use super::duration::Duration;
 use super::model::*;
 use super::toml_reader::*;
 
-const TOP_KEYS: &[&str] = &["title", "description", "voice", "cadence", "auto_cues", "metronome", "reminders", "block"];
-const METRONOME_KEYS: &[&str] = &["sound", "volume", "accent_every", "duck_db", "pattern", "settle", "check_every", "check_for"];
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "voice",
+    "cadence",
+    "auto_cues",
+    "metronome",
+    "reminders",
+    "block",
+];
+const METRONOME_KEYS: &[&str] = &[
+    "sound",
+    "volume",
+    "accent_every",
+    "duck_db",
+    "pattern",
+    "settle",
+    "check_every",
+    "check_for",
+];
 const REMINDER_KEYS: &[&str] = &["every", "clips"];
 const CUE_KEYS: &[&str] = &["at", "every", "from", "clip", "say"];
 const COMMON_BLOCK_KEYS: [&str; 5] = ["kind", "name", "cues", "auto_cues", "metronome"];
@@ -22,11 +40,58 @@ pub const CLICK_SOUNDS: [&str; 3] = ["tik", "klak", "piep"];
 fn block_keys(kind: &str) -> &'static [&'static str] {
     match kind {
         "walk" => &["kind", "name", "cues", "auto_cues", "metronome", "duration"],
-        "run" => &["kind", "name", "cues", "auto_cues", "metronome", "duration", "cadence"],
-        "intervals" => &["kind", "name", "cues", "auto_cues", "metronome", "repeat", "run", "walk", "walk_last", "cadence"],
-        "strength" => &["kind", "name", "cues", "auto_cues", "metronome", "exercises", "work", "rest"],
-        "stretch" => &["kind", "name", "cues", "auto_cues", "metronome", "stretches", "hold", "sides"],
-        "breathe" => &["kind", "name", "cues", "auto_cues", "metronome", "duration", "inhale", "exhale", "hold"],
+        "run" => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "duration",
+            "cadence",
+        ],
+        "intervals" => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "repeat",
+            "run",
+            "walk",
+            "walk_last",
+            "cadence",
+        ],
+        "strength" => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "exercises",
+            "work",
+            "rest",
+        ],
+        "stretch" => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "stretches",
+            "hold",
+            "sides",
+        ],
+        "breathe" => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "duration",
+            "inhale",
+            "exhale",
+            "hold",
+        ],
         "silence" => &["kind", "name", "cues", "auto_cues", "metronome", "duration"],
         _ => &["kind", "name", "cues", "auto_cues", "metronome"],
     }
@@ -34,7 +99,11 @@ fn block_keys(kind: &str) -> &'static [&'static str] {
 
 /// Which kinds have a key: used to explain a key written in the wrong kind of block.
 fn kinds_with_key(key: &str) -> Vec<&'static str> {
-    KIND_NAMES.iter().copied().filter(|k| block_keys(k).contains(&key)).collect()
+    KIND_NAMES
+        .iter()
+        .copied()
+        .filter(|k| block_keys(k).contains(&key))
+        .collect()
 }
 
 /// Parses and validates a session file. `display_path` is used in messages; relative
@@ -42,7 +111,11 @@ fn kinds_with_key(key: &str) -> Vec<&'static str> {
 ///
 /// Returns the session when the file is usable, and every problem found (errors and
 /// warnings) either way.
-pub fn parse_session(display_path: &Path, bytes: &[u8], base_dir: &Path) -> (Option<Session>, Vec<Diagnostic>) {
+pub fn parse_session(
+    display_path: &Path,
+    bytes: &[u8],
+    base_dir: &Path,
+) -> (Option<Session>, Vec<Diagnostic>) {
     let source = match decode_text(display_path, bytes, "session") {
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
@@ -57,7 +130,8 @@ pub fn parse_session(display_path: &Path, bytes: &[u8], base_dir: &Path) -> (Opt
     let title = match root.get("title") {
         Some(v) => string(&mut ctx, "title", v).filter(|t| {
             if t.trim().is_empty() {
-                ctx.error(v.span(), "`title` is empty").help = Some("give the session a title, e.g. title = \"Week 1 · training 1\"".into());
+                ctx.error(v.span(), "`title` is empty").help =
+                    Some("give the session a title, e.g. title = \"Week 1 · training 1\"".into());
                 false
             } else {
                 true
@@ -71,16 +145,23 @@ pub fn parse_session(display_path: &Path, bytes: &[u8], base_dir: &Path) -> (Opt
             None
         }
     };
-    let description = root.get("description").and_then(|v| string(&mut ctx, "description", v));
+    let description = root
+        .get("description")
+        .and_then(|v| string(&mut ctx, "description", v));
     let voice = match root.get("voice") {
         Some(v) => string(&mut ctx, "voice", v).map(|s| Located::new(s, v.span())),
         None => Some(Located::new("nl".to_owned(), 0..0)),
     };
     let cadence = root
         .get("cadence")
-        .map(|v| integer(&mut ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32))
+        .map(|v| {
+            integer(&mut ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32)
+        })
         .unwrap_or(Some(170));
-    let auto_cues = root.get("auto_cues").map(|v| boolean(&mut ctx, "auto_cues", v)).unwrap_or(Some(true));
+    let auto_cues = root
+        .get("auto_cues")
+        .map(|v| boolean(&mut ctx, "auto_cues", v))
+        .unwrap_or(Some(true));
     let metronome = read_metronome(&mut ctx, root.get("metronome"), base_dir);
     let reminders = read_reminders(&mut ctx, root.get("reminders"));
 
@@ -93,27 +174,41 @@ pub fn parse_session(display_path: &Path, bytes: &[u8], base_dir: &Path) -> (Opt
             } else {
                 "add a block: a line [[block]] followed by kind = \"walk\" and duration = \"5m\""
             };
-            ctx.diags.push(Diagnostic::error(&source, Some(0..0), "the session has no `[[block]]`").with_help(help));
+            ctx.diags.push(
+                Diagnostic::error(&source, Some(0..0), "the session has no `[[block]]`")
+                    .with_help(help),
+            );
             blocks_ok = false;
         }
         Some(v) => match v.get_ref() {
             DeValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     match item.get_ref() {
-                        DeValue::Table(t) => match read_block(&mut ctx, i + 1, t, item.span(), base_dir) {
-                            Some(b) => blocks.push(b),
-                            None => blocks_ok = false,
-                        },
+                        DeValue::Table(t) => {
+                            match read_block(&mut ctx, i + 1, t, item.span(), base_dir) {
+                                Some(b) => blocks.push(b),
+                                None => blocks_ok = false,
+                            }
+                        }
                         other => {
-                            ctx.error(item.span(), format!("each block must be a table, found {}", type_name(other)));
+                            ctx.error(
+                                item.span(),
+                                format!("each block must be a table, found {}", type_name(other)),
+                            );
                             blocks_ok = false;
                         }
                     }
                 }
             }
             other => {
-                ctx.error(v.span(), format!("`block` must be a list of [[block]] tables, found {}", type_name(other)))
-                    .help = Some("write each block as a [[block]] section".into());
+                ctx.error(
+                    v.span(),
+                    format!(
+                        "`block` must be a list of [[block]] tables, found {}",
+                        type_name(other)
+                    ),
+                )
+                .help = Some("write each block as a [[block]] section".into());
                 blocks_ok = false;
             }
         },
@@ -133,19 +228,37 @@ pub fn parse_session(display_path: &Path, bytes: &[u8], base_dir: &Path) -> (Opt
         for b in &blocks {
             total = total + b.duration();
             if total > MAX_SESSION {
-                ctx.error(b.span.clone(), format!("the session is longer than 4 hours ({total} by the end of this block)"))
-                    .help = Some("split it into several sessions".into());
+                ctx.error(
+                    b.span.clone(),
+                    format!(
+                        "the session is longer than 4 hours ({total} by the end of this block)"
+                    ),
+                )
+                .help = Some("split it into several sessions".into());
                 break;
             }
         }
     }
 
     let session = match (title, voice, cadence, auto_cues, metronome, reminders) {
-        (Some(title), Some(voice), Some(cadence), Some(auto_cues), Some(metronome), Some(reminders))
-            if blocks_ok && !ctx.has_errors() =>
-        {
-            Some(Session { source, title, description, voice, cadence, auto_cues, metronome, reminders, blocks })
-        }
+        (
+            Some(title),
+            Some(voice),
+            Some(cadence),
+            Some(auto_cues),
+            Some(metronome),
+            Some(reminders),
+        ) if blocks_ok && !ctx.has_errors() => Some(Session {
+            source,
+            title,
+            description,
+            voice,
+            cadence,
+            auto_cues,
+            metronome,
+            reminders,
+            blocks,
+        }),
         _ => None,
     };
     (session, ctx.diags)
@@ -169,20 +282,31 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
                 "tik" => Some(ClickSound::Tik),
                 "klak" => Some(ClickSound::Klak),
                 "piep" => Some(ClickSound::Piep),
-                path if path.to_lowercase().ends_with(".wav") || path.contains('/') || path.contains('\\') => {
+                path if path.to_lowercase().ends_with(".wav")
+                    || path.contains('/')
+                    || path.contains('\\') =>
+                {
                     let full = base_dir.join(path);
                     if full.is_file() {
                         Some(ClickSound::File(full))
                     } else {
-                        ctx.error(v.span(), format!("the click sound file `{path}` does not exist"))
-                            .help = Some(format!("paths are relative to the session file's folder; looked for {}", full.display()));
+                        ctx.error(
+                            v.span(),
+                            format!("the click sound file `{path}` does not exist"),
+                        )
+                        .help = Some(format!(
+                            "paths are relative to the session file's folder; looked for {}",
+                            full.display()
+                        ));
                         None
                     }
                 }
                 other => {
-                    let help = suggestion(other, CLICK_SOUNDS)
-                        .unwrap_or_else(|| "use \"tik\", \"klak\", \"piep\" or the path of a WAV file".into());
-                    ctx.error(v.span(), format!("unknown click sound `{other}`")).help = Some(help);
+                    let help = suggestion(other, CLICK_SOUNDS).unwrap_or_else(|| {
+                        "use \"tik\", \"klak\", \"piep\" or the path of a WAV file".into()
+                    });
+                    ctx.error(v.span(), format!("unknown click sound `{other}`"))
+                        .help = Some(help);
                     None
                 }
             };
@@ -216,13 +340,19 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
                 "continuous" => {}
                 "settle" => settle_pattern = true,
                 other => {
-                    let help = suggestion(other, ["continuous", "settle"]).unwrap_or_else(|| "use \"continuous\" or \"settle\"".into());
-                    ctx.error(v.span(), format!("unknown metronome pattern `{other}`")).help = Some(help);
+                    let help = suggestion(other, ["continuous", "settle"])
+                        .unwrap_or_else(|| "use \"continuous\" or \"settle\"".into());
+                    ctx.error(v.span(), format!("unknown metronome pattern `{other}`"))
+                        .help = Some(help);
                 }
             }
         }
     }
-    for (key, slot) in [("settle", &mut settle), ("check_every", &mut check_every), ("check_for", &mut check_for)] {
+    for (key, slot) in [
+        ("settle", &mut settle),
+        ("check_every", &mut check_every),
+        ("check_for", &mut check_for),
+    ] {
         if let Some(v) = r.get(key) {
             if let Some(d) = duration(ctx, key, v, false) {
                 if d <= Duration::ZERO {
@@ -234,19 +364,29 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
         }
     }
     if check_for >= check_every {
-        let span = r.get("check_for").or(r.get("check_every")).map_or(value.span(), |v| v.span());
+        let span = r
+            .get("check_for")
+            .or(r.get("check_every"))
+            .map_or(value.span(), |v| v.span());
         ctx.error(span, format!("`check_for` ({check_for}) must be shorter than `check_every` ({check_every})"))
             .help = Some("a check burst is a short reminder of the cadence, e.g. check_for = \"15s\" with check_every = \"2m\"".into());
     }
     if settle_pattern {
-        m.pattern = Pattern::Settle { settle, check_every, check_for };
+        m.pattern = Pattern::Settle {
+            settle,
+            check_every,
+            check_for,
+        };
     }
     r.finish(ctx, |_| None);
     (ctx.diags[before..].iter().all(|d| !d.is_error())).then_some(m)
 }
 
 fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders> {
-    let mut rem = Reminders { every: Duration::from_secs(120), clips: None };
+    let mut rem = Reminders {
+        every: Duration::from_secs(120),
+        clips: None,
+    };
     let Some(value) = value else { return Some(rem) };
     let t = table(ctx, "reminders", value)?;
     let r = TableReader::new(t, value.span(), "the [reminders] table", REMINDER_KEYS);
@@ -254,8 +394,8 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
     if let Some(v) = r.get("every") {
         if let Some(d) = duration(ctx, "every", v, false) {
             if d < Duration::from_secs(10) {
-                ctx.error(v.span(), "reminders `every` must be at least 10s").help =
-                    Some("the coach speaks sparingly: \"2m\" is the default".into());
+                ctx.error(v.span(), "reminders `every` must be at least 10s")
+                    .help = Some("the coach speaks sparingly: \"2m\" is the default".into());
             } else {
                 rem.every = d;
             }
@@ -263,7 +403,11 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
     }
     if let Some(v) = r.get("clips") {
         if let Some(list) = string_list(ctx, "clips", v) {
-            rem.clips = Some(list.into_iter().map(|(s, span)| Located::new(s, span)).collect());
+            rem.clips = Some(
+                list.into_iter()
+                    .map(|(s, span)| Located::new(s, span))
+                    .collect(),
+            );
         }
     }
     r.finish(ctx, |_| None);
@@ -279,45 +423,75 @@ fn positive(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Duration> {
     Some(d)
 }
 
-fn required<'t, 'i>(ctx: &mut Ctx, r: &TableReader<'t, 'i>, key: &str, kind: &str, example: &str) -> Option<&'t Value<'i>> {
+fn required<'t, 'i>(
+    ctx: &mut Ctx,
+    r: &TableReader<'t, 'i>,
+    key: &str,
+    kind: &str,
+    example: &str,
+) -> Option<&'t Value<'i>> {
     let v = r.get(key);
     if v.is_none() {
-        ctx.error(r.span.clone(), format!("{} has no `{key}`", r.what)).help =
-            Some(format!("a {kind} block needs it, e.g. {key} = {example}"));
+        ctx.error(r.span.clone(), format!("{} has no `{key}`", r.what))
+            .help = Some(format!("a {kind} block needs it, e.g. {key} = {example}"));
     }
     v
 }
 
-fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>, base_dir: &Path) -> Option<Block> {
+fn read_block(
+    ctx: &mut Ctx,
+    number: usize,
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    base_dir: &Path,
+) -> Option<Block> {
     let _ = base_dir;
     let before = ctx.diags.len();
     let kind_value = t.get("kind");
     let kind = match kind_value {
         None => {
-            ctx.error(span.clone(), format!("block {number} has no `kind`")).help =
-                Some(format!("add e.g. kind = \"walk\"; the kinds are: {}", KIND_NAMES.join(", ")));
+            ctx.error(span.clone(), format!("block {number} has no `kind`"))
+                .help = Some(format!(
+                "add e.g. kind = \"walk\"; the kinds are: {}",
+                KIND_NAMES.join(", ")
+            ));
             return None;
         }
         Some(v) => {
             let k = string(ctx, "kind", v)?;
             if !KIND_NAMES.contains(&k.as_str()) {
-                let help = suggestion(&k, KIND_NAMES).unwrap_or_else(|| format!("the kinds are: {}", KIND_NAMES.join(", ")));
-                ctx.error(v.span(), format!("unknown block kind `{k}`")).help = Some(help);
+                let help = suggestion(&k, KIND_NAMES)
+                    .unwrap_or_else(|| format!("the kinds are: {}", KIND_NAMES.join(", ")));
+                ctx.error(v.span(), format!("unknown block kind `{k}`"))
+                    .help = Some(help);
                 return None;
             }
             k
         }
     };
-    let r = TableReader::new(t, span.clone(), format!("block {number} ({kind})"), block_keys(&kind));
+    let r = TableReader::new(
+        t,
+        span.clone(),
+        format!("block {number} ({kind})"),
+        block_keys(&kind),
+    );
     let name = r.get("name").and_then(|v| string(ctx, "name", v));
-    let auto_cues = r.get("auto_cues").and_then(|v| boolean(ctx, "auto_cues", v));
-    let metronome = r.get("metronome").and_then(|v| boolean(ctx, "metronome", v));
+    let auto_cues = r
+        .get("auto_cues")
+        .and_then(|v| boolean(ctx, "auto_cues", v));
+    let metronome = r
+        .get("metronome")
+        .and_then(|v| boolean(ctx, "metronome", v));
     let cadence = r
         .get("cadence")
         .filter(|_| kind == "run" || kind == "intervals")
-        .and_then(|v| integer(ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32));
+        .and_then(|v| {
+            integer(ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32)
+        });
 
-    let dur = |ctx: &mut Ctx, key: &str, example: &str| required(ctx, &r, key, &kind, example).and_then(|v| positive(ctx, key, v));
+    let dur = |ctx: &mut Ctx, key: &str, example: &str| {
+        required(ctx, &r, key, &kind, example).and_then(|v| positive(ctx, key, v))
+    };
     let opt_dur = |ctx: &mut Ctx, key: &str, default: Duration, allow_zero: bool| match r.get(key) {
         None => Some(default),
         Some(v) if allow_zero => duration(ctx, key, v, false),
@@ -326,11 +500,17 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>,
     let block_kind = match kind.as_str() {
         "walk" => dur(ctx, "duration", "\"5m\"").map(|duration| BlockKind::Walk { duration }),
         "silence" => dur(ctx, "duration", "\"5m\"").map(|duration| BlockKind::Silence { duration }),
-        "run" => dur(ctx, "duration", "\"8m\"").map(|duration| BlockKind::Run { duration, cadence }),
+        "run" => {
+            dur(ctx, "duration", "\"8m\"").map(|duration| BlockKind::Run { duration, cadence })
+        }
         "intervals" => {
-            let repeat = required(ctx, &r, "repeat", &kind, "6").and_then(|v| integer(ctx, "repeat", v, 1..=100, " runs"));
+            let repeat = required(ctx, &r, "repeat", &kind, "6")
+                .and_then(|v| integer(ctx, "repeat", v, 1..=100, " runs"));
             let run = dur(ctx, "run", "\"1m\"");
-            let walk_last = r.get("walk_last").map(|v| boolean(ctx, "walk_last", v)).unwrap_or(Some(false));
+            let walk_last = r
+                .get("walk_last")
+                .map(|v| boolean(ctx, "walk_last", v))
+                .unwrap_or(Some(false));
             let needs_walk = repeat.is_none_or(|n| n > 1) || walk_last == Some(true);
             let walk = match r.get("walk") {
                 Some(v) => positive(ctx, "walk", v),
@@ -339,28 +519,57 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>,
             };
             match (repeat, run, walk, walk_last) {
                 (Some(repeat), Some(run), Some(walk), Some(walk_last)) => {
-                    Some(BlockKind::Intervals { repeat: repeat as u32, run, walk, walk_last, cadence })
+                    Some(BlockKind::Intervals {
+                        repeat: repeat as u32,
+                        run,
+                        walk,
+                        walk_last,
+                        cadence,
+                    })
                 }
                 _ => None,
             }
         }
         "strength" => {
-            let exercises = required(ctx, &r, "exercises", &kind, "[\"squats\", \"lunges\", \"plank\"]")
-                .and_then(|v| non_empty_list(ctx, "exercises", v));
+            let exercises = required(
+                ctx,
+                &r,
+                "exercises",
+                &kind,
+                "[\"squats\", \"lunges\", \"plank\"]",
+            )
+            .and_then(|v| non_empty_list(ctx, "exercises", v));
             let work = opt_dur(ctx, "work", Duration::from_secs(30), false);
             let rest = opt_dur(ctx, "rest", Duration::from_secs(15), true);
             match (exercises, work, rest) {
-                (Some(exercises), Some(work), Some(rest)) => Some(BlockKind::Strength { exercises, work, rest }),
+                (Some(exercises), Some(work), Some(rest)) => Some(BlockKind::Strength {
+                    exercises,
+                    work,
+                    rest,
+                }),
                 _ => None,
             }
         }
         "stretch" => {
-            let stretches = required(ctx, &r, "stretches", &kind, "[\"kuiten\", \"hamstrings\", \"quadriceps\"]")
-                .and_then(|v| non_empty_list(ctx, "stretches", v));
+            let stretches = required(
+                ctx,
+                &r,
+                "stretches",
+                &kind,
+                "[\"kuiten\", \"hamstrings\", \"quadriceps\"]",
+            )
+            .and_then(|v| non_empty_list(ctx, "stretches", v));
             let hold = opt_dur(ctx, "hold", Duration::from_secs(30), false);
-            let sides = r.get("sides").map(|v| integer(ctx, "sides", v, 1..=2, "")).unwrap_or(Some(2));
+            let sides = r
+                .get("sides")
+                .map(|v| integer(ctx, "sides", v, 1..=2, ""))
+                .unwrap_or(Some(2));
             match (stretches, hold, sides) {
-                (Some(stretches), Some(hold), Some(sides)) => Some(BlockKind::Stretch { stretches, hold, sides: sides as u32 }),
+                (Some(stretches), Some(hold), Some(sides)) => Some(BlockKind::Stretch {
+                    stretches,
+                    hold,
+                    sides: sides as u32,
+                }),
                 _ => None,
             }
         }
@@ -372,7 +581,10 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>,
             match (duration, inhale, exhale, hold) {
                 (Some(duration), Some(inhale), Some(exhale), Some(hold)) => {
                     if exhale <= inhale {
-                        let at = r.get("exhale").or(r.get("inhale")).map_or(span.clone(), |v| v.span());
+                        let at = r
+                            .get("exhale")
+                            .or(r.get("inhale"))
+                            .map_or(span.clone(), |v| v.span());
                         ctx.error(at, format!("the exhale ({exhale}) must be longer than the inhale ({inhale})"))
                             .help = Some("breathing out longer than in tells the body the effort is over, e.g. inhale = \"4s\", exhale = \"6s\"".into());
                         None
@@ -380,7 +592,12 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>,
                         if inhale + hold + exhale > duration {
                             ctx.warning(span.clone(), format!("block {number} (breathe) is shorter than one breath ({}), so no breath sounds", inhale + hold + exhale));
                         }
-                        Some(BlockKind::Breathe { duration, inhale, exhale, hold })
+                        Some(BlockKind::Breathe {
+                            duration,
+                            inhale,
+                            exhale,
+                            hold,
+                        })
                     }
                 }
                 _ => None,
@@ -391,12 +608,24 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>,
     let cues = read_cues(ctx, &r, block_kind.as_ref().map(BlockKind::duration));
     r.finish(ctx, |k| {
         let kinds = kinds_with_key(k);
-        (!kinds.is_empty()).then(|| format!("`{k}` is a key of {} blocks, not of {kind} blocks", kinds.join("/")))
+        (!kinds.is_empty()).then(|| {
+            format!(
+                "`{k}` is a key of {} blocks, not of {kind} blocks",
+                kinds.join("/")
+            )
+        })
     });
     if ctx.diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some(Block { kind: block_kind?, name, cues: cues?, auto_cues, metronome, span })
+    Some(Block {
+        kind: block_kind?,
+        name,
+        cues: cues?,
+        auto_cues,
+        metronome,
+        span,
+    })
 }
 
 fn non_empty_list(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Vec<Located<String>>> {
@@ -405,14 +634,30 @@ fn non_empty_list(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Vec<Located
         ctx.error(v.span(), format!("`{key}` is empty"));
         return None;
     }
-    Some(list.into_iter().map(|(s, span)| Located::new(s, span)).collect())
+    Some(
+        list.into_iter()
+            .map(|(s, span)| Located::new(s, span))
+            .collect(),
+    )
 }
 
-fn read_cues(ctx: &mut Ctx, r: &TableReader<'_, '_>, block_len: Option<Duration>) -> Option<Vec<Cue>> {
-    let Some(v) = r.get("cues") else { return Some(Vec::new()) };
+fn read_cues(
+    ctx: &mut Ctx,
+    r: &TableReader<'_, '_>,
+    block_len: Option<Duration>,
+) -> Option<Vec<Cue>> {
+    let Some(v) = r.get("cues") else {
+        return Some(Vec::new());
+    };
     let DeValue::Array(items) = v.get_ref() else {
-        ctx.error(v.span(), format!("`cues` must be a list of cues, found {}", type_name(v.get_ref())))
-            .help = Some("write cues = [{ at = \"30s\", clip = \"tempo.praten\" }]".into());
+        ctx.error(
+            v.span(),
+            format!(
+                "`cues` must be a list of cues, found {}",
+                type_name(v.get_ref())
+            ),
+        )
+        .help = Some("write cues = [{ at = \"30s\", clip = \"tempo.praten\" }]".into());
         return None;
     };
     let mut cues = Vec::new();
@@ -429,7 +674,13 @@ fn read_cues(ctx: &mut Ctx, r: &TableReader<'_, '_>, block_len: Option<Duration>
 fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Option<Cue> {
     let span = item.span();
     let DeValue::Table(t) = item.get_ref() else {
-        ctx.error(span, format!("a cue must be a table like {{ at = \"30s\", clip = \"tempo.praten\" }}, found {}", type_name(item.get_ref())));
+        ctx.error(
+            span,
+            format!(
+                "a cue must be a table like {{ at = \"30s\", clip = \"tempo.praten\" }}, found {}",
+                type_name(item.get_ref())
+            ),
+        );
         return None;
     };
     let before = ctx.diags.len();
@@ -438,21 +689,32 @@ fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Opt
         (Some(c), None) => string(ctx, "clip", c).map(|s| Located::new(Speech::Clip(s), c.span())),
         (None, Some(s)) => string(ctx, "say", s).map(|s2| Located::new(Speech::Say(s2), s.span())),
         (Some(_), Some(s)) => {
-            ctx.error(s.span(), "a cue has both `clip` and `say`").help = Some("keep one of them".into());
+            ctx.error(s.span(), "a cue has both `clip` and `say`").help =
+                Some("keep one of them".into());
             None
         }
         (None, None) => {
-            ctx.error(span.clone(), "a cue needs `clip` (a clip id) or `say` (a text)")
-                .help = Some("e.g. { at = \"30s\", clip = \"tempo.praten\" }".into());
+            ctx.error(
+                span.clone(),
+                "a cue needs `clip` (a clip id) or `say` (a text)",
+            )
+            .help = Some("e.g. { at = \"30s\", clip = \"tempo.praten\" }".into());
             None
         }
     };
-    let at = r.get("at").and_then(|v| duration(ctx, "at", v, true).map(|d| (d, v.span())));
-    let every = r.get("every").and_then(|v| positive(ctx, "every", v).map(|d| (d, v.span())));
-    let from = r.get("from").and_then(|v| duration(ctx, "from", v, false).map(|d| (d, v.span())));
+    let at = r
+        .get("at")
+        .and_then(|v| duration(ctx, "at", v, true).map(|d| (d, v.span())));
+    let every = r
+        .get("every")
+        .and_then(|v| positive(ctx, "every", v).map(|d| (d, v.span())));
+    let from = r
+        .get("from")
+        .and_then(|v| duration(ctx, "from", v, false).map(|d| (d, v.span())));
     let timing = match (r.get("at"), r.get("every")) {
         (Some(_), Some(e)) => {
-            ctx.error(e.span(), "a cue has both `at` and `every`").help = Some("use `at` for once, `every` (with optional `from`) for repeating".into());
+            ctx.error(e.span(), "a cue has both `at` and `every`").help =
+                Some("use `at` for once, `every` (with optional `from`) for repeating".into());
             None
         }
         (None, None) => {
@@ -462,23 +724,33 @@ fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Opt
         }
         (Some(_), None) => {
             if let Some(f) = r.get("from") {
-                ctx.error(f.span(), "`from` only goes with `every`").help = Some("remove `from`, or use `every`".into());
+                ctx.error(f.span(), "`from` only goes with `every`").help =
+                    Some("remove `from`, or use `every`".into());
             }
             at.as_ref().map(|(d, _)| CueTiming::At(*d))
         }
         (None, Some(_)) => match &every {
             Some((e, _)) if *e < Duration::from_secs(1) => {
-                ctx.error(r.get("every").map_or(span.clone(), |v| v.span()), "a cue's `every` must be at least 1s");
+                ctx.error(
+                    r.get("every").map_or(span.clone(), |v| v.span()),
+                    "a cue's `every` must be at least 1s",
+                );
                 None
             }
-            Some((e, _)) => Some(CueTiming::Every { every: *e, from: from.as_ref().map(|(d, _)| *d) }),
+            Some((e, _)) => Some(CueTiming::Every {
+                every: *e,
+                from: from.as_ref().map(|(d, _)| *d),
+            }),
             None => None,
         },
     };
     if let (Some(len), Some(timing)) = (block_len, timing) {
         let (offset, at_span) = match timing {
             CueTiming::At(d) => (if d.micros() < 0 { len + d } else { d }, at.map(|a| a.1)),
-            CueTiming::Every { every: e, from: f } => (f.unwrap_or(e), from.clone().map(|f| f.1).or(every.clone().map(|e| e.1))),
+            CueTiming::Every { every: e, from: f } => (
+                f.unwrap_or(e),
+                from.clone().map(|f| f.1).or(every.clone().map(|e| e.1)),
+            ),
         };
         let at_span = at_span.unwrap_or(span.clone());
         let outside = match timing {
@@ -486,15 +758,26 @@ fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Opt
             _ => offset >= len,
         };
         let negative_zero = matches!(timing, CueTiming::At(d) if d.micros() == 0)
-            && r.get("at").and_then(|v| v.get_ref().as_str().map(|s| s.trim().starts_with('-'))).unwrap_or(false);
+            && r.get("at")
+                .and_then(|v| v.get_ref().as_str().map(|s| s.trim().starts_with('-')))
+                .unwrap_or(false);
         if outside || negative_zero {
-            ctx.error(at_span, format!("this cue is outside its block, which lasts {len}"))
-                .help = Some(format!("`at` must be from \"0s\" up to (not including) \"{len}\", or negative from the end down to \"-{len}\""));
+            ctx.error(
+                at_span,
+                format!("this cue is outside its block, which lasts {len}"),
+            )
+            .help = Some(format!(
+                "`at` must be from \"0s\" up to (not including) \"{len}\", or negative from the end down to \"-{len}\""
+            ));
         }
     }
     r.finish(ctx, |_| None);
     if ctx.diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some(Cue { timing: timing?, speech: speech?, span })
+    Some(Cue {
+        timing: timing?,
+        speech: speech?,
+        span,
+    })
 }

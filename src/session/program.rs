@@ -23,7 +23,10 @@ pub struct Program {
 impl Program {
     /// The sessions' paths in program order.
     pub fn session_paths(&self) -> Vec<PathBuf> {
-        self.sessions.iter().map(|s| self.folder.join(&s.value)).collect()
+        self.sessions
+            .iter()
+            .map(|s| self.folder.join(&s.value))
+            .collect()
     }
 }
 
@@ -47,12 +50,18 @@ pub fn parse_program(
     let mut program = None;
     match root.get("program") {
         None => {
-            ctx.error(0..0, "program.toml has no [program] table").help =
-                Some("start with:\n[program]\ntitle = \"…\"\nsessions = [\"week01-1.toml\"]".into());
+            ctx.error(0..0, "program.toml has no [program] table").help = Some(
+                "start with:\n[program]\ntitle = \"…\"\nsessions = [\"week01-1.toml\"]".into(),
+            );
         }
         Some(v) => {
             if let Some(t) = table(&mut ctx, "program", v) {
-                let r = TableReader::new(t, v.span(), "the [program] table", &["title", "description", "sessions"]);
+                let r = TableReader::new(
+                    t,
+                    v.span(),
+                    "the [program] table",
+                    &["title", "description", "sessions"],
+                );
                 let title = match r.get("title") {
                     Some(v) => string(&mut ctx, "title", v),
                     None => {
@@ -60,7 +69,9 @@ pub fn parse_program(
                         None
                     }
                 };
-                let description = r.get("description").and_then(|v| string(&mut ctx, "description", v));
+                let description = r
+                    .get("description")
+                    .and_then(|v| string(&mut ctx, "description", v));
                 let sessions = match r.get("sessions") {
                     Some(v) => string_list(&mut ctx, "sessions", v),
                     None => {
@@ -70,13 +81,22 @@ pub fn parse_program(
                 };
                 if let Some(list) = &sessions {
                     if list.is_empty() {
-                        ctx.error(r.get("sessions").map_or(0..0, |v| v.span()), "`sessions` is empty");
+                        ctx.error(
+                            r.get("sessions").map_or(0..0, |v| v.span()),
+                            "`sessions` is empty",
+                        );
                     }
                     let mut seen: Vec<(&str, Range<usize>)> = Vec::new();
                     for (name, span) in list {
                         if !exists(name) {
-                            ctx.error(span.clone(), format!("session file `{name}` does not exist in {}", folder.display()))
-                                .help = Some("names are relative to the program's folder".into());
+                            ctx.error(
+                                span.clone(),
+                                format!(
+                                    "session file `{name}` does not exist in {}",
+                                    folder.display()
+                                ),
+                            )
+                            .help = Some("names are relative to the program's folder".into());
                         }
                         if seen.iter().any(|(n, _)| n == name) {
                             ctx.error(span.clone(), format!("`{name}` is listed twice"));
@@ -89,7 +109,10 @@ pub fn parse_program(
                     program = Some(Program {
                         title,
                         description,
-                        sessions: sessions.into_iter().map(|(s, sp)| Located::new(s, sp)).collect(),
+                        sessions: sessions
+                            .into_iter()
+                            .map(|(s, sp)| Located::new(s, sp))
+                            .collect(),
                         folder: folder.to_path_buf(),
                     });
                 }

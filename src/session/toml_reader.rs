@@ -6,11 +6,11 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
-use super::diagnostic::{suggestion, Diagnostic, Source};
-use super::duration::{parse_duration, Duration, DURATION_HELP};
+use super::diagnostic::{Diagnostic, Source, suggestion};
+use super::duration::{DURATION_HELP, Duration, parse_duration};
 
 /// Files larger than this are refused before parsing: sessions are small text files.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -29,18 +29,23 @@ pub struct Ctx {
 impl Ctx {
     /// Starts collecting problems of `source`.
     pub fn new(source: Arc<Source>) -> Self {
-        Ctx { source, diags: Vec::new() }
+        Ctx {
+            source,
+            diags: Vec::new(),
+        }
     }
 
     /// Records an error.
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(&self.source, Some(span), message));
+        self.diags
+            .push(Diagnostic::error(&self.source, Some(span), message));
         self.diags.last_mut().expect("just pushed")
     }
 
     /// Records a warning.
     pub fn warning(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::warning(&self.source, Some(span), message));
+        self.diags
+            .push(Diagnostic::warning(&self.source, Some(span), message));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -52,7 +57,11 @@ impl Ctx {
 
 /// Turns raw file bytes into text, or a located diagnostic for a file that is not
 /// a readable text file (not UTF-8, empty, too large).
-pub fn decode_text(display_path: &std::path::Path, bytes: &[u8], what: &str) -> Result<Arc<Source>, Diagnostic> {
+pub fn decode_text(
+    display_path: &std::path::Path,
+    bytes: &[u8],
+    what: &str,
+) -> Result<Arc<Source>, Diagnostic> {
     if bytes.len() > MAX_FILE_BYTES {
         let source = Source::new(display_path, "");
         return Err(Diagnostic::error(
@@ -70,7 +79,11 @@ pub fn decode_text(display_path: &std::path::Path, bytes: &[u8], what: &str) -> 
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let source = Source::new(display_path, text);
             if text.trim().is_empty() {
-                return Err(Diagnostic::error(&source, None, format!("the file is empty; a {what} needs at least {}", needs(what))));
+                return Err(Diagnostic::error(
+                    &source,
+                    None,
+                    format!("the file is empty; a {what} needs at least {}", needs(what)),
+                ));
             }
             Ok(source)
         }
@@ -79,8 +92,12 @@ pub fn decode_text(display_path: &std::path::Path, bytes: &[u8], what: &str) -> 
             let text = String::from_utf8_lossy(bytes).into_owned();
             let source = Source::new(display_path, text);
             let offset = std::str::from_utf8(valid).map(str::len).unwrap_or(0);
-            Err(Diagnostic::error(&source, Some(offset..offset + 1), "the file is not valid UTF-8 text")
-                .with_help("save the file as UTF-8 (any text editor can); TOML files must be UTF-8"))
+            Err(Diagnostic::error(
+                &source,
+                Some(offset..offset + 1),
+                "the file is not valid UTF-8 text",
+            )
+            .with_help("save the file as UTF-8 (any text editor can); TOML files must be UTF-8"))
         }
     }
 }
@@ -102,9 +119,15 @@ pub fn parse_document<'i>(ctx: &mut Ctx, text: &'i str) -> Option<Spanned<DeTabl
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().trim_end_matches('.').to_owned();
-        let message = if message.is_empty() { "invalid TOML".to_owned() } else { format!("invalid TOML: {message}") };
-        ctx.error(span, message)
-            .help = Some("see the TOML syntax at https://toml.io; strings need quotes: title = \"Week 1\"".to_owned());
+        let message = if message.is_empty() {
+            "invalid TOML".to_owned()
+        } else {
+            format!("invalid TOML: {message}")
+        };
+        ctx.error(span, message).help = Some(
+            "see the TOML syntax at https://toml.io; strings need quotes: title = \"Week 1\""
+                .to_owned(),
+        );
     }
     None
 }
@@ -122,8 +145,18 @@ pub struct TableReader<'t, 'i> {
 
 impl<'t, 'i> TableReader<'t, 'i> {
     /// Starts reading `table`, which may contain only the `known` keys.
-    pub fn new(table: &'t DeTable<'i>, span: Range<usize>, what: impl Into<String>, known: &'static [&'static str]) -> Self {
-        TableReader { table, span, what: what.into(), known }
+    pub fn new(
+        table: &'t DeTable<'i>,
+        span: Range<usize>,
+        what: impl Into<String>,
+        known: &'static [&'static str],
+    ) -> Self {
+        TableReader {
+            table,
+            span,
+            what: what.into(),
+            known,
+        }
     }
 
     /// The value of `key`, if present.
@@ -147,10 +180,21 @@ impl<'t, 'i> TableReader<'t, 'i> {
         unknown.sort_by_key(|(k, _)| k.span().start);
         for (key, _) in unknown {
             let name = key.get_ref().as_ref();
-            let help = elsewhere(name).or_else(|| suggestion(name, self.known.iter().copied())).unwrap_or_else(|| {
-                format!("the keys of {} are: {}", self.what, self.known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
-            });
-            ctx.error(key.span(), format!("unknown key `{name}` in {}", self.what)).help = Some(help);
+            let help = elsewhere(name)
+                .or_else(|| suggestion(name, self.known.iter().copied()))
+                .unwrap_or_else(|| {
+                    format!(
+                        "the keys of {} are: {}",
+                        self.what,
+                        self.known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            ctx.error(key.span(), format!("unknown key `{name}` in {}", self.what))
+                .help = Some(help);
         }
     }
 }
@@ -173,8 +217,11 @@ pub fn string(ctx: &mut Ctx, key: &str, value: &Value<'_>) -> Option<String> {
     match value.get_ref() {
         DeValue::String(s) => Some(s.to_string()),
         other => {
-            ctx.error(value.span(), format!("`{key}` must be a string, found {}", type_name(other)))
-                .help = Some(format!("put the text in double quotes: {key} = \"…\""));
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be a string, found {}", type_name(other)),
+            )
+            .help = Some(format!("put the text in double quotes: {key} = \"…\""));
             None
         }
     }
@@ -185,110 +232,200 @@ pub fn boolean(ctx: &mut Ctx, key: &str, value: &Value<'_>) -> Option<bool> {
     match value.get_ref() {
         DeValue::Boolean(b) => Some(*b),
         DeValue::String(s) if s == "true" || s == "false" => {
-            ctx.error(value.span(), format!("`{key}` must be true or false without quotes"))
-                .help = Some(format!("write {key} = {s}"));
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be true or false without quotes"),
+            )
+            .help = Some(format!("write {key} = {s}"));
             None
         }
         other => {
-            ctx.error(value.span(), format!("`{key}` must be true or false, found {}", type_name(other)));
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be true or false, found {}", type_name(other)),
+            );
             None
         }
     }
 }
 
 /// Reads an integer in `range`; `unit` completes the messages ("steps per minute").
-pub fn integer(ctx: &mut Ctx, key: &str, value: &Value<'_>, range: std::ops::RangeInclusive<i64>, unit: &str) -> Option<i64> {
+pub fn integer(
+    ctx: &mut Ctx,
+    key: &str,
+    value: &Value<'_>,
+    range: std::ops::RangeInclusive<i64>,
+    unit: &str,
+) -> Option<i64> {
     let parsed = match value.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', "").replace("0x", "").replace("0o", "").replace("0b", ""), i.radix()).ok(),
+        DeValue::Integer(i) => i64::from_str_radix(
+            &i.as_str()
+                .replace('_', "")
+                .replace("0x", "")
+                .replace("0o", "")
+                .replace("0b", ""),
+            i.radix(),
+        )
+        .ok(),
         DeValue::Float(f) => {
             let v: f64 = f.as_str().replace('_', "").parse().unwrap_or(f64::NAN);
             if v.fract() == 0.0 && v.is_finite() {
                 Some(v as i64)
             } else {
-                ctx.error(value.span(), format!("`{key}` must be a whole number, found {}", f.as_str()));
+                ctx.error(
+                    value.span(),
+                    format!("`{key}` must be a whole number, found {}", f.as_str()),
+                );
                 return None;
             }
         }
         DeValue::String(s) => {
-            let help = if s.trim().parse::<i64>().is_ok() { format!("write {key} = {} without quotes", s.trim()) } else { format!("for example {key} = {}", range.start()) };
-            ctx.error(value.span(), format!("`{key}` must be a whole number, found a string")).help = Some(help);
+            let help = if s.trim().parse::<i64>().is_ok() {
+                format!("write {key} = {} without quotes", s.trim())
+            } else {
+                format!("for example {key} = {}", range.start())
+            };
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be a whole number, found a string"),
+            )
+            .help = Some(help);
             return None;
         }
         other => {
-            ctx.error(value.span(), format!("`{key}` must be a whole number, found {}", type_name(other)));
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be a whole number, found {}", type_name(other)),
+            );
             return None;
         }
     };
     match parsed {
         Some(v) if range.contains(&v) => Some(v),
         _ => {
-            ctx.error(value.span(), format!("`{key}` must be between {} and {}{unit}", range.start(), range.end()));
+            ctx.error(
+                value.span(),
+                format!(
+                    "`{key}` must be between {} and {}{unit}",
+                    range.start(),
+                    range.end()
+                ),
+            );
             None
         }
     }
 }
 
 /// Reads a number (integer or float) in `range`.
-pub fn number(ctx: &mut Ctx, key: &str, value: &Value<'_>, range: std::ops::RangeInclusive<f64>) -> Option<f64> {
+pub fn number(
+    ctx: &mut Ctx,
+    key: &str,
+    value: &Value<'_>,
+    range: std::ops::RangeInclusive<f64>,
+) -> Option<f64> {
     let parsed = match value.get_ref() {
         DeValue::Integer(i) => i.as_str().replace('_', "").parse::<f64>().ok(),
         DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
         DeValue::String(s) => {
-            let help = if s.trim().parse::<f64>().is_ok() { Some(format!("write {key} = {} without quotes", s.trim())) } else { None };
-            ctx.error(value.span(), format!("`{key}` must be a number, found a string")).help = help;
+            let help = if s.trim().parse::<f64>().is_ok() {
+                Some(format!("write {key} = {} without quotes", s.trim()))
+            } else {
+                None
+            };
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be a number, found a string"),
+            )
+            .help = help;
             return None;
         }
         other => {
-            ctx.error(value.span(), format!("`{key}` must be a number, found {}", type_name(other)));
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be a number, found {}", type_name(other)),
+            );
             return None;
         }
     };
     match parsed {
         Some(v) if range.contains(&v) => Some(v),
         _ => {
-            ctx.error(value.span(), format!("`{key}` must be between {} and {}", range.start(), range.end()));
+            ctx.error(
+                value.span(),
+                format!(
+                    "`{key}` must be between {} and {}",
+                    range.start(),
+                    range.end()
+                ),
+            );
             None
         }
     }
 }
 
 /// Reads a duration string. Negative values are accepted only when `allow_negative`.
-pub fn duration(ctx: &mut Ctx, key: &str, value: &Value<'_>, allow_negative: bool) -> Option<Duration> {
+pub fn duration(
+    ctx: &mut Ctx,
+    key: &str,
+    value: &Value<'_>,
+    allow_negative: bool,
+) -> Option<Duration> {
     match value.get_ref() {
         DeValue::String(s) => match parse_duration(s) {
             Ok(d) if d.micros() < 0 && !allow_negative => {
-                ctx.error(value.span(), format!("`{key}` cannot be negative")).help =
-                    Some("only a cue's `at` counts back from the block's end".to_owned());
+                ctx.error(value.span(), format!("`{key}` cannot be negative"))
+                    .help = Some("only a cue's `at` counts back from the block's end".to_owned());
                 None
             }
             Ok(d) => Some(d),
             Err(e) => {
-                ctx.error(value.span(), format!("invalid duration for `{key}`: {e}")).help = Some(DURATION_HELP.to_owned());
+                ctx.error(value.span(), format!("invalid duration for `{key}`: {e}"))
+                    .help = Some(DURATION_HELP.to_owned());
                 None
             }
         },
         DeValue::Integer(i) => {
             let n = i.as_str().replace('_', "");
-            ctx.error(value.span(), format!("`{key}` needs a unit: a bare number is ambiguous"))
-                .help = Some(format!("write {key} = \"{n}s\" for {n} seconds or {key} = \"{n}m\" for {n} minutes"));
+            ctx.error(
+                value.span(),
+                format!("`{key}` needs a unit: a bare number is ambiguous"),
+            )
+            .help = Some(format!(
+                "write {key} = \"{n}s\" for {n} seconds or {key} = \"{n}m\" for {n} minutes"
+            ));
             None
         }
         DeValue::Float(f) => {
             let n = f.as_str().replace('_', "");
-            ctx.error(value.span(), format!("`{key}` needs a unit: a bare number is ambiguous"))
-                .help = Some(format!("write {key} = \"{n}s\" for {n} seconds or {key} = \"{n}m\" for {n} minutes"));
+            ctx.error(
+                value.span(),
+                format!("`{key}` needs a unit: a bare number is ambiguous"),
+            )
+            .help = Some(format!(
+                "write {key} = \"{n}s\" for {n} seconds or {key} = \"{n}m\" for {n} minutes"
+            ));
             None
         }
         other => {
-            ctx.error(value.span(), format!("`{key}` must be a duration string, found {}", type_name(other))).help =
-                Some(DURATION_HELP.to_owned());
+            ctx.error(
+                value.span(),
+                format!(
+                    "`{key}` must be a duration string, found {}",
+                    type_name(other)
+                ),
+            )
+            .help = Some(DURATION_HELP.to_owned());
             None
         }
     }
 }
 
 /// Reads a list of strings.
-pub fn string_list(ctx: &mut Ctx, key: &str, value: &Value<'_>) -> Option<Vec<(String, Range<usize>)>> {
+pub fn string_list(
+    ctx: &mut Ctx,
+    key: &str,
+    value: &Value<'_>,
+) -> Option<Vec<(String, Range<usize>)>> {
     match value.get_ref() {
         DeValue::Array(items) => {
             let mut out = Vec::new();
@@ -298,18 +435,31 @@ pub fn string_list(ctx: &mut Ctx, key: &str, value: &Value<'_>) -> Option<Vec<(S
                     DeValue::String(s) => out.push((s.to_string(), item.span())),
                     other => {
                         ok = false;
-                        ctx.error(item.span(), format!("the items of `{key}` must be strings, found {}", type_name(other)));
+                        ctx.error(
+                            item.span(),
+                            format!(
+                                "the items of `{key}` must be strings, found {}",
+                                type_name(other)
+                            ),
+                        );
                     }
                 }
             }
             ok.then_some(out)
         }
         DeValue::String(s) => {
-            ctx.error(value.span(), format!("`{key}` must be a list")).help = Some(format!("write {key} = [\"{s}\"]"));
+            ctx.error(value.span(), format!("`{key}` must be a list"))
+                .help = Some(format!("write {key} = [\"{s}\"]"));
             None
         }
         other => {
-            ctx.error(value.span(), format!("`{key}` must be a list of strings, found {}", type_name(other)));
+            ctx.error(
+                value.span(),
+                format!(
+                    "`{key}` must be a list of strings, found {}",
+                    type_name(other)
+                ),
+            );
             None
         }
     }
@@ -320,8 +470,11 @@ pub fn table<'t, 'i>(ctx: &mut Ctx, key: &str, value: &'t Value<'i>) -> Option<&
     match value.get_ref() {
         DeValue::Table(t) => Some(t),
         other => {
-            ctx.error(value.span(), format!("`{key}` must be a table, found {}", type_name(other)))
-                .help = Some(format!("write it as a section: [{key}]"));
+            ctx.error(
+                value.span(),
+                format!("`{key}` must be a table, found {}", type_name(other)),
+            )
+            .help = Some(format!("write it as a section: [{key}]"));
             None
         }
     }

@@ -96,7 +96,12 @@ struct Placed {
 /// Compiles a session with its voice pack. Errors name the file and place (unknown
 /// clip ids, texts no clip says, exercises without a clip).
 pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diagnostic>> {
-    let mut c = Compiler { session, pack, errors: Vec::new(), missing: BTreeSet::new() };
+    let mut c = Compiler {
+        session,
+        pack,
+        errors: Vec::new(),
+        missing: BTreeSet::new(),
+    };
     let played = c.expand();
     let first_run = played.iter().position(|p| p.kind == Kind::Run);
     let last_run = played.iter().rposition(|p| p.kind == Kind::Run);
@@ -125,10 +130,22 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
     if session.auto_cues {
         let span = 0..0;
         if let Some(clip) = c.need("halverwege", &span, "the halfway cue") {
-            dues.push(Due { time: Duration(total.micros() / 2), priority: Priority::Halfway, clip, span: span.clone(), announces: None });
+            dues.push(Due {
+                time: Duration(total.micros() / 2),
+                priority: Priority::Halfway,
+                clip,
+                span: span.clone(),
+                announces: None,
+            });
         }
         if let Some(clip) = c.need("einde", &span, "the end cue") {
-            dues.push(Due { time: total, priority: Priority::End, clip, span, announces: None });
+            dues.push(Due {
+                time: total,
+                priority: Priority::End,
+                clip,
+                span,
+                announces: None,
+            });
         }
     }
     if !c.errors.is_empty() {
@@ -152,7 +169,11 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
         placed = place(all, pack);
         let ends: HashMap<usize, Duration> = placed
             .iter()
-            .filter_map(|p| p.due.announces.map(|b| (b, p.start + clip_length(pack, p.due.clip))))
+            .filter_map(|p| {
+                p.due
+                    .announces
+                    .map(|b| (b, p.start + clip_length(pack, p.due.clip)))
+            })
             .collect();
         rounds += 1;
         if ends == announcement_ends || rounds > 8 {
@@ -225,7 +246,11 @@ fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
     let mut busy_until = Duration(i64::MIN / 2);
     let mut out = Vec::with_capacity(dues.len());
     for due in dues {
-        let start = if due.time < busy_until { busy_until + CLIP_GAP } else { due.time };
+        let start = if due.time < busy_until {
+            busy_until + CLIP_GAP
+        } else {
+            due.time
+        };
         busy_until = start + clip_length(pack, due.clip);
         out.push(Placed { due, start });
     }
@@ -262,37 +287,102 @@ impl Compiler<'_> {
         for (i, b) in s.blocks.iter().enumerate() {
             let auto = b.auto_cues.unwrap_or(s.auto_cues);
             let mut push = |kind, len: Duration, round, metronome: bool, cadence: u32| {
-                out.push(Played { kind, start: t, end: t + len, source: i, round, metronome, cadence, auto });
+                out.push(Played {
+                    kind,
+                    start: t,
+                    end: t + len,
+                    source: i,
+                    round,
+                    metronome,
+                    cadence,
+                    auto,
+                });
                 t = t + len;
             };
             match &b.kind {
-                BlockKind::Walk { duration } => push(Kind::Walk, *duration, None, b.metronome.unwrap_or(false), s.cadence),
-                BlockKind::Run { duration, cadence } => {
-                    push(Kind::Run, *duration, None, b.metronome.unwrap_or(true), cadence.unwrap_or(s.cadence))
-                }
-                BlockKind::Intervals { repeat, run, walk, walk_last, cadence } => {
+                BlockKind::Walk { duration } => push(
+                    Kind::Walk,
+                    *duration,
+                    None,
+                    b.metronome.unwrap_or(false),
+                    s.cadence,
+                ),
+                BlockKind::Run { duration, cadence } => push(
+                    Kind::Run,
+                    *duration,
+                    None,
+                    b.metronome.unwrap_or(true),
+                    cadence.unwrap_or(s.cadence),
+                ),
+                BlockKind::Intervals {
+                    repeat,
+                    run,
+                    walk,
+                    walk_last,
+                    cadence,
+                } => {
                     for r in 1..=*repeat {
                         let last = r == *repeat;
-                        push(Kind::Run, *run, Some((r, last)), b.metronome.unwrap_or(true), cadence.unwrap_or(s.cadence));
+                        push(
+                            Kind::Run,
+                            *run,
+                            Some((r, last)),
+                            b.metronome.unwrap_or(true),
+                            cadence.unwrap_or(s.cadence),
+                        );
                         if !last || *walk_last {
                             push(Kind::Walk, *walk, Some((r, last)), false, s.cadence);
                         }
                     }
                 }
-                BlockKind::Strength { .. } => push(Kind::Strength, b.duration(), None, b.metronome.unwrap_or(false), s.cadence),
-                BlockKind::Stretch { .. } => push(Kind::Stretch, b.duration(), None, b.metronome.unwrap_or(false), s.cadence),
-                BlockKind::Breathe { .. } => push(Kind::Breathe, b.duration(), None, b.metronome.unwrap_or(false), s.cadence),
-                BlockKind::Silence { duration } => push(Kind::Silence, *duration, None, b.metronome.unwrap_or(false), s.cadence),
+                BlockKind::Strength { .. } => push(
+                    Kind::Strength,
+                    b.duration(),
+                    None,
+                    b.metronome.unwrap_or(false),
+                    s.cadence,
+                ),
+                BlockKind::Stretch { .. } => push(
+                    Kind::Stretch,
+                    b.duration(),
+                    None,
+                    b.metronome.unwrap_or(false),
+                    s.cadence,
+                ),
+                BlockKind::Breathe { .. } => push(
+                    Kind::Breathe,
+                    b.duration(),
+                    None,
+                    b.metronome.unwrap_or(false),
+                    s.cadence,
+                ),
+                BlockKind::Silence { duration } => push(
+                    Kind::Silence,
+                    *duration,
+                    None,
+                    b.metronome.unwrap_or(false),
+                    s.cadence,
+                ),
             }
         }
         out
     }
 
-    fn block_name(&self, p: &Played, i: usize, first_run: Option<usize>, last_run: Option<usize>) -> String {
+    fn block_name(
+        &self,
+        p: &Played,
+        i: usize,
+        first_run: Option<usize>,
+        last_run: Option<usize>,
+    ) -> String {
         let own = self.session.blocks[p.source].name.as_deref();
         match (p.kind, p.round) {
-            (Kind::Run, Some((r, _))) => own.map_or(format!("Ronde {r}"), |n| format!("{n} · ronde {r}")),
-            (Kind::Walk, Some((r, _))) => own.map_or(format!("Wandelpauze {r}"), |n| format!("{n} · wandelpauze {r}")),
+            (Kind::Run, Some((r, _))) => {
+                own.map_or(format!("Ronde {r}"), |n| format!("{n} · ronde {r}"))
+            }
+            (Kind::Walk, Some((r, _))) => own.map_or(format!("Wandelpauze {r}"), |n| {
+                format!("{n} · wandelpauze {r}")
+            }),
             _ => own.map(str::to_owned).unwrap_or_else(|| {
                 match p.kind {
                     Kind::Walk if first_run.is_some_and(|f| i < f) => "Warming-up",
@@ -335,7 +425,11 @@ impl Compiler<'_> {
             let len = i128::from((p.end - p.start).micros());
             let start = p.start.secs();
             let settle = match m.pattern {
-                Pattern::Settle { settle, check_every, check_for } if p.kind == Kind::Run => Some((
+                Pattern::Settle {
+                    settle,
+                    check_every,
+                    check_for,
+                } if p.kind == Kind::Run => Some((
                     i128::from(settle.micros()) * c,
                     i128::from(check_every.micros()) * c,
                     i128::from(check_for.micros()) * c,
@@ -357,7 +451,10 @@ impl Compiler<'_> {
                     }
                 }
                 let accent = m.accent_every > 0 && k % u64::from(m.accent_every) == 0;
-                out.push(Event::Click { time: start + (k as f64 * 60.0) / p.cadence as f64, accent });
+                out.push(Event::Click {
+                    time: start + (k as f64 * 60.0) / p.cadence as f64,
+                    accent,
+                });
             }
         }
         out
@@ -390,41 +487,89 @@ impl Compiler<'_> {
             (kind, _) => format!("blok.{}", kind.name()),
         };
         if let Some(clip) = self.need(&announcement, &span, "the block's announcement") {
-            dues.push(Due { time: p.start, priority: Priority::Announcement, clip, span: span.clone(), announces: Some(i) });
+            dues.push(Due {
+                time: p.start,
+                priority: Priority::Announcement,
+                clip,
+                span: span.clone(),
+                announces: Some(i),
+            });
         }
         if matches!(p.kind, Kind::Run | Kind::Walk) && p.end - p.start >= COUNTDOWN_MIN_BLOCK {
             if let Some(clip) = self.need("aftellen.10", &span, "the countdown") {
-                dues.push(Due { time: p.end - COUNTDOWN, priority: Priority::Countdown, clip, span: span.clone(), announces: None });
+                dues.push(Due {
+                    time: p.end - COUNTDOWN,
+                    priority: Priority::Countdown,
+                    clip,
+                    span: span.clone(),
+                    announces: None,
+                });
             }
         }
         let _ = played;
         match &block.kind {
-            BlockKind::Strength { exercises, work, rest } => {
+            BlockKind::Strength {
+                exercises,
+                work,
+                rest,
+            } => {
                 for (n, ex) in exercises.iter().enumerate() {
                     let at = p.start + (*work + *rest) * n as i64;
                     let id = format!("oefening.{}", ex.value);
                     match self.pack.index_of(&id) {
-                        Some(clip) => dues.push(Due { time: at, priority: Priority::Structure, clip, span: ex.span.clone(), announces: None }),
+                        Some(clip) => dues.push(Due {
+                            time: at,
+                            priority: Priority::Structure,
+                            clip,
+                            span: ex.span.clone(),
+                            announces: None,
+                        }),
                         None => self.unknown_item(&ex.value, &ex.span, "oefening", "exercise"),
                     }
                     if n + 1 < exercises.len() && *rest > Duration::ZERO {
-                        if let Some(clip) = self.need("oefening.rust", &span, "the rest between exercises") {
-                            dues.push(Due { time: at + *work, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                        if let Some(clip) =
+                            self.need("oefening.rust", &span, "the rest between exercises")
+                        {
+                            dues.push(Due {
+                                time: at + *work,
+                                priority: Priority::Structure,
+                                clip,
+                                span: span.clone(),
+                                announces: None,
+                            });
                         }
                     }
                 }
             }
-            BlockKind::Stretch { stretches, hold, sides } => {
+            BlockKind::Stretch {
+                stretches,
+                hold,
+                sides,
+            } => {
                 for (n, st) in stretches.iter().enumerate() {
                     let at = p.start + *hold * (n as i64 * i64::from(*sides));
                     let id = format!("rek.{}", st.value);
                     match self.pack.index_of(&id) {
-                        Some(clip) => dues.push(Due { time: at, priority: Priority::Structure, clip, span: st.span.clone(), announces: None }),
+                        Some(clip) => dues.push(Due {
+                            time: at,
+                            priority: Priority::Structure,
+                            clip,
+                            span: st.span.clone(),
+                            announces: None,
+                        }),
                         None => self.unknown_item(&st.value, &st.span, "rek", "stretch"),
                     }
                     if *sides == 2 {
-                        if let Some(clip) = self.need("rek.wissel", &span, "the side switch of a stretch") {
-                            dues.push(Due { time: at + *hold, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                        if let Some(clip) =
+                            self.need("rek.wissel", &span, "the side switch of a stretch")
+                        {
+                            dues.push(Due {
+                                time: at + *hold,
+                                priority: Priority::Structure,
+                                clip,
+                                span: span.clone(),
+                                announces: None,
+                            });
                         }
                     }
                 }
@@ -441,17 +586,29 @@ impl Compiler<'_> {
             .filter_map(|c| c.id.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')))
             .collect();
         let help = suggestion(name, known.iter().copied()).unwrap_or_else(|| {
-            format!("voice pack `{}` has these: {}; add a `{prefix}.{name}` clip for a new one", self.pack.voice, known.join(", "))
+            format!(
+                "voice pack `{}` has these: {}; add a `{prefix}.{name}` clip for a new one",
+                self.pack.voice,
+                known.join(", ")
+            )
         });
         self.errors.push(
-            Diagnostic::error(&self.session.source, Some(span.clone()), format!("unknown {what} `{name}`: voice pack `{}` has no clip `{prefix}.{name}`", self.pack.voice))
-                .with_help(help),
+            Diagnostic::error(
+                &self.session.source,
+                Some(span.clone()),
+                format!(
+                    "unknown {what} `{name}`: voice pack `{}` has no clip `{prefix}.{name}`",
+                    self.pack.voice
+                ),
+            )
+            .with_help(help),
         );
     }
 
     fn own_cues(&mut self, played: &[Played], dues: &mut Vec<Due>) {
         // Cue times are relative to the session block (an intervals block as a whole).
-        let mut bounds: Vec<(Duration, Duration)> = vec![(Duration::ZERO, Duration::ZERO); self.session.blocks.len()];
+        let mut bounds: Vec<(Duration, Duration)> =
+            vec![(Duration::ZERO, Duration::ZERO); self.session.blocks.len()];
         for (n, p) in played.iter().enumerate() {
             let first = n == 0 || played[n - 1].source != p.source;
             if first {
@@ -466,12 +623,26 @@ impl Compiler<'_> {
                     Speech::Clip(id) => match self.pack.index_of(id) {
                         Some(i) => i,
                         None => {
-                            let help = suggestion(id, self.pack.clips.iter().map(|c| c.id.as_str())).unwrap_or_else(|| {
-                                format!("`rustig voice list` shows the clips of voice pack `{}`", self.pack.voice)
+                            let help = suggestion(
+                                id,
+                                self.pack.clips.iter().map(|c| c.id.as_str()),
+                            )
+                            .unwrap_or_else(|| {
+                                format!(
+                                    "`rustig voice list` shows the clips of voice pack `{}`",
+                                    self.pack.voice
+                                )
                             });
                             self.errors.push(
-                                Diagnostic::error(&self.session.source, Some(cue.speech.span.clone()), format!("unknown clip id `{id}` in voice pack `{}`", self.pack.voice))
-                                    .with_help(help),
+                                Diagnostic::error(
+                                    &self.session.source,
+                                    Some(cue.speech.span.clone()),
+                                    format!(
+                                        "unknown clip id `{id}` in voice pack `{}`",
+                                        self.pack.voice
+                                    ),
+                                )
+                                .with_help(help),
                             );
                             continue;
                         }
@@ -479,20 +650,38 @@ impl Compiler<'_> {
                     Speech::Say(text) => match self.pack.clip_with_text(text) {
                         Some(info) => self.pack.index_of(&info.id).expect("found by text"),
                         None => {
-                            let closest = crate::session::diagnostic::did_you_mean(text, self.pack.clips.iter().map(|c| c.text.as_str()));
+                            let closest = crate::session::diagnostic::did_you_mean(
+                                text,
+                                self.pack.clips.iter().map(|c| c.text.as_str()),
+                            );
                             let help = match closest {
                                 Some(t) => format!("did you mean \"{t}\"? otherwise record the text or run `rustig voice synth`"),
                                 None => "add a clip with this text to the pack, or run `rustig voice synth` to make one with espeak-ng".to_owned(),
                             };
                             self.errors.push(
-                                Diagnostic::error(&self.session.source, Some(cue.speech.span.clone()), format!("no clip in voice pack `{}` says exactly \"{text}\"", self.pack.voice))
-                                    .with_help(help),
+                                Diagnostic::error(
+                                    &self.session.source,
+                                    Some(cue.speech.span.clone()),
+                                    format!(
+                                        "no clip in voice pack `{}` says exactly \"{text}\"",
+                                        self.pack.voice
+                                    ),
+                                )
+                                .with_help(help),
                             );
                             continue;
                         }
                     },
                 };
-                let mut push = |time| dues.push(Due { time, priority: Priority::Cue, clip, span: cue.span.clone(), announces: None });
+                let mut push = |time| {
+                    dues.push(Due {
+                        time,
+                        priority: Priority::Cue,
+                        clip,
+                        span: cue.span.clone(),
+                        announces: None,
+                    })
+                };
                 match cue.timing {
                     CueTiming::At(d) if d.micros() < 0 => push(end + d),
                     CueTiming::At(d) => push(start + d),
@@ -523,10 +712,18 @@ impl Compiler<'_> {
                     match self.pack.index_of(&c.value) {
                         Some(i) => out.push((i, c.span.clone())),
                         None => {
-                            let help = suggestion(&c.value, self.pack.clips.iter().map(|c| c.id.as_str()));
+                            let help =
+                                suggestion(&c.value, self.pack.clips.iter().map(|c| c.id.as_str()));
                             self.errors.push(
-                                Diagnostic::error(&self.session.source, Some(c.span.clone()), format!("unknown clip id `{}` in voice pack `{}`", c.value, self.pack.voice))
-                                    .with_optional_help(help),
+                                Diagnostic::error(
+                                    &self.session.source,
+                                    Some(c.span.clone()),
+                                    format!(
+                                        "unknown clip id `{}` in voice pack `{}`",
+                                        c.value, self.pack.voice
+                                    ),
+                                )
+                                .with_optional_help(help),
                             );
                         }
                     }
@@ -536,7 +733,13 @@ impl Compiler<'_> {
             None => {
                 // The pack's `techniek.*` and `tempo.*` clips, alternating, in pack order.
                 let of = |prefix: &str| -> Vec<usize> {
-                    self.pack.clips.iter().enumerate().filter(|(_, c)| c.id.starts_with(prefix)).map(|(i, _)| i).collect()
+                    self.pack
+                        .clips
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.id.starts_with(prefix))
+                        .map(|(i, _)| i)
+                        .collect()
                 };
                 let (tech, tempo) = (of("techniek."), of("tempo."));
                 let mut out = Vec::new();
@@ -562,8 +765,18 @@ impl Compiler<'_> {
                 let time = p.start + (every * k - running);
                 if p.auto {
                     let (clip, ref span) = clips[turn % clips.len()];
-                    let span = if span.is_empty() { self.session.blocks[p.source].span.clone() } else { span.clone() };
-                    dues.push(Due { time, priority: Priority::Reminder, clip, span, announces: None });
+                    let span = if span.is_empty() {
+                        self.session.blocks[p.source].span.clone()
+                    } else {
+                        span.clone()
+                    };
+                    dues.push(Due {
+                        time,
+                        priority: Priority::Reminder,
+                        clip,
+                        span,
+                        announces: None,
+                    });
                     turn += 1;
                 }
                 k += 1;
@@ -572,9 +785,23 @@ impl Compiler<'_> {
         }
     }
 
-    fn breaths(&mut self, played: &[Played], announcement_ends: &HashMap<usize, Duration>, dues: &mut Vec<Due>, tones: &mut Vec<Event>) {
+    fn breaths(
+        &mut self,
+        played: &[Played],
+        announcement_ends: &HashMap<usize, Duration>,
+        dues: &mut Vec<Due>,
+        tones: &mut Vec<Event>,
+    ) {
         for (i, p) in played.iter().enumerate() {
-            let BlockKind::Breathe { inhale, exhale, hold, .. } = self.session.blocks[p.source].kind else { continue };
+            let BlockKind::Breathe {
+                inhale,
+                exhale,
+                hold,
+                ..
+            } = self.session.blocks[p.source].kind
+            else {
+                continue;
+            };
             let span = self.session.blocks[p.source].span.clone();
             let period = inhale + hold + exhale;
             let ready = announcement_ends.get(&i).copied().unwrap_or(p.start);
@@ -588,15 +815,35 @@ impl Compiler<'_> {
                     continue;
                 }
                 let out_at = at + inhale + hold;
-                tones.push(Event::Tone { time: at.secs(), phase: Phase::Inhale, duration: inhale.secs() });
-                tones.push(Event::Tone { time: out_at.secs(), phase: Phase::Exhale, duration: exhale.secs() });
+                tones.push(Event::Tone {
+                    time: at.secs(),
+                    phase: Phase::Inhale,
+                    duration: inhale.secs(),
+                });
+                tones.push(Event::Tone {
+                    time: out_at.secs(),
+                    phase: Phase::Exhale,
+                    duration: exhale.secs(),
+                });
                 if p.auto && spoken < SPOKEN_BREATHS {
                     spoken += 1;
                     if let Some(clip) = self.need("adem.in", &span, "the breathing cues") {
-                        dues.push(Due { time: at, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                        dues.push(Due {
+                            time: at,
+                            priority: Priority::Structure,
+                            clip,
+                            span: span.clone(),
+                            announces: None,
+                        });
                     }
                     if let Some(clip) = self.need("adem.uit", &span, "the breathing cues") {
-                        dues.push(Due { time: out_at, priority: Priority::Structure, clip, span: span.clone(), announces: None });
+                        dues.push(Due {
+                            time: out_at,
+                            priority: Priority::Structure,
+                            clip,
+                            span: span.clone(),
+                            announces: None,
+                        });
                     }
                 }
             }

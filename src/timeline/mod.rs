@@ -9,7 +9,7 @@
 
 mod compile;
 
-pub use compile::{compile, Compiled};
+pub use compile::{Compiled, compile};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -47,7 +47,11 @@ pub struct MetronomeSound {
 
 impl Default for MetronomeSound {
     fn default() -> Self {
-        MetronomeSound { sound: ClickSound::Tik, volume: 0.6, duck_db: -12.0 }
+        MetronomeSound {
+            sound: ClickSound::Tik,
+            volume: 0.6,
+            duck_db: -12.0,
+        }
     }
 }
 
@@ -125,7 +129,9 @@ impl Event {
     /// When the event starts, in seconds.
     pub fn time(&self) -> f64 {
         match self {
-            Event::Click { time, .. } | Event::Clip { time, .. } | Event::Tone { time, .. } => *time,
+            Event::Click { time, .. } | Event::Clip { time, .. } | Event::Tone { time, .. } => {
+                *time
+            }
         }
     }
 
@@ -150,7 +156,13 @@ impl Serialize for Event {
                 m.serialize_entry("accent", accent)?;
                 m.end()
             }
-            Event::Clip { time, clip, text, duration, .. } => {
+            Event::Clip {
+                time,
+                clip,
+                text,
+                duration,
+                ..
+            } => {
                 let mut m = serializer.serialize_map(Some(5))?;
                 m.serialize_entry("time", time)?;
                 m.serialize_entry("type", "clip")?;
@@ -159,7 +171,11 @@ impl Serialize for Event {
                 m.serialize_entry("duration", duration)?;
                 m.end()
             }
-            Event::Tone { time, phase, duration } => {
+            Event::Tone {
+                time,
+                phase,
+                duration,
+            } => {
                 let mut m = serializer.serialize_map(Some(4))?;
                 m.serialize_entry("time", time)?;
                 m.serialize_entry("type", "tone")?;

@@ -27,7 +27,10 @@ impl DecodeError {
     /// Names the file in a decoding error.
     pub fn in_file(self, file: &str) -> DecodeError {
         match self {
-            DecodeError::Wav { source, .. } => DecodeError::Wav { file: file.to_owned(), source },
+            DecodeError::Wav { source, .. } => DecodeError::Wav {
+                file: file.to_owned(),
+                source,
+            },
             other => other,
         }
     }
@@ -36,12 +39,18 @@ impl DecodeError {
 /// Decodes a WAV file (8/16/24/32-bit integer or 32-bit float, any channel count) to
 /// mono f32 samples and its sample rate. Channels are averaged.
 pub fn decode_wav(bytes: &[u8]) -> Result<(Vec<f32>, u32), DecodeError> {
-    let wav = |source| DecodeError::Wav { file: String::new(), source };
+    let wav = |source| DecodeError::Wav {
+        file: String::new(),
+        source,
+    };
     let mut reader = hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(wav)?;
     let spec = reader.spec();
     let channels = usize::from(spec.channels.max(1));
     let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.samples::<f32>().collect::<Result<_, _>>().map_err(wav)?,
+        hound::SampleFormat::Float => reader
+            .samples::<f32>()
+            .collect::<Result<_, _>>()
+            .map_err(wav)?,
         hound::SampleFormat::Int => {
             let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
             reader
@@ -54,7 +63,10 @@ pub fn decode_wav(bytes: &[u8]) -> Result<(Vec<f32>, u32), DecodeError> {
     let mono = if channels == 1 {
         interleaved
     } else {
-        interleaved.chunks_exact(channels).map(|f| f.iter().sum::<f32>() / channels as f32).collect()
+        interleaved
+            .chunks_exact(channels)
+            .map(|f| f.iter().sum::<f32>() / channels as f32)
+            .collect()
     };
     Ok((mono, spec.sample_rate))
 }
@@ -65,12 +77,15 @@ pub fn resample(samples: &[f32], from: u32, to: u32) -> Vec<f32> {
     if from == to || samples.is_empty() {
         return samples.to_vec();
     }
-    let input = InterleavedSlice::new(samples, 1, samples.len()).expect("one channel, exact length");
+    let input =
+        InterleavedSlice::new(samples, 1, samples.len()).expect("one channel, exact length");
     let resampled = Fft::<f32>::new(from as usize, to as usize, 1024, 1, FixedSync::Both)
         .ok()
         .and_then(|mut r| r.process_all(&input, samples.len(), None).ok());
     match resampled {
-        Some(out) => (0..out.frames()).map(|i| out.read_sample(0, i).unwrap_or(0.0)).collect(),
+        Some(out) => (0..out.frames())
+            .map(|i| out.read_sample(0, i).unwrap_or(0.0))
+            .collect(),
         // Only reachable for rates rubato cannot pair; fall back to linear interpolation
         // so a clip is never silently dropped.
         None => linear(samples, from, to),
@@ -100,7 +115,9 @@ pub struct ClipBank {
 impl ClipBank {
     /// An empty bank for a pack of `len` clips.
     pub fn with_len(len: usize) -> Self {
-        ClipBank { clips: vec![None; len] }
+        ClipBank {
+            clips: vec![None; len],
+        }
     }
 
     /// Stores the samples of clip `index`.

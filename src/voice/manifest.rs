@@ -26,7 +26,9 @@ impl PackFiles {
             PackFiles::Dir(dir) => std::fs::read(dir.join(file)).map(Cow::Owned),
             PackFiles::BuiltIn(voice) => crate::builtin::voice_file(voice, file)
                 .map(Cow::Borrowed)
-                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the built-in pack")),
+                .ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "not in the built-in pack")
+                }),
         }
     }
 
@@ -68,7 +70,11 @@ pub struct Manifest {
 }
 
 /// Parses `voice.toml` and checks that every clip file exists and is a WAV file.
-pub fn parse_manifest(path: &Path, bytes: &[u8], files: &PackFiles) -> (Option<Manifest>, Vec<Diagnostic>) {
+pub fn parse_manifest(
+    path: &Path,
+    bytes: &[u8],
+    files: &PackFiles,
+) -> (Option<Manifest>, Vec<Diagnostic>) {
     let source = match decode_text(path, bytes, "voice pack") {
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
@@ -84,8 +90,14 @@ pub fn parse_manifest(path: &Path, bytes: &[u8], files: &PackFiles) -> (Option<M
         Some(v) => {
             if let Some(t) = table(&mut ctx, "pack", v) {
                 let r = TableReader::new(t, v.span(), "the [pack] table", &["name", "language"]);
-                name = r.get("name").and_then(|v| string(&mut ctx, "name", v)).unwrap_or_default();
-                language = r.get("language").and_then(|v| string(&mut ctx, "language", v)).unwrap_or_default();
+                name = r
+                    .get("name")
+                    .and_then(|v| string(&mut ctx, "name", v))
+                    .unwrap_or_default();
+                language = r
+                    .get("language")
+                    .and_then(|v| string(&mut ctx, "language", v))
+                    .unwrap_or_default();
                 r.finish(&mut ctx, |_| None);
             }
         }
@@ -107,16 +119,26 @@ pub fn parse_manifest(path: &Path, bytes: &[u8], files: &PackFiles) -> (Option<M
                 for (key, value) in entries {
                     let id = key.get_ref().to_string();
                     let span = key.span().start..value.span().end;
-                    if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_')) {
+                    if id.is_empty()
+                        || !id
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                    {
                         ctx.error(key.span(), format!("`{id}` is not a valid clip id"))
-                            .help = Some("ids are words joined by dots, like `tempo.praten`".into());
+                            .help =
+                            Some("ids are words joined by dots, like `tempo.praten`".into());
                         continue;
                     }
                     let DeValue::Table(entry) = value.get_ref() else {
                         ctx.error(value.span(), format!("clip `{id}` must be a table like {{ file = \"x.wav\", text = \"…\" }}"));
                         continue;
                     };
-                    let r = TableReader::new(entry, value.span(), format!("clip `{id}`"), &["file", "text"]);
+                    let r = TableReader::new(
+                        entry,
+                        value.span(),
+                        format!("clip `{id}`"),
+                        &["file", "text"],
+                    );
                     let file = match r.get("file") {
                         Some(v) => string(&mut ctx, "file", v).map(|f| (f, v.span())),
                         None => {
@@ -133,16 +155,28 @@ pub fn parse_manifest(path: &Path, bytes: &[u8], files: &PackFiles) -> (Option<M
                         }
                     };
                     r.finish(&mut ctx, |_| None);
-                    let (Some((file, file_span)), Some(text)) = (file, text) else { continue };
+                    let (Some((file, file_span)), Some(text)) = (file, text) else {
+                        continue;
+                    };
                     match files.read(&file) {
                         Err(e) => {
-                            ctx.error(file_span, format!("clip file `{file}` cannot be read: {e}")).help = Some(format!(
+                            ctx.error(
+                                file_span,
+                                format!("clip file `{file}` cannot be read: {e}"),
+                            )
+                            .help = Some(format!(
                                 "looked for {}; record it, or run `rustig voice synth` to make it with espeak-ng",
                                 files.describe(&file)
                             ));
                         }
                         Ok(bytes) => match wav_duration(&bytes) {
-                            Ok(duration) => clips.push(ClipInfo { id, file, text, duration, span }),
+                            Ok(duration) => clips.push(ClipInfo {
+                                id,
+                                file,
+                                text,
+                                duration,
+                                span,
+                            }),
                             Err(e) => {
                                 ctx.error(file_span, format!("clip file `{file}` is not a usable WAV file: {e}")).help =
                                     Some("clips are WAV files (16/24-bit or float, mono or stereo, any rate)".into());
@@ -157,7 +191,15 @@ pub fn parse_manifest(path: &Path, bytes: &[u8], files: &PackFiles) -> (Option<M
     if ctx.has_errors() {
         return (None, ctx.diags);
     }
-    (Some(Manifest { name, language, clips, source }), ctx.diags)
+    (
+        Some(Manifest {
+            name,
+            language,
+            clips,
+            source,
+        }),
+        ctx.diags,
+    )
 }
 
 /// The length of a WAV file in seconds, from its header.

@@ -9,8 +9,8 @@
 mod clips;
 mod manifest;
 
-pub use clips::{decode_wav, resample, ClipBank, DecodeError};
-pub use manifest::{parse_manifest, ClipInfo, PackFiles};
+pub use clips::{ClipBank, DecodeError, decode_wav, resample};
+pub use manifest::{ClipInfo, PackFiles, parse_manifest};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,13 @@ use crate::session::{Diagnostic, Source};
 /// The clip ids every pack must have (session-format.md, "The core set of clip ids").
 pub fn core_ids() -> Vec<String> {
     let mut ids: Vec<String> = [
-        "blok.warmup", "blok.walk", "blok.run", "blok.cooldown", "blok.strength", "blok.stretch", "blok.breathe",
+        "blok.warmup",
+        "blok.walk",
+        "blok.run",
+        "blok.cooldown",
+        "blok.strength",
+        "blok.stretch",
+        "blok.breathe",
         "blok.silence",
     ]
     .iter()
@@ -30,10 +36,30 @@ pub fn core_ids() -> Vec<String> {
     ids.extend((1..=20).map(|i| format!("ronde.{i}")));
     ids.extend(
         [
-            "ronde.laatste", "aftellen.10", "halverwege", "einde", "techniek.houding", "techniek.schouders",
-            "techniek.armen", "techniek.voeten", "techniek.kuiten", "techniek.romp", "techniek.cadans", "tempo.praten",
-            "tempo.uitademen", "tempo.langzamer", "oefening.squats", "oefening.lunges", "oefening.plank", "oefening.rust",
-            "rek.kuiten", "rek.hamstrings", "rek.quadriceps", "rek.wissel", "adem.in", "adem.uit",
+            "ronde.laatste",
+            "aftellen.10",
+            "halverwege",
+            "einde",
+            "techniek.houding",
+            "techniek.schouders",
+            "techniek.armen",
+            "techniek.voeten",
+            "techniek.kuiten",
+            "techniek.romp",
+            "techniek.cadans",
+            "tempo.praten",
+            "tempo.uitademen",
+            "tempo.langzamer",
+            "oefening.squats",
+            "oefening.lunges",
+            "oefening.plank",
+            "oefening.rust",
+            "rek.kuiten",
+            "rek.hamstrings",
+            "rek.quadriceps",
+            "rek.wissel",
+            "adem.in",
+            "adem.uit",
         ]
         .iter()
         .map(|s| s.to_string()),
@@ -64,7 +90,11 @@ impl VoiceLookup {
 
     /// Only the built-in packs (for tests and reproducible builds).
     pub fn builtin_only() -> Self {
-        VoiceLookup { voice_dir: None, cwd: PathBuf::from("/nonexistent-rustig-cwd"), user_voices: None }
+        VoiceLookup {
+            voice_dir: None,
+            cwd: PathBuf::from("/nonexistent-rustig-cwd"),
+            user_voices: None,
+        }
     }
 
     /// The folder a pack named `voice` would be loaded from, if any on disk.
@@ -118,13 +148,17 @@ pub struct VoicePack {
 impl VoicePack {
     /// Finds and loads the pack `voice`. Errors are located in its `voice.toml`, or
     /// say where it was looked for.
-    pub fn load(voice: &str, lookup: &VoiceLookup) -> Result<(VoicePack, Vec<Diagnostic>), PackError> {
+    pub fn load(
+        voice: &str,
+        lookup: &VoiceLookup,
+    ) -> Result<(VoicePack, Vec<Diagnostic>), PackError> {
         if let Some(dir) = lookup.find_dir(voice) {
             return Self::load_dir(voice, &dir).map_err(PackError::Invalid);
         }
         if let Some(bytes) = crate::builtin::voice_file(voice, "voice.toml") {
             let path = PathBuf::from(format!("<built-in>/audio/{voice}/voice.toml"));
-            return Self::from_manifest(voice, &path, bytes, PackFiles::BuiltIn(voice.to_owned())).map_err(PackError::Invalid);
+            return Self::from_manifest(voice, &path, bytes, PackFiles::BuiltIn(voice.to_owned()))
+                .map_err(PackError::Invalid);
         }
         let mut places = Vec::new();
         if let Some(d) = &lookup.voice_dir {
@@ -139,11 +173,18 @@ impl VoicePack {
     }
 
     /// Loads the pack in `dir` (which holds `voice.toml`).
-    pub fn load_dir(voice: &str, dir: &Path) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn load_dir(
+        voice: &str,
+        dir: &Path,
+    ) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
         let path = dir.join("voice.toml");
         let bytes = std::fs::read(&path).map_err(|e| {
             let source = Source::new(&path, "");
-            vec![Diagnostic::error(&source, None, format!("cannot read the voice pack: {e}"))]
+            vec![Diagnostic::error(
+                &source,
+                None,
+                format!("cannot read the voice pack: {e}"),
+            )]
         })?;
         Self::from_manifest(voice, &path, &bytes, PackFiles::Dir(dir.to_path_buf()))
     }
@@ -157,7 +198,12 @@ impl VoicePack {
         let (manifest, diags) = parse_manifest(path, bytes, &files);
         match manifest {
             Some(m) => {
-                let by_id = m.clips.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+                let by_id = m
+                    .clips
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.id.clone(), i))
+                    .collect();
                 Ok((
                     VoicePack {
                         voice: voice.to_owned(),
@@ -193,7 +239,10 @@ impl VoicePack {
 
     /// The core ids this pack lacks.
     pub fn missing_core_ids(&self) -> Vec<String> {
-        core_ids().into_iter().filter(|id| !self.by_id.contains_key(id)).collect()
+        core_ids()
+            .into_iter()
+            .filter(|id| !self.by_id.contains_key(id))
+            .collect()
     }
 
     /// All problems of the pack as a whole: missing core clips (on top of the
@@ -204,24 +253,37 @@ impl VoicePack {
             return Vec::new();
         }
         let span = self.source.text.find("[clips]").map(|i| i..i + 7);
-        vec![Diagnostic::error(
-            &self.source,
-            span,
-            format!("the pack lacks {} clip(s) that automatic cues need: {}", missing.len(), missing.join(", ")),
-        )
-        .with_help("add them to [clips]; `rustig voice synth` can make them with espeak-ng")]
+        vec![
+            Diagnostic::error(
+                &self.source,
+                span,
+                format!(
+                    "the pack lacks {} clip(s) that automatic cues need: {}",
+                    missing.len(),
+                    missing.join(", ")
+                ),
+            )
+            .with_help("add them to [clips]; `rustig voice synth` can make them with espeak-ng"),
+        ]
     }
 
     /// Decodes and resamples the clips with these indices to `rate`, once, before
     /// playback or rendering starts.
-    pub fn load_clips(&self, indices: impl IntoIterator<Item = usize>, rate: u32) -> Result<ClipBank, DecodeError> {
+    pub fn load_clips(
+        &self,
+        indices: impl IntoIterator<Item = usize>,
+        rate: u32,
+    ) -> Result<ClipBank, DecodeError> {
         let mut bank = ClipBank::with_len(self.clips.len());
         for i in indices {
             if bank.get(i).is_some() {
                 continue;
             }
             let clip = &self.clips[i];
-            let bytes = self.files.read(&clip.file).map_err(|e| DecodeError::Io(clip.file.clone(), e))?;
+            let bytes = self
+                .files
+                .read(&clip.file)
+                .map_err(|e| DecodeError::Io(clip.file.clone(), e))?;
             let (samples, from) = decode_wav(&bytes).map_err(|e| e.in_file(&clip.file))?;
             bank.set(i, resample(&samples, from, rate).into());
         }
