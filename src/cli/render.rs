@@ -44,13 +44,13 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             args.output.display()
         );
     }
-    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.is_dir() {
-            anyhow::bail!(
-                "the folder {} does not exist; create it first or choose another -o",
-                parent.display()
-            );
-        }
+    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        anyhow::bail!(
+            "the folder {} does not exist; create it first or choose another -o",
+            parent.display()
+        );
     }
     let Some(loaded) = load(&args.session, lookup) else {
         return Ok(Outcome::Failure);

@@ -381,11 +381,11 @@ impl Mixer {
                 .get(self.tone_cursor)
                 .is_some_and(|t| t.frame < b1),
         ];
-        for i in 0..3 {
-            if busy[i] || self.dirty[i] {
-                self.layers[i][..n].fill(0.0);
+        for ((layer, dirty), busy) in self.layers.iter_mut().zip(&mut self.dirty).zip(busy) {
+            if busy || *dirty {
+                layer[..n].fill(0.0);
             }
-            self.dirty[i] = busy[i];
+            *dirty = busy;
         }
         self.render_clicks(b0, b1);
         self.render_clips(b0, b1);

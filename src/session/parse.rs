@@ -276,75 +276,75 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
     let t = table(ctx, "metronome", value)?;
     let r = TableReader::new(t, value.span(), "the [metronome] table", METRONOME_KEYS);
     let before = ctx.diags.len();
-    if let Some(v) = r.get("sound") {
-        if let Some(s) = string(ctx, "sound", v) {
-            let sound = match s.as_str() {
-                "tik" => Some(ClickSound::Tik),
-                "klak" => Some(ClickSound::Klak),
-                "piep" => Some(ClickSound::Piep),
-                path if path.to_lowercase().ends_with(".wav")
-                    || path.contains('/')
-                    || path.contains('\\') =>
-                {
-                    let full = base_dir.join(path);
-                    if full.is_file() {
-                        Some(ClickSound::File(full))
-                    } else {
-                        ctx.error(
-                            v.span(),
-                            format!("the click sound file `{path}` does not exist"),
-                        )
-                        .help = Some(format!(
-                            "paths are relative to the session file's folder; looked for {}",
-                            full.display()
-                        ));
-                        None
-                    }
-                }
-                other => {
-                    let help = suggestion(other, CLICK_SOUNDS).unwrap_or_else(|| {
-                        "use \"tik\", \"klak\", \"piep\" or the path of a WAV file".into()
-                    });
-                    ctx.error(v.span(), format!("unknown click sound `{other}`"))
-                        .help = Some(help);
+    if let Some(v) = r.get("sound")
+        && let Some(s) = string(ctx, "sound", v)
+    {
+        let sound = match s.as_str() {
+            "tik" => Some(ClickSound::Tik),
+            "klak" => Some(ClickSound::Klak),
+            "piep" => Some(ClickSound::Piep),
+            path if path.to_lowercase().ends_with(".wav")
+                || path.contains('/')
+                || path.contains('\\') =>
+            {
+                let full = base_dir.join(path);
+                if full.is_file() {
+                    Some(ClickSound::File(full))
+                } else {
+                    ctx.error(
+                        v.span(),
+                        format!("the click sound file `{path}` does not exist"),
+                    )
+                    .help = Some(format!(
+                        "paths are relative to the session file's folder; looked for {}",
+                        full.display()
+                    ));
                     None
                 }
-            };
-            if let Some(sound) = sound {
-                m.sound = Located::new(sound, v.span());
             }
+            other => {
+                let help = suggestion(other, CLICK_SOUNDS).unwrap_or_else(|| {
+                    "use \"tik\", \"klak\", \"piep\" or the path of a WAV file".into()
+                });
+                ctx.error(v.span(), format!("unknown click sound `{other}`"))
+                    .help = Some(help);
+                None
+            }
+        };
+        if let Some(sound) = sound {
+            m.sound = Located::new(sound, v.span());
         }
     }
-    if let Some(v) = r.get("volume") {
-        if let Some(x) = number(ctx, "volume", v, 0.0..=1.0) {
-            m.volume = x as f32;
-        }
+    if let Some(v) = r.get("volume")
+        && let Some(x) = number(ctx, "volume", v, 0.0..=1.0)
+    {
+        m.volume = x as f32;
     }
-    if let Some(v) = r.get("accent_every") {
-        if let Some(x) = integer(ctx, "accent_every", v, 0..=64, " steps") {
-            m.accent_every = x as u32;
-        }
+    if let Some(v) = r.get("accent_every")
+        && let Some(x) = integer(ctx, "accent_every", v, 0..=64, " steps")
+    {
+        m.accent_every = x as u32;
     }
-    if let Some(v) = r.get("duck_db") {
-        if let Some(x) = number(ctx, "duck_db", v, -60.0..=0.0) {
-            m.duck_db = x as f32;
-        }
+    if let Some(v) = r.get("duck_db")
+        && let Some(x) = number(ctx, "duck_db", v, -60.0..=0.0)
+    {
+        m.duck_db = x as f32;
     }
     let mut settle = Duration::from_secs(30);
     let mut check_every = Duration::from_secs(120);
     let mut check_for = Duration::from_secs(15);
     let mut settle_pattern = false;
-    if let Some(v) = r.get("pattern") {
-        if let Some(s) = string(ctx, "pattern", v) {
-            match s.as_str() {
-                "continuous" => {}
-                "settle" => settle_pattern = true,
-                other => {
-                    let help = suggestion(other, ["continuous", "settle"])
-                        .unwrap_or_else(|| "use \"continuous\" or \"settle\"".into());
-                    ctx.error(v.span(), format!("unknown metronome pattern `{other}`"))
-                        .help = Some(help);
-                }
+    if let Some(v) = r.get("pattern")
+        && let Some(s) = string(ctx, "pattern", v)
+    {
+        match s.as_str() {
+            "continuous" => {}
+            "settle" => settle_pattern = true,
+            other => {
+                let help = suggestion(other, ["continuous", "settle"])
+                    .unwrap_or_else(|| "use \"continuous\" or \"settle\"".into());
+                ctx.error(v.span(), format!("unknown metronome pattern `{other}`"))
+                    .help = Some(help);
             }
         }
     }
@@ -353,13 +353,13 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
         ("check_every", &mut check_every),
         ("check_for", &mut check_for),
     ] {
-        if let Some(v) = r.get(key) {
-            if let Some(d) = duration(ctx, key, v, false) {
-                if d <= Duration::ZERO {
-                    ctx.error(v.span(), format!("`{key}` must be longer than zero"));
-                } else {
-                    *slot = d;
-                }
+        if let Some(v) = r.get(key)
+            && let Some(d) = duration(ctx, key, v, false)
+        {
+            if d <= Duration::ZERO {
+                ctx.error(v.span(), format!("`{key}` must be longer than zero"));
+            } else {
+                *slot = d;
             }
         }
     }
@@ -391,24 +391,24 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
     let t = table(ctx, "reminders", value)?;
     let r = TableReader::new(t, value.span(), "the [reminders] table", REMINDER_KEYS);
     let before = ctx.diags.len();
-    if let Some(v) = r.get("every") {
-        if let Some(d) = duration(ctx, "every", v, false) {
-            if d < Duration::from_secs(10) {
-                ctx.error(v.span(), "reminders `every` must be at least 10s")
-                    .help = Some("the coach speaks sparingly: \"2m\" is the default".into());
-            } else {
-                rem.every = d;
-            }
+    if let Some(v) = r.get("every")
+        && let Some(d) = duration(ctx, "every", v, false)
+    {
+        if d < Duration::from_secs(10) {
+            ctx.error(v.span(), "reminders `every` must be at least 10s")
+                .help = Some("the coach speaks sparingly: \"2m\" is the default".into());
+        } else {
+            rem.every = d;
         }
     }
-    if let Some(v) = r.get("clips") {
-        if let Some(list) = string_list(ctx, "clips", v) {
-            rem.clips = Some(
-                list.into_iter()
-                    .map(|(s, span)| Located::new(s, span))
-                    .collect(),
-            );
-        }
+    if let Some(v) = r.get("clips")
+        && let Some(list) = string_list(ctx, "clips", v)
+    {
+        rem.clips = Some(
+            list.into_iter()
+                .map(|(s, span)| Located::new(s, span))
+                .collect(),
+        );
     }
     r.finish(ctx, |_| None);
     (ctx.diags[before..].iter().all(|d| !d.is_error())).then_some(rem)

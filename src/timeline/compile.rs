@@ -495,16 +495,17 @@ impl Compiler<'_> {
                 announces: Some(i),
             });
         }
-        if matches!(p.kind, Kind::Run | Kind::Walk) && p.end - p.start >= COUNTDOWN_MIN_BLOCK {
-            if let Some(clip) = self.need("aftellen.10", &span, "the countdown") {
-                dues.push(Due {
-                    time: p.end - COUNTDOWN,
-                    priority: Priority::Countdown,
-                    clip,
-                    span: span.clone(),
-                    announces: None,
-                });
-            }
+        if matches!(p.kind, Kind::Run | Kind::Walk)
+            && p.end - p.start >= COUNTDOWN_MIN_BLOCK
+            && let Some(clip) = self.need("aftellen.10", &span, "the countdown")
+        {
+            dues.push(Due {
+                time: p.end - COUNTDOWN,
+                priority: Priority::Countdown,
+                clip,
+                span: span.clone(),
+                announces: None,
+            });
         }
         let _ = played;
         match &block.kind {
@@ -526,18 +527,18 @@ impl Compiler<'_> {
                         }),
                         None => self.unknown_item(&ex.value, &ex.span, "oefening", "exercise"),
                     }
-                    if n + 1 < exercises.len() && *rest > Duration::ZERO {
-                        if let Some(clip) =
+                    if n + 1 < exercises.len()
+                        && *rest > Duration::ZERO
+                        && let Some(clip) =
                             self.need("oefening.rust", &span, "the rest between exercises")
-                        {
-                            dues.push(Due {
-                                time: at + *work,
-                                priority: Priority::Structure,
-                                clip,
-                                span: span.clone(),
-                                announces: None,
-                            });
-                        }
+                    {
+                        dues.push(Due {
+                            time: at + *work,
+                            priority: Priority::Structure,
+                            clip,
+                            span: span.clone(),
+                            announces: None,
+                        });
                     }
                 }
             }
@@ -559,18 +560,17 @@ impl Compiler<'_> {
                         }),
                         None => self.unknown_item(&st.value, &st.span, "rek", "stretch"),
                     }
-                    if *sides == 2 {
-                        if let Some(clip) =
+                    if *sides == 2
+                        && let Some(clip) =
                             self.need("rek.wissel", &span, "the side switch of a stretch")
-                        {
-                            dues.push(Due {
-                                time: at + *hold,
-                                priority: Priority::Structure,
-                                clip,
-                                span: span.clone(),
-                                announces: None,
-                            });
-                        }
+                    {
+                        dues.push(Due {
+                            time: at + *hold,
+                            priority: Priority::Structure,
+                            clip,
+                            span: span.clone(),
+                            announces: None,
+                        });
                     }
                 }
             }
