@@ -7,6 +7,7 @@
 
 pub mod builtin;
 pub mod cli;
+pub mod load;
 pub mod mix;
 pub mod output;
 pub mod session;

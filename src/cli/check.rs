@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
-use super::load::{clock, load_bytes, print_diagnostics, read_session};
+use super::load::{clock, print_diagnostics};
+use crate::load::{load_session, read_session};
 use crate::session::{Diagnostic, parse_program};
 use crate::voice::{VoiceLookup, VoicePack};
 
@@ -106,7 +107,7 @@ fn check_session(
         Ok(f) => f,
         Err(d) => return tally.report(&[d]),
     };
-    let (diags, loaded) = load_bytes(&file, lookup, |name| packs.get(name));
+    let (diags, loaded) = load_session(&file, lookup, |name| packs.get(name));
     tally.report(&diags);
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();

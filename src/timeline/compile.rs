@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use super::{Block, Event, MetronomeSound, Phase, Timeline};
+use super::{Block, Event, MetronomeSound, Phase, Timeline, clock};
 use crate::session::diagnostic::suggestion;
 use crate::session::{BlockKind, CueTiming, Diagnostic, Duration, Pattern, Session, Speech};
 use crate::voice::VoicePack;
@@ -260,16 +260,6 @@ fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
 /// A clip's length rounded to whole microseconds.
 fn clip_length(pack: &VoicePack, clip: usize) -> Duration {
     Duration((pack.clips[clip].duration * 1e6).round() as i64)
-}
-
-/// `mm:ss` (or `h:mm:ss`) for messages.
-pub(crate) fn clock(secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
 }
 
 struct Compiler<'a> {

@@ -187,6 +187,16 @@ impl Serialize for Event {
     }
 }
 
+/// Seconds as `m:ss` (or `h:mm:ss`), for messages and tables.
+pub fn clock(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
 impl Timeline {
     /// The JSON of `show --json`, pretty-printed.
     pub fn to_json(&self) -> String {

@@ -1,0 +1,227 @@
+//! From a path to everything needed to play or render: find the session (on disk or
+//! built in), validate it, load its voice pack and compile the timeline. Also finds
+//! programs, including the built-in default program.
+//!
+//! Returns diagnostics instead of printing them; the CLI decides how to show them.
+
+use std::path::{Path, PathBuf};
+
+use crate::session::{Diagnostic, Program, Session, Source, parse_program, parse_session};
+use crate::timeline::{Compiled, compile};
+use crate::voice::{PackError, VoiceLookup, VoicePack};
+
+/// A session's bytes and the names to show and resolve against.
+#[derive(Debug, Clone)]
+pub struct SessionFile {
+    /// The path as shown in messages.
+    pub display: PathBuf,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// The folder relative paths in the session resolve against.
+    pub base: PathBuf,
+}
+
+/// The path inside the built-in `sessions/` that `path` names, if any
+/// (`sessions/opbouw/week01-1.toml` or `opbouw/week01-1.toml`).
+fn builtin_session_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let inner = text.strip_prefix("./").unwrap_or(&text);
+    inner.strip_prefix("sessions/").unwrap_or(inner).to_owned()
+}
+
+/// Reads a session from disk, or from the built-in `sessions/` when no such file
+/// exists on disk.
+pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(SessionFile {
+            display: path.to_path_buf(),
+            bytes,
+            base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        }),
+        Err(e) => {
+            let inner = builtin_session_path(path);
+            if let Some(bytes) = crate::builtin::session_file(&inner) {
+                return Ok(SessionFile {
+                    display: PathBuf::from(format!("<built-in>/sessions/{inner}")),
+                    bytes: bytes.to_vec(),
+                    base: PathBuf::new(),
+                });
+            }
+            let source = Source::new(path, "");
+            let help = if e.kind() == std::io::ErrorKind::NotFound {
+                "check the path; the built-in sessions are sessions/opbouw/weekNN-N.toml and sessions/voorbeelden/*.toml"
+            } else {
+                "check that the file is readable"
+            };
+            Err(
+                Diagnostic::error(&source, None, format!("cannot read the session: {e}"))
+                    .with_help(help),
+            )
+        }
+    }
+}
+
+/// Everything needed to play or render a session.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated session.
+    pub session: Session,
+    /// Its voice pack.
+    pub pack: VoicePack,
+    /// The compiled timeline and its warnings.
+    pub compiled: Compiled,
+}
+
+/// Validates and compiles a session file, returning every diagnostic (errors and
+/// warnings) and the result when there were no errors. `cache` may supply an already
+/// loaded pack by name.
+pub fn load_session<'p>(
+    file: &SessionFile,
+    lookup: &VoiceLookup,
+    cache: impl Fn(&str) -> Option<&'p VoicePack>,
+) -> (Vec<Diagnostic>, Option<Loaded>) {
+    let (session, mut diags) = parse_session(&file.display, &file.bytes, &file.base);
+    let Some(session) = session else {
+        return (diags, None);
+    };
+    let pack = match cache(&session.voice.value) {
+        Some(p) => p.clone(),
+        None => match VoicePack::load(&session.voice.value, lookup) {
+            Ok((p, pack_diags)) => {
+                diags.extend(pack_diags);
+                p
+            }
+            Err(PackError::NotFound { places }) => {
+                diags.push(
+                    Diagnostic::error(
+                        &session.source,
+                        Some(session.voice.span.clone()),
+                        format!("voice pack `{}` not found", session.voice.value),
+                    )
+                    .with_help(format!(
+                        "looked in {}; the built-in pack is \"nl\"",
+                        places.join(", ")
+                    )),
+                );
+                return (diags, None);
+            }
+            Err(PackError::Invalid(pack_diags)) => {
+                diags.push(
+                    Diagnostic::error(
+                        &session.source,
+                        Some(session.voice.span.clone()),
+                        format!("voice pack `{}` has errors", session.voice.value),
+                    )
+                    .with_help("its problems follow"),
+                );
+                diags.extend(pack_diags);
+                return (diags, None);
+            }
+        },
+    };
+    match compile(&session, &pack) {
+        Ok(compiled) => {
+            diags.extend(compiled.warnings.iter().cloned());
+            (
+                diags,
+                Some(Loaded {
+                    session,
+                    pack,
+                    compiled,
+                }),
+            )
+        }
+        Err(errors) => {
+            diags.extend(errors);
+            (diags, None)
+        }
+    }
+}
+
+/// Reads and compiles the session at `path` (disk or built in).
+pub fn load_path(path: &Path, lookup: &VoiceLookup) -> (Vec<Diagnostic>, Option<Loaded>) {
+    match read_session(path) {
+        Ok(file) => load_session(&file, lookup, |_| None),
+        Err(d) => (vec![d], None),
+    }
+}
+
+/// A program and where its session files come from.
+#[derive(Debug, Clone)]
+pub struct ProgramFiles {
+    /// The validated program.
+    pub program: Program,
+    /// Each session's file, in program order.
+    pub sessions: Vec<SessionFile>,
+}
+
+/// Loads a program folder (with `program.toml`) from disk, or the built-in program of
+/// that name (`sessions/opbouw` or `opbouw`).
+pub fn load_program(folder: &Path) -> (Vec<Diagnostic>, Option<ProgramFiles>) {
+    let manifest = folder.join("program.toml");
+    if manifest.is_file() {
+        let bytes = match std::fs::read(&manifest) {
+            Ok(b) => b,
+            Err(e) => {
+                let source = Source::new(&manifest, "");
+                return (
+                    vec![Diagnostic::error(
+                        &source,
+                        None,
+                        format!("cannot read the program: {e}"),
+                    )],
+                    None,
+                );
+            }
+        };
+        let (program, diags) = parse_program(&manifest, &bytes, folder, |name| {
+            folder.join(name).is_file()
+        });
+        let Some(program) = program else {
+            return (diags, None);
+        };
+        let mut sessions = Vec::new();
+        let mut diags = diags;
+        for path in program.session_paths() {
+            match read_session(&path) {
+                Ok(f) => sessions.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        return (diags, Some(ProgramFiles { program, sessions }));
+    }
+    let inner = builtin_session_path(folder);
+    let inner = inner.trim_end_matches('/');
+    let Some(bytes) = crate::builtin::session_file(&format!("{inner}/program.toml")) else {
+        let source = Source::new(&manifest, "");
+        return (
+            vec![Diagnostic::error(&source, None, format!("{} is not a program folder: it has no program.toml", folder.display()))
+                .with_help("a program is a folder with program.toml and its sessions; the built-in one is sessions/opbouw")],
+            None,
+        );
+    };
+    let shown = PathBuf::from(format!("<built-in>/sessions/{inner}"));
+    let (program, diags) = parse_program(&shown.join("program.toml"), bytes, &shown, |name| {
+        crate::builtin::session_file(&format!("{inner}/{name}")).is_some()
+    });
+    let Some(program) = program else {
+        return (diags, None);
+    };
+    let sessions = program
+        .sessions
+        .iter()
+        .map(|s| SessionFile {
+            display: shown.join(&s.value),
+            bytes: crate::builtin::session_file(&format!("{inner}/{}", s.value))
+                .unwrap_or_default()
+                .to_vec(),
+            base: PathBuf::new(),
+        })
+        .collect();
+    (diags, Some(ProgramFiles { program, sessions }))
+}
+
+/// The built-in default program, `sessions/opbouw`.
+pub fn default_program() -> (Vec<Diagnostic>, Option<ProgramFiles>) {
+    load_program(Path::new(crate::builtin::DEFAULT_PROGRAM))
+}
