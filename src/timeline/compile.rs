@@ -91,6 +91,8 @@ struct Due {
 struct Placed {
     due: Due,
     start: Duration,
+    /// When the earliest clip of the run of back-to-back clips this one ends was due.
+    chain_due: Duration,
 }
 
 /// Compiles a session with its voice pack. Errors name the file and place (unknown
@@ -185,7 +187,10 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
     let mut warnings = Vec::new();
     for p in &placed {
         let delay = (p.start - p.due.time).secs();
-        if delay > DELAY_WARNING {
+        // Clips due at the same moment are said one after another in the spec's
+        // order (an announcement, then the block's cues): that is intended. Warn only
+        // when a clip waits for clips that were due before it.
+        if delay > DELAY_WARNING && p.chain_due < p.due.time {
             let clip = &pack.clips[p.due.clip].id;
             warnings.push(Diagnostic::warning(
                 &session.source,
@@ -244,15 +249,21 @@ fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
     dues.sort_by(|a, b| a.time.cmp(&b.time).then(a.priority.cmp(&b.priority)));
     // Placement is in whole microseconds so that start times stay exact decimals.
     let mut busy_until = Duration(i64::MIN / 2);
+    let mut chain_due = Duration::ZERO;
     let mut out = Vec::with_capacity(dues.len());
     for due in dues {
         let start = if due.time < busy_until {
             busy_until + CLIP_GAP
         } else {
+            chain_due = due.time;
             due.time
         };
         busy_until = start + clip_length(pack, due.clip);
-        out.push(Placed { due, start });
+        out.push(Placed {
+            due,
+            start,
+            chain_due,
+        });
     }
     out
 }
