@@ -70,7 +70,7 @@ pub enum RenderError {
 struct WavOut {
     file: AtomicFile,
     writer: BufWriter<File>,
-    bytes: Vec<u8>,
+    pcm: Vec<i16>,
 }
 
 /// The canonical 44-byte header of a 16-bit PCM WAV file with `frames` frames.
@@ -107,30 +107,34 @@ impl WavOut {
         Ok(WavOut {
             file,
             writer,
-            bytes: Vec::new(),
+            pcm: Vec::new(),
         })
     }
 
     /// Writes mono samples (already limited) as 16-bit PCM, each repeated over
     /// `channels`.
     fn write(&mut self, samples: &[f32], channels: usize) -> Result<(), RenderError> {
-        self.bytes.resize(samples.len() * channels * 2, 0);
+        self.pcm.resize(samples.len() * channels, 0);
         if channels == 1 {
-            for (b, &x) in self.bytes.chunks_exact_mut(2).zip(samples) {
-                b.copy_from_slice(&to_i16(x).to_le_bytes());
+            for (p, &x) in self.pcm.iter_mut().zip(samples) {
+                *p = to_i16(x);
             }
         } else {
-            for (b, &x) in self.bytes.chunks_exact_mut(2 * channels).zip(samples) {
-                let s = to_i16(x).to_le_bytes();
-                for c in b.chunks_exact_mut(2) {
-                    c.copy_from_slice(&s);
-                }
+            for (frame, &x) in self.pcm.chunks_exact_mut(channels).zip(samples) {
+                frame.fill(to_i16(x));
             }
         }
         let path = self.file.target().to_path_buf();
-        self.writer
-            .write_all(&self.bytes)
-            .map_err(|source| RenderError::Io { path, source })
+        let io = |source| RenderError::Io { path, source };
+        if cfg!(target_endian = "little") {
+            // WAV is little-endian, like the machine: the samples' memory is the file's bytes.
+            self.writer
+                .write_all(bytemuck::cast_slice(&self.pcm))
+                .map_err(io)
+        } else {
+            let bytes: Vec<u8> = self.pcm.iter().flat_map(|s| s.to_le_bytes()).collect();
+            self.writer.write_all(&bytes).map_err(io)
+        }
     }
 
     fn finish(self) -> Result<(), RenderError> {
@@ -145,12 +149,15 @@ impl WavOut {
     }
 }
 
-/// Rounds a sample to 16 bits (saturating). Written without `f32::round`, which is a
-/// library call on baseline x86-64 and dominated the render time.
+/// Rounds a sample to 16 bits (to nearest, ties to even; saturating at ±1.0).
+///
+/// Uses the float trick of adding 1.5·2²³, which leaves the rounded integer in the
+/// low mantissa bits: it vectorizes, unlike `f32::round`, a library call on baseline
+/// x86-64 that dominated the render time.
 #[inline]
 pub fn to_i16(x: f32) -> i16 {
-    let y = x.clamp(-1.0, 1.0) * 32767.0;
-    (y + 0.5f32.copysign(y)) as i16
+    let y = x.clamp(-1.0, 1.0) * 32767.0 + 12_582_912.0;
+    (y.to_bits() as i32 - 0x4B40_0000) as i16
 }
 
 /// Renders `timeline` to `out` (and stems), atomically. `cancel` is polled between
@@ -256,7 +263,8 @@ mod test {
         assert_eq!(to_i16(-1.0), -32767);
         assert_eq!(to_i16(2.0), 32767);
         assert_eq!(to_i16(0.25), 8192);
-        assert_eq!(to_i16(-0.5 / 32767.0), -1);
+        assert_eq!(to_i16(-0.6 / 32767.0), -1);
         assert_eq!(to_i16(0.49 / 32767.0), 0);
+        assert_eq!(to_i16(-2.0), -32767);
     }
 }
