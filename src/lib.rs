@@ -7,9 +7,11 @@
 
 pub mod builtin;
 pub mod cli;
+pub mod journal;
 pub mod load;
 pub mod mix;
 pub mod output;
+pub mod play;
 pub mod session;
 pub mod timeline;
 pub mod voice;

@@ -3,13 +3,28 @@
 
 mod util;
 
+// Any allocation inside `assert_no_alloc(|| …)` aborts the test binary: the play
+// tests run the audio callback under it.
+#[global_allocator]
+static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
+
 // Command line: exit codes, atomic output, built-in sessions.
 mod cli;
+// Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.
+mod export;
 // Golden files: `show --json` snapshots and a WAV compared byte for byte.
 mod golden;
 // One invalid session per kind of error, with its exact message.
 mod invalid;
+// Live play: the real-time player, --no-audio, capture through ALSA's file plugin.
+mod play;
 // Exact frames of clicks, clips and tones in the mixer's output.
 mod mix;
 // The timing rules of session-format.md, on the compiled timeline.
 mod timeline;
+// `rustig voice list|check|synth` and the processing of synthesized clips.
+mod voice;
+// The Dutch voice pack audio/nl: complete, trimmed, -16 LUFS, same as built in.
+mod pack;
+// The default program sessions/opbouw: from 12 to 36 minutes, safely.
+mod program;

@@ -72,6 +72,12 @@ impl Rustig {
         Rustig { cmd }
     }
 
+    /// Sets an environment variable.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
     /// Runs in another folder.
     pub fn cwd(mut self, dir: &Path) -> Self {
         self.cmd.current_dir(dir);

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::Outcome;
 use super::load::{clock, print_diagnostics};
-use crate::load::{load_session, read_session};
-use crate::session::{Diagnostic, parse_program};
+use crate::load::{SessionFile, load_session, read_session};
+use crate::session::Diagnostic;
 use crate::voice::{VoiceLookup, VoicePack};
 
 /// Check session files, program folders and voice packs, and report every problem.
@@ -69,7 +69,7 @@ fn check_path(
         if path.join("voice.toml").is_file() {
             check_pack(path, tally);
         } else if path.join("program.toml").is_file() {
-            check_program(&path.join("program.toml"), lookup, packs, tally);
+            check_program(path, lookup, packs, tally);
         } else {
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
@@ -90,6 +90,14 @@ fn check_path(
     } else if path.file_name().is_some_and(|n| n == "voice.toml") {
         check_pack(path.parent().unwrap_or(Path::new(".")), tally);
     } else if path.file_name().is_some_and(|n| n == "program.toml") {
+        check_program(
+            path.parent().unwrap_or(Path::new(".")),
+            lookup,
+            packs,
+            tally,
+        );
+    } else if !path.exists() && crate::load::load_program(path).1.is_some() {
+        // A built-in program, e.g. sessions/opbouw from any folder.
         check_program(path, lookup, packs, tally);
     } else {
         check_session(path, lookup, packs, tally);
@@ -102,12 +110,23 @@ fn check_session(
     packs: &mut HashMap<String, VoicePack>,
     tally: &mut Tally,
 ) {
+    match read_session(path) {
+        Ok(file) => check_session_file(&file, lookup, packs, tally),
+        Err(d) => {
+            tally.files += 1;
+            tally.report(&[d]);
+        }
+    }
+}
+
+fn check_session_file(
+    file: &SessionFile,
+    lookup: &VoiceLookup,
+    packs: &mut HashMap<String, VoicePack>,
+    tally: &mut Tally,
+) {
     tally.files += 1;
-    let file = match read_session(path) {
-        Ok(f) => f,
-        Err(d) => return tally.report(&[d]),
-    };
-    let (diags, loaded) = load_session(&file, lookup, |name| packs.get(name));
+    let (diags, loaded) = load_session(file, lookup, |name| packs.get(name));
     tally.report(&diags);
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();
@@ -122,33 +141,23 @@ fn check_session(
 }
 
 fn check_program(
-    path: &Path,
+    folder: &Path,
     lookup: &VoiceLookup,
     packs: &mut HashMap<String, VoicePack>,
     tally: &mut Tally,
 ) {
     tally.files += 1;
-    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            tally.errors += 1;
-            eprintln!("{}: cannot read the program: {e}", path.display());
-            return;
-        }
-    };
-    let (program, diags) = parse_program(path, &bytes, &folder, |name| folder.join(name).is_file());
+    let (diags, files) = crate::load::load_program(folder);
     tally.report(&diags);
-    if let Some(p) = program {
-        println!(
-            "{}: ok, program \"{}\" with {} sessions",
-            path.display(),
-            p.title,
-            p.sessions.len()
-        );
-        for s in p.session_paths() {
-            check_session(&s, lookup, packs, tally);
-        }
+    let Some(files) = files else { return };
+    println!(
+        "{}: ok, program \"{}\" with {} sessions",
+        crate::session::diagnostic::display_path(&files.program.folder.join("program.toml")),
+        files.program.title,
+        files.sessions.len()
+    );
+    for file in &files.sessions {
+        check_session_file(file, lookup, packs, tally);
     }
 }
 

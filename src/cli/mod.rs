@@ -5,9 +5,12 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod export;
 mod load;
+mod play;
 mod render;
 mod show;
+mod voice;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,12 +37,18 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Play a session live on the default output device, with a status line and keys.
+    Play(play::Args),
     /// Render a session to a WAV file (16-bit PCM), faster than real time.
     Render(render::Args),
     /// Show a session's compiled timeline: a readable plan, or JSON.
     Show(show::Args),
     /// Check sessions, programs and voice packs; report every problem.
     Check(check::Args),
+    /// Export sessions and programs as tagged MP3, Ogg or WAV files, for a phone.
+    Export(export::Args),
+    /// The clips of a voice pack; what a pack lacks; synthesize missing `say` texts.
+    Voice(voice::Args),
 }
 
 /// How a command ended.
@@ -53,6 +62,7 @@ pub enum Outcome {
 
 /// Runs the command line and returns the process exit status.
 pub fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -61,7 +71,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code.clamp(0, 255) as u8);
         }
     };
-    match run(cli) {
+    match run(cli, started) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
         Err(e) => {
@@ -72,11 +82,14 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs one parsed command.
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
     let lookup = crate::voice::VoiceLookup::from_env(cli.voice_dir.clone());
     match &cli.command {
+        Command::Play(args) => play::run(args, &lookup, started),
         Command::Render(args) => render::run(args, &lookup),
         Command::Show(args) => show::run(args, &lookup),
         Command::Check(args) => check::run(args, &lookup),
+        Command::Export(args) => export::run(args, &lookup),
+        Command::Voice(args) => voice::run(args, &lookup),
     }
 }

@@ -69,10 +69,13 @@ pub fn table(t: &Timeline, voice: &str) -> String {
     if let Some(d) = &t.description {
         s += &format!("{d}\n");
     }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     s += &format!(
-        "{} · {} blocks · {clips} voice clips · {clicks} clicks · voice pack {voice}\n",
+        "{} · {} · {} · {} · voice pack {voice}\n",
         clock(t.duration),
-        t.blocks.len()
+        plural(t.blocks.len(), "block"),
+        plural(clips, "voice clip"),
+        plural(clicks, "click"),
     );
     for b in &t.blocks {
         let in_block =

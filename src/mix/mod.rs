@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::session::ClickSound;
 use crate::timeline::{Event, Phase, Timeline};
-use crate::voice::{ClipBank, DecodeError, VoicePack, decode_wav, resample};
+use crate::voice::{CLIP_SCALE, ClipBank, DecodeError, VoicePack, decode_wav, resample};
 
 /// Peak level the limiter keeps every output sample under (-0.2 dBFS).
 pub const LIMIT: f32 = 0.977;
@@ -77,7 +77,7 @@ struct ClickAt {
 #[derive(Debug, Clone)]
 struct ClipAt {
     frame: u64,
-    samples: Arc<[f32]>,
+    samples: Arc<[i16]>,
 }
 
 impl ClipAt {
@@ -242,9 +242,18 @@ impl Mixer {
             limiter: Limiter::new(rate),
         };
         let peak = |s: &[f32]| s.iter().fold(0.0f32, |p, x| p.max(x.abs()));
+        let clip_peak = |s: &[i16]| {
+            s.iter()
+                .map(|x| x.unsigned_abs())
+                .max()
+                .map_or(0.0, |p| f32::from(p) * CLIP_SCALE)
+        };
         m.peaks = [
             m.volume * peak(&m.click).max(peak(&m.accent)),
-            m.clips.iter().map(|c| peak(&c.samples)).fold(0.0, f32::max),
+            m.clips
+                .iter()
+                .map(|c| clip_peak(&c.samples))
+                .fold(0.0, f32::max),
             synth::TONE_LEVEL as f32,
         ];
         m.seek(0);
@@ -449,7 +458,7 @@ impl Mixer {
                 .iter_mut()
                 .zip(src)
             {
-                *o += x;
+                *o += f32::from(*x) * CLIP_SCALE;
             }
         }
         while self.clip_cursor < self.clips.len() && self.clips[self.clip_cursor].end() <= b1 {

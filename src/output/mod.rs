@@ -5,7 +5,8 @@
 //! write leaves nothing behind and never damages an existing file.
 
 mod atomic;
+pub mod export;
 mod wav;
 
 pub use atomic::AtomicFile;
-pub use wav::{RenderError, RenderOptions, RenderSummary, render_wav};
+pub use wav::{RenderError, RenderOptions, RenderSummary, render_wav, to_i16, wav_header};

@@ -105,6 +105,28 @@ pub enum DurationError {
     TooLong,
 }
 
+impl DurationError {
+    /// How to write the duration instead; names the right unit for common mistakes
+    /// such as `min`, `sec` or the Dutch `u` (uur).
+    pub fn help(&self) -> String {
+        if let DurationError::UnknownUnit(unit) = self {
+            let better = match unit.to_lowercase().as_str() {
+                "u" | "uur" | "uren" | "hr" | "hrs" | "hour" | "hours" => Some("h"),
+                "min" | "mins" | "minuut" | "minuten" | "minute" | "minutes" => Some("m"),
+                "sec" | "secs" | "sek" | "seconde" | "seconden" | "second" | "seconds" => Some("s"),
+                "msec" | "millis" | "milliseconde" | "milliseconden" => Some("ms"),
+                _ => None,
+            };
+            if let Some(b) = better {
+                return format!(
+                    "write `{b}` instead of `{unit}`: the units are h, m, s and ms, e.g. \"1m30s\""
+                );
+            }
+        }
+        DURATION_HELP.to_owned()
+    }
+}
+
 /// The hint that goes with every duration error.
 pub const DURATION_HELP: &str = "write a duration as a string of <number><unit> parts, units h, m, s or ms: \"90s\", \"1m30s\", \"5m\", \"750ms\"";
 
@@ -207,6 +229,21 @@ mod test {
             parse_duration("1.2.3s"),
             Err(DurationError::ExpectedNumber("1.2.3s".into()))
         );
+    }
+
+    #[test]
+    fn the_hint_names_the_right_unit_for_common_mistakes() {
+        assert_eq!(
+            parse_duration("5min").unwrap_err().help(),
+            "write `m` instead of `min`: the units are h, m, s and ms, e.g. \"1m30s\""
+        );
+        assert!(
+            parse_duration("1u")
+                .unwrap_err()
+                .help()
+                .starts_with("write `h` instead of `u`")
+        );
+        assert_eq!(parse_duration("5x").unwrap_err().help(), DURATION_HELP);
     }
 
     #[test]

@@ -68,8 +68,8 @@ pub fn decode_text(
             &source,
             None,
             format!(
-                "the file is {:.1} MiB; {what} files are small text files of at most 1 MiB",
-                bytes.len() as f64 / (1024.0 * 1024.0)
+                "the file is {} bytes; {what} files are small text files of at most 1 MiB ({MAX_FILE_BYTES} bytes)",
+                bytes.len()
             ),
         )
         .with_help("check that this is the right file"));
@@ -380,7 +380,7 @@ pub fn duration(
             Ok(d) => Some(d),
             Err(e) => {
                 ctx.error(value.span(), format!("invalid duration for `{key}`: {e}"))
-                    .help = Some(DURATION_HELP.to_owned());
+                    .help = Some(e.help());
                 None
             }
         },

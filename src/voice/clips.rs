@@ -106,10 +106,25 @@ fn linear(samples: &[f32], from: u32, to: u32) -> Vec<f32> {
         .collect()
 }
 
+/// Scale between 16-bit clip samples and floats.
+pub const CLIP_SCALE: f32 = 1.0 / 32768.0;
+
 /// Clips of a pack decoded at one output rate, by the pack's clip index.
+///
+/// Samples are kept as 16 bits (`× CLIP_SCALE` gives the level): clips are 16-bit
+/// recordings and the output is 16 bits, and it halves the memory, which otherwise
+/// grows with how many different clips a long session uses.
 #[derive(Debug, Clone, Default)]
 pub struct ClipBank {
-    clips: Vec<Option<Arc<[f32]>>>,
+    clips: Vec<Option<Arc<[i16]>>>,
+}
+
+/// Quantizes float samples to the bank's 16 bits (rounding, saturating).
+pub fn to_clip_samples(samples: &[f32]) -> Arc<[i16]> {
+    samples
+        .iter()
+        .map(|x| (x * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+        .collect()
 }
 
 impl ClipBank {
@@ -121,7 +136,7 @@ impl ClipBank {
     }
 
     /// Stores the samples of clip `index`.
-    pub fn set(&mut self, index: usize, samples: Arc<[f32]>) {
+    pub fn set(&mut self, index: usize, samples: Arc<[i16]>) {
         if index >= self.clips.len() {
             self.clips.resize(index + 1, None);
         }
@@ -129,7 +144,7 @@ impl ClipBank {
     }
 
     /// The samples of clip `index`, if loaded.
-    pub fn get(&self, index: usize) -> Option<&Arc<[f32]>> {
+    pub fn get(&self, index: usize) -> Option<&Arc<[i16]>> {
         self.clips.get(index).and_then(Option::as_ref)
     }
 }

@@ -165,7 +165,7 @@ pub fn parse_manifest(
                                 format!("clip file `{file}` cannot be read: {e}"),
                             )
                             .help = Some(format!(
-                                "looked for {}; record it, or run `rustig voice synth` to make it with espeak-ng",
+                                "looked for {}; record it, or regenerate the pack's clips (audio/nl/make-voice.sh shows how)",
                                 files.describe(&file)
                             ));
                         }

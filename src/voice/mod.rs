@@ -8,8 +8,9 @@
 
 mod clips;
 mod manifest;
+pub mod synth;
 
-pub use clips::{ClipBank, DecodeError, decode_wav, resample};
+pub use clips::{CLIP_SCALE, ClipBank, DecodeError, decode_wav, resample, to_clip_samples};
 pub use manifest::{ClipInfo, PackFiles, parse_manifest};
 
 use std::collections::HashMap;
@@ -263,7 +264,7 @@ impl VoicePack {
                     missing.join(", ")
                 ),
             )
-            .with_help("add them to [clips]; `rustig voice synth` can make them with espeak-ng"),
+            .with_help("add them to [clips], each with a recorded or synthesized WAV file"),
         ]
     }
 
@@ -285,7 +286,7 @@ impl VoicePack {
                 .read(&clip.file)
                 .map_err(|e| DecodeError::Io(clip.file.clone(), e))?;
             let (samples, from) = decode_wav(&bytes).map_err(|e| e.in_file(&clip.file))?;
-            bank.set(i, resample(&samples, from, rate).into());
+            bank.set(i, to_clip_samples(&resample(&samples, from, rate)));
         }
         Ok(bank)
     }

@@ -1,0 +1,388 @@
+//! `rustig export [PATH...] -o DIR [--format mp3|ogg|wav] [--rate HZ] [--jobs N] [--force]`
+
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::CommandFactory;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Outcome;
+use super::load::{clock, print_diagnostics};
+use crate::load::{
+    ProgramFiles, SessionFile, default_program, load_program, load_session, read_session,
+};
+use crate::output::export::{
+    Event, ExportError, Format, Group, Input, Options, Outcome as TrackOutcome, Plan, Status,
+    check_rate,
+};
+use crate::session::Diagnostic;
+use crate::session::diagnostic::display_path;
+use crate::voice::{VoiceLookup, VoicePack};
+
+/// The file formats, as given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// MP3 (LAME), mono, VBR: small, plays everywhere.
+    Mp3,
+    /// Ogg Vorbis, mono.
+    Ogg,
+    /// 16-bit PCM WAV, mono: large, lossless.
+    Wav,
+}
+
+impl FormatArg {
+    /// MP3 when this build has it, else Ogg.
+    fn default_format() -> FormatArg {
+        if cfg!(feature = "mp3") {
+            FormatArg::Mp3
+        } else {
+            FormatArg::Ogg
+        }
+    }
+
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Mp3 => Format::Mp3,
+            FormatArg::Ogg => Format::Ogg,
+            FormatArg::Wav => Format::Wav,
+        }
+    }
+}
+
+/// Export sessions and programs as tagged audio files, with chapters and playlists.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+rustig export -o telefoon                      the built-in program, as MP3\n  \
+rustig export sessions/opbouw mijn.toml -o out --format ogg\n\n\
+Each program gets a folder named after its title, with its sessions numbered in program order \
+(\"01 Week 1 · training 1.mp3\") and a playlist (.m3u8) in the same order. Session files given on \
+their own go straight into DIR, numbered in the order given, with the playlist rustig.m3u8.\n\
+Files carry title, album, track number, artist and the description as tags, and a chapter at \
+each block start. A file that an earlier export wrote from the same session, voice pack and \
+options is kept (--force writes it again). Files appear only when complete.\n\
+Exit status 1 if any session failed; the others are still written.")]
+pub struct Args {
+    /// Session files and program folders (with program.toml), in any mix; the built-in
+    /// program when none is given.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The folder to write to; created if needed.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// File format.
+    #[arg(long, value_enum, default_value_t = FormatArg::default_format())]
+    pub format: FormatArg,
+    /// Sample rate in Hz. MP3 takes 8000, 11025, 12000, 16000, 22050, 24000, 32000,
+    /// 44100 or 48000.
+    #[arg(long, default_value_t = 44100, value_parser = clap::value_parser!(u32).range(8000..=192000))]
+    pub rate: u32,
+    /// Sessions rendered at the same time [default: one per CPU core].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Write every file, also those that are unchanged since the last export.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Exits with a usage error (status 2), as clap does for bad arguments.
+fn usage_error(message: String) -> ! {
+    let mut cli = super::Cli::command();
+    cli.build();
+    let cmd = cli.find_subcommand_mut("export").map(|c| c.clone());
+    let mut cmd = cmd.unwrap_or(cli);
+    cmd.error(clap::error::ErrorKind::ValueValidation, message)
+        .exit()
+}
+
+/// Runs `export`.
+pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    let format = args.format.format();
+    if !format.available() {
+        usage_error(
+            "this rustig was built without MP3 support (cargo feature `mp3`); use --format ogg or --format wav".into(),
+        );
+    }
+    if let Err(message) = check_rate(format, args.rate) {
+        usage_error(format!(
+            "invalid value '{}' for '--rate <RATE>': {message}",
+            args.rate
+        ));
+    }
+    if args.output.exists() && !args.output.is_dir() {
+        anyhow::bail!(
+            "{} is a file; -o takes a folder (it is created if needed)",
+            args.output.display()
+        );
+    }
+    let (groups, unreadable) = Loader::new(lookup).load(&args.paths);
+    if groups.iter().all(|g| g.sessions.is_empty()) {
+        eprintln!("Nothing to export.");
+        return Ok(Outcome::Failure);
+    }
+    let options = Options {
+        format,
+        rate: args.rate,
+        force: args.force,
+    };
+    let plan = Plan::new(&args.output, groups, options)?;
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let to_write = plan.count(Status::Write);
+    let unchanged = plan.count(Status::Unchanged);
+    let work = if to_write == 0 {
+        "nothing to write".to_owned()
+    } else {
+        format!(
+            "{to_write} to write ({} of audio, {} at a time)",
+            clock(plan.seconds_to_render()),
+            jobs.min(to_write)
+        )
+    };
+    eprintln!(
+        "Exporting {} to {} as {}, {} Hz mono: {work}{}",
+        plural(plan.tracks.len(), "session"),
+        args.output.display(),
+        format.name(),
+        args.rate,
+        if unchanged > 0 {
+            format!(", {unchanged} unchanged")
+        } else {
+            String::new()
+        }
+    );
+    plan.prepare()?;
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    // Ctrl-C stops every render between blocks; unfinished files are removed.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+
+    // A bar on a terminal; plain lines (one per file) otherwise.
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal && to_write > 0 {
+        let bar = ProgressBar::with_draw_target(
+            Some(plan.frames_to_render()),
+            ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = ProgressStyle::with_template(
+            "[{bar:32}] {percent:>3}%  {msg}  {elapsed} elapsed, about {eta} left",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let say = |line: String| {
+        if terminal {
+            bar.println(line);
+        } else {
+            eprintln!("{line}");
+        }
+    };
+    for t in plan.tracks.iter().filter(|t| t.status == Status::Unchanged) {
+        say(format!("unchanged  {}", shown(&plan, &t.target)));
+    }
+    let done = AtomicUsize::new(0);
+    bar.set_message(format!("0/{to_write} files"));
+    let start = Instant::now();
+    let on_event = |event: Event<'_>| match event {
+        Event::Rendered(frames) => bar.inc(frames),
+        Event::Finished { track, outcome } => {
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            bar.set_message(format!("{n}/{to_write} files"));
+            match outcome {
+                TrackOutcome::Written { bytes } => say(format!(
+                    "wrote      {} ({}, {})",
+                    shown(&plan, &track.target),
+                    clock(track.duration),
+                    megabytes(*bytes)
+                )),
+                TrackOutcome::Failed(e) => {
+                    say(format!("FAILED     {}: {e}", display_path(&track.session)))
+                }
+                TrackOutcome::Unchanged => {}
+            }
+        }
+    };
+    let outcomes = plan.run(jobs, &cancel, &on_event)?;
+    bar.finish_and_clear();
+    let elapsed = start.elapsed().as_secs_f64();
+    let interrupted = cancel.load(Ordering::Relaxed);
+    // After an interruption the old playlists stay: they still match the old files.
+    if !interrupted {
+        plan.write_playlists(&outcomes)?;
+    }
+
+    let mut written = 0;
+    let mut bytes = 0;
+    let mut failed = Vec::new();
+    let mut stopped = 0;
+    for (t, o) in plan.tracks.iter().zip(&outcomes) {
+        match o {
+            TrackOutcome::Written { bytes: b } => {
+                written += 1;
+                bytes += b;
+            }
+            TrackOutcome::Unchanged => {}
+            TrackOutcome::Failed(ExportError::Interrupted) => stopped += 1,
+            TrackOutcome::Failed(e) => failed.push((t, e)),
+        }
+    }
+    let speed = if written > 0 && elapsed > 0.0 {
+        format!(", {:.0}× real time", plan.seconds_to_render() / elapsed)
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "{} in {elapsed:.1} s: {written} written ({}{speed}), {unchanged} unchanged, {} failed{}; files in {}",
+        if interrupted { "Interrupted" } else { "Done" },
+        megabytes(bytes),
+        failed.len() + unreadable,
+        if stopped > 0 {
+            format!(", {stopped} not written (interrupted)")
+        } else {
+            String::new()
+        },
+        args.output.display(),
+    );
+    for (t, e) in &failed {
+        eprintln!("failed: {}: {e}", display_path(&t.session));
+    }
+    Ok(if failed.is_empty() && unreadable == 0 && stopped == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+/// Collects the groups to export, loading each session once and each voice pack
+/// once, and printing every diagnostic on the way.
+struct Loader<'a> {
+    lookup: &'a VoiceLookup,
+    packs: HashMap<String, VoicePack>,
+    programs: HashSet<PathBuf>,
+    groups: Vec<Group>,
+    loose: Vec<Input>,
+    /// Programs and session files that could not be read at all.
+    unreadable: usize,
+}
+
+impl<'a> Loader<'a> {
+    fn new(lookup: &'a VoiceLookup) -> Self {
+        Loader {
+            lookup,
+            packs: HashMap::new(),
+            programs: HashSet::new(),
+            groups: Vec::new(),
+            loose: Vec::new(),
+            unreadable: 0,
+        }
+    }
+
+    /// A program; the same program given twice is exported once.
+    fn program(&mut self, (diags, program): (Vec<Diagnostic>, Option<ProgramFiles>)) {
+        print_diagnostics(&diags);
+        let Some(p) = program else {
+            self.unreadable += 1;
+            return;
+        };
+        let folder = &p.program.folder;
+        if !self
+            .programs
+            .insert(folder.canonicalize().unwrap_or_else(|_| folder.clone()))
+        {
+            return;
+        }
+        let sessions = p
+            .sessions
+            .into_iter()
+            .map(|file| self.session(file))
+            .collect();
+        self.groups.push(Group::program(&p.program.title, sessions));
+    }
+
+    /// Compiles one session file.
+    fn session(&mut self, file: SessionFile) -> Input {
+        let (diags, loaded) = load_session(&file, self.lookup, |name| self.packs.get(name));
+        print_diagnostics(&diags);
+        if let Some(l) = &loaded {
+            self.packs
+                .entry(l.pack.voice.clone())
+                .or_insert_with(|| l.pack.clone());
+        }
+        Input { file, loaded }
+    }
+
+    /// Every PATH, or the default program when there is none. Programs come in the
+    /// order given, then one group of the session files given on their own.
+    fn load(mut self, paths: &[PathBuf]) -> (Vec<Group>, usize) {
+        if paths.is_empty() {
+            self.program(default_program());
+        }
+        for path in paths {
+            if is_program(path) {
+                self.program(load_program(path));
+            } else {
+                match read_session(path) {
+                    Ok(file) => {
+                        let input = self.session(file);
+                        self.loose.push(input);
+                    }
+                    Err(d) => {
+                        print_diagnostics(&[d]);
+                        self.unreadable += 1;
+                    }
+                }
+            }
+        }
+        if !self.loose.is_empty() {
+            self.groups.push(Group::loose(self.loose));
+        }
+        (self.groups, self.unreadable)
+    }
+}
+
+/// Whether `path` names a program: a folder on disk, or a built-in program folder
+/// (`sessions/opbouw`, `opbouw`) when there is no such file or folder.
+fn is_program(path: &Path) -> bool {
+    if path.is_dir() {
+        return true;
+    }
+    if path.exists() {
+        return false;
+    }
+    let text = path.to_string_lossy().replace('\\', "/");
+    let inner = text.strip_prefix("./").unwrap_or(&text);
+    let inner = inner.strip_prefix("sessions/").unwrap_or(inner);
+    let inner = inner.trim_end_matches('/');
+    crate::builtin::session_file(&format!("{inner}/program.toml")).is_some()
+}
+
+/// A target as shown: relative to the output folder.
+fn shown(plan: &Plan, path: &Path) -> String {
+    path.strip_prefix(&plan.out)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// A size for people: kB below a megabyte, MB above.
+fn megabytes(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{} kB", bytes.div_ceil(1000))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}

@@ -1,0 +1,421 @@
+//! `rustig voice list|check|synth`: a pack's clips, what it lacks, and clips made with
+//! espeak-ng for `say` texts no clip has.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use super::Outcome;
+use super::load::print_diagnostics;
+use crate::load::read_session;
+use crate::session::diagnostic::display_path;
+use crate::session::{Diagnostic, Session, parse_session};
+use crate::voice::synth::{self, Espeak, MAX_CLIP_SECONDS, NewClip};
+use crate::voice::{PackError, PackFiles, VoiceLookup, VoicePack, core_ids};
+
+/// Show, check and extend voice packs.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "A pack is looked for in --voice-dir, ./audio/<voice>/, \
+$XDG_DATA_HOME/rustig/voices/<voice>/, and then among the packs built into rustig (nl).")]
+pub struct Args {
+    /// What to do with the pack.
+    #[command(subcommand)]
+    pub command: VoiceCommand,
+}
+
+/// The `voice` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum VoiceCommand {
+    /// List a pack's clips: id, length and text, and where the pack was loaded from.
+    List(PackArgs),
+    /// Report what a pack lacks (core clips, unreadable files); exit status 1 if anything.
+    Check(PackArgs),
+    /// Synthesize clips with espeak-ng for the `say` texts of sessions that no clip has.
+    #[command(
+        after_help = "Each new clip is added to the pack folder (--dir, else the folder the pack was \
+loaded from, else ./audio/<voice>/) as \"say.<slug>\" = { file = \"say-<slug>.wav\", text = \"…\" }; \
+the rest of voice.toml is left as it is. A folder without voice.toml starts as a copy of the pack in \
+use (the built-in one unless another is found), so the pack on disk, which overrides it, stays complete.\n\
+Needs espeak-ng (Debian/Ubuntu: apt-get install espeak-ng); the settings are those of \
+audio/nl/make-voice.sh, and every clip is brought to -16 LUFS with 20 ms of silence at either end."
+    )]
+    Synth(SynthArgs),
+}
+
+/// Which pack to look at.
+#[derive(Debug, clap::Args)]
+pub struct PackArgs {
+    /// The voice pack's name.
+    #[arg(long, value_name = "NAME", default_value = "nl")]
+    pub voice: String,
+}
+
+/// What to synthesize and where to put it.
+#[derive(Debug, clap::Args)]
+pub struct SynthArgs {
+    /// Session files, or folders searched for them.
+    #[arg(required = true, value_name = "SESSION")]
+    pub sessions: Vec<PathBuf>,
+    /// The voice pack to extend (default: the one the sessions name). Its clips
+    /// decide which texts are missing; the sessions' own `voice` is not checked.
+    #[arg(long, value_name = "NAME")]
+    pub voice: Option<String>,
+    /// The pack folder to add the clips to.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Only list the clips that would be made.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Runs a `voice` subcommand.
+pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    match &args.command {
+        VoiceCommand::List(a) => list(a, lookup),
+        VoiceCommand::Check(a) => check(a, lookup),
+        VoiceCommand::Synth(a) => synth(a, lookup),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`rustig voice list | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Where a pack's files come from, for people.
+fn origin(files: &PackFiles) -> String {
+    match files {
+        PackFiles::Dir(dir) => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            display_path(dir.strip_prefix(&cwd).unwrap_or(dir))
+        }
+        PackFiles::BuiltIn(voice) => format!("built into rustig (audio/{voice}/ of its source)"),
+    }
+}
+
+/// The names of the packs built into the binary.
+fn builtin_voices() -> Vec<String> {
+    crate::builtin::AUDIO
+        .dirs()
+        .map(|d| d.path().display().to_string())
+        .filter(|name| crate::builtin::voice_file(name, "voice.toml").is_some())
+        .collect()
+}
+
+/// Loads a pack by name; prints why not and returns `None` when it cannot be used.
+fn load_pack(voice: &str, lookup: &VoiceLookup) -> Option<(VoicePack, Vec<Diagnostic>)> {
+    match VoicePack::load(voice, lookup) {
+        Ok(loaded) => Some(loaded),
+        Err(PackError::NotFound { places }) => {
+            eprintln!(
+                "error: voice pack `{voice}` not found; looked in {} and among the built-in packs ({})",
+                places.join(", "),
+                builtin_voices().join(", ")
+            );
+            None
+        }
+        Err(PackError::Invalid(diags)) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "error: voice pack `{voice}` cannot be loaded; its problems are listed above"
+            );
+            None
+        }
+    }
+}
+
+/// `voice list`.
+fn list(args: &PackArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    let Some((pack, diags)) = load_pack(&args.voice, lookup) else {
+        return Ok(Outcome::Failure);
+    };
+    print_diagnostics(&diags);
+    let width = pack
+        .clips
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let mut text = format!(
+        "voice pack \"{}\" ({}, language {}), {} clips\nfrom {}\n\n{:<width$}  {:>8}  text\n",
+        pack.name,
+        pack.voice,
+        pack.language,
+        pack.clips.len(),
+        origin(&pack.files),
+        "id",
+        "length",
+    );
+    for clip in &pack.clips {
+        text += &format!(
+            "{:<width$}  {:>6.2} s  {}\n",
+            clip.id, clip.duration, clip.text
+        );
+    }
+    emit(&text)?;
+    Ok(Outcome::Success)
+}
+
+/// The ids in a manifest's `[clips]` table, read leniently (for a pack that does not
+/// load, to still say which core clips it lacks).
+fn manifest_ids(voice: &str, lookup: &VoiceLookup) -> Option<BTreeSet<String>> {
+    let text = match lookup.find_dir(voice) {
+        Some(dir) => std::fs::read_to_string(dir.join("voice.toml")).ok()?,
+        None => {
+            String::from_utf8(crate::builtin::voice_file(voice, "voice.toml")?.to_vec()).ok()?
+        }
+    };
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    Some(table.get("clips")?.as_table()?.keys().cloned().collect())
+}
+
+/// `voice check`.
+fn check(args: &PackArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    let core = core_ids();
+    let (missing, mut text, problems) = match VoicePack::load(&args.voice, lookup) {
+        Ok((pack, mut diags)) => {
+            diags.extend(pack.check());
+            print_diagnostics(&diags);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let header = format!(
+                "voice pack \"{}\" ({}) from {}: {} clips\n",
+                pack.name,
+                pack.voice,
+                origin(&pack.files),
+                pack.clips.len()
+            );
+            (pack.missing_core_ids(), header, errors)
+        }
+        Err(PackError::Invalid(diags)) => {
+            print_diagnostics(&diags);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let ids = manifest_ids(&args.voice, lookup).unwrap_or_default();
+            let missing = core
+                .iter()
+                .filter(|id| !ids.contains(*id))
+                .cloned()
+                .collect();
+            let header = format!(
+                "voice pack `{}` cannot be loaded: {errors} problem{} (listed above)\n",
+                args.voice,
+                if errors == 1 { "" } else { "s" }
+            );
+            (missing, header, errors)
+        }
+        Err(PackError::NotFound { .. }) => {
+            load_pack(&args.voice, lookup);
+            return Ok(Outcome::Failure);
+        }
+    };
+    text += &format!(
+        "core clips: {} of {} present\n",
+        core.len() - missing.len(),
+        core.len()
+    );
+    for id in &missing {
+        text += &format!("missing: {id}\n");
+    }
+    emit(&text)?;
+    Ok(if missing.is_empty() && problems == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+/// The session files named by `path`: the file itself, or the `.toml` files below a
+/// folder (other than `program.toml` and `voice.toml`), in name order.
+fn session_paths(path: &Path, out: &mut Vec<PathBuf>) {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(_) => {
+            out.push(path.to_path_buf());
+            return;
+        }
+    };
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        if p.is_dir() {
+            session_paths(&p, out);
+        } else if p.extension().is_some_and(|e| e == "toml")
+            && !matches!(name.as_deref(), Some("program.toml" | "voice.toml"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// Reads and validates the sessions; prints every problem. `None` when any has errors.
+fn read_sessions(paths: &[PathBuf]) -> Option<Vec<Session>> {
+    let mut files = Vec::new();
+    for p in paths {
+        session_paths(p, &mut files);
+    }
+    let mut sessions = Vec::new();
+    let mut failed = false;
+    for path in &files {
+        let file = match read_session(path) {
+            Ok(f) => f,
+            Err(d) => {
+                print_diagnostics(&[d]);
+                failed = true;
+                continue;
+            }
+        };
+        let (session, diags) = parse_session(&file.display, &file.bytes, &file.base);
+        print_diagnostics(&diags);
+        match session {
+            Some(s) => sessions.push(s),
+            None => failed = true,
+        }
+    }
+    (!failed).then_some(sessions)
+}
+
+/// `voice synth`.
+fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    let Some(sessions) = read_sessions(&args.sessions) else {
+        eprintln!("error: no clips made; fix the sessions first");
+        return Ok(Outcome::Failure);
+    };
+    let voice = match &args.voice {
+        Some(v) => v.clone(),
+        None => {
+            let voices: BTreeSet<&str> = sessions.iter().map(|s| s.voice.value.as_str()).collect();
+            match voices.len() {
+                0 => "nl".to_owned(),
+                1 => voices.first().map(|v| v.to_string()).unwrap_or_default(),
+                _ => {
+                    eprintln!(
+                        "error: the sessions use different voice packs ({}); choose one with --voice",
+                        voices.into_iter().collect::<Vec<_>>().join(", ")
+                    );
+                    return Ok(Outcome::Failure);
+                }
+            }
+        }
+    };
+    let texts = synth::say_texts(&sessions);
+
+    let dir = args
+        .dir
+        .clone()
+        .or_else(|| lookup.find_dir(&voice))
+        .unwrap_or_else(|| Path::new("audio").join(&voice));
+    let pack = if dir.join("voice.toml").is_file() {
+        match VoicePack::load_dir(&voice, &dir) {
+            Ok((pack, diags)) => {
+                print_diagnostics(&diags);
+                pack
+            }
+            Err(diags) => {
+                print_diagnostics(&diags);
+                eprintln!(
+                    "error: the voice pack in {} cannot be loaded; fix it first",
+                    display_path(&dir)
+                );
+                return Ok(Outcome::Failure);
+            }
+        }
+    } else {
+        match load_pack(&voice, lookup) {
+            Some((pack, diags)) => {
+                print_diagnostics(&diags);
+                pack
+            }
+            None => return Ok(Outcome::Failure),
+        }
+    };
+
+    let plan = synth::plan(&pack, &texts, |file| dir.join(file).exists());
+    if plan.is_empty() {
+        emit(&if texts.is_empty() {
+            "nothing to synthesize: the sessions have no `say` cues\n".to_owned()
+        } else {
+            format!(
+                "nothing to synthesize: voice pack \"{}\" has a clip for each of the {} `say` text{} of the sessions\n",
+                pack.name,
+                texts.len(),
+                if texts.len() == 1 { "" } else { "s" }
+            )
+        })?;
+        return Ok(Outcome::Success);
+    }
+    let seed = synth::needs_seed(&pack, &dir);
+    let mut text = format!(
+        "{} {} clip{} into {}{}\n",
+        if args.dry_run {
+            "would synthesize"
+        } else {
+            "synthesizing"
+        },
+        plan.len(),
+        if plan.len() == 1 { "" } else { "s" },
+        display_path(&dir),
+        if seed {
+            format!(
+                " (a new pack folder, starting as a copy of voice pack \"{}\" {} with its {} clips)",
+                pack.name,
+                match &pack.files {
+                    PackFiles::BuiltIn(_) => "built into rustig".to_owned(),
+                    PackFiles::Dir(d) => format!("from {}", display_path(d)),
+                },
+                pack.clips.len()
+            )
+        } else {
+            String::new()
+        }
+    );
+    let width = plan.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
+    if args.dry_run {
+        for clip in &plan {
+            text += &format!("  {:<width$}  {}  \"{}\"\n", clip.id, clip.file, clip.text);
+        }
+        emit(&text)?;
+        return Ok(Outcome::Success);
+    }
+
+    let espeak = Espeak::for_language(&pack.language);
+    let version = espeak.version()?;
+    emit(&format!(
+        "{}with espeak-ng {version}, voice {}, -s {} -p {} -g {} -a {}\n",
+        text, espeak.voice, espeak.speed, espeak.pitch, espeak.gap, espeak.amplitude
+    ))?;
+    let on_clip = |clip: &NewClip, made: &synth::Clip| {
+        let _ = emit(&format!(
+            "  {:<width$}  {:>5.2} s  {:>5.1} LUFS  \"{}\"\n",
+            clip.id,
+            made.duration(),
+            made.loudness,
+            clip.text
+        ));
+        if made.duration() > MAX_CLIP_SECONDS {
+            eprintln!(
+                "warning: {} lasts {:.1} s, longer than the {MAX_CLIP_SECONDS} s a clip should; \
+                 consider a shorter text",
+                clip.id,
+                made.duration()
+            );
+        }
+    };
+    let made = synth::extend_pack(&pack, &dir, &plan, &espeak, on_clip)?;
+    emit(&format!(
+        "added {} clip{} to {}\n",
+        made.len(),
+        if made.len() == 1 { "" } else { "s" },
+        display_path(&dir.join("voice.toml"))
+    ))?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,756 @@
+//! `export`: many sessions to tagged MP3, Ogg Vorbis or WAV files for a phone, in
+//! parallel.
+//!
+//! Input: groups of compiled sessions (a program, or session files given on their
+//! own) and an output folder. Output: per group a folder of files numbered in
+//! program order (`01 Week 1 · training 1.mp3`), each with tags and a chapter at
+//! every block start, and an M3U8 playlist. The work happens in three steps, so the
+//! command line can report between them:
+//!
+//! 1. [`Plan::new`] names every file, computes its content hash ([`hash`]) and marks
+//!    files that an earlier export already wrote from the same inputs as unchanged.
+//! 2. [`Plan::prepare`] checks the free space and creates the folders.
+//! 3. [`Plan::run`] renders the rest on a pool of threads, each session streaming
+//!    from the [`Mixer`] straight into its encoder in constant memory, and
+//!    [`Plan::write_playlists`] writes the playlists.
+//!
+//! Every file is written to a temporary name in its folder and renamed when
+//! complete, so an interrupted or failed export leaves no partial file and never
+//! damages an existing one. A session that fails does not stop the others. Nothing
+//! here prints: progress and results go to a callback.
+
+mod encode;
+mod hash;
+mod naming;
+mod playlist;
+mod tags;
+#[cfg(test)]
+mod test;
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+pub use encode::{AudioEncoder, EncodeError, check_rate, settings, wav_header};
+pub use hash::{ClipDigests, content_hash};
+pub use naming::{number_width, safe_name, track_file_name};
+pub use playlist::{Entry, m3u8};
+pub use tags::{ARTIST, Chapter, HASH_CHUNK, HASH_KEY, Tags, stored_hash};
+
+use super::AtomicFile;
+use crate::load::{Loaded, SessionFile};
+use crate::mix::{Mixer, Sounds};
+use crate::voice::DecodeError;
+
+/// Frames mixed and encoded per step.
+const BLOCK_FRAMES: usize = 8192;
+
+/// The album (and playlist name) of sessions given on their own rather than as a
+/// program.
+pub const LOOSE_ALBUM: &str = "rustig";
+
+/// A file format export can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// MP3 through LAME (cargo feature `mp3`, on by default).
+    Mp3,
+    /// Ogg Vorbis.
+    Ogg,
+    /// 16-bit PCM WAV.
+    Wav,
+}
+
+impl Format {
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Mp3 => "mp3",
+            Format::Ogg => "ogg",
+            Format::Wav => "wav",
+        }
+    }
+
+    /// The name shown in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Mp3 => "MP3",
+            Format::Ogg => "Ogg Vorbis",
+            Format::Wav => "WAV",
+        }
+    }
+
+    /// Whether this build can write the format (MP3 needs the `mp3` feature).
+    pub fn available(self) -> bool {
+        self != Format::Mp3 || cfg!(feature = "mp3")
+    }
+
+    /// A generous estimate of the size of a file of `seconds` at `rate`, for the
+    /// free-space check. Exact for WAV (plus room for tags); for MP3 and Ogg about
+    /// twice what the default program measured, so a check that passes is safe.
+    pub fn estimated_bytes(self, seconds: f64, rate: u32) -> u64 {
+        let frames = (seconds.max(0.0) * f64::from(rate)).round() as u64;
+        let tags = 16 * 1024;
+        match self {
+            Format::Wav => frames * 2 + tags,
+            // Measured on the default program at 44100 Hz: 41 kbit/s (MP3) and
+            // 13 kbit/s (Ogg); 90 kbit/s leaves room for busier sessions.
+            Format::Mp3 | Format::Ogg => {
+                let per_second = (u64::from(rate) * 90_000 / 44_100).max(24_000) / 8;
+                (seconds.max(0.0) * per_second as f64) as u64 + tags
+            }
+        }
+    }
+}
+
+/// How to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// The file format.
+    pub format: Format,
+    /// Sample rate in Hz (check it with [`check_rate`]).
+    pub rate: u32,
+    /// Write every file, even those that are unchanged.
+    pub force: bool,
+}
+
+/// A session to export: its file, and the compiled session unless it had errors
+/// (its track number is kept, and it is reported as failed).
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The session file.
+    pub file: SessionFile,
+    /// The compiled session; `None` when it had errors.
+    pub loaded: Option<Loaded>,
+}
+
+/// Sessions that share a folder, an album tag and a playlist.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The album tag and the playlist's title.
+    pub album: String,
+    /// The sub-folder of the output folder (a safe name); `None` for the output
+    /// folder itself.
+    pub folder: Option<String>,
+    /// The sessions, in order; they are numbered from 1.
+    pub sessions: Vec<Input>,
+}
+
+impl Group {
+    /// A program: its own folder, named after its title.
+    pub fn program(title: &str, sessions: Vec<Input>) -> Group {
+        Group {
+            album: title.to_owned(),
+            folder: Some(safe_name(title, "programma")),
+            sessions,
+        }
+    }
+
+    /// Session files given on their own: the output folder itself, album "rustig",
+    /// numbered in the order given.
+    pub fn loose(sessions: Vec<Input>) -> Group {
+        Group {
+            album: LOOSE_ALBUM.to_owned(),
+            folder: None,
+            sessions,
+        }
+    }
+}
+
+/// Why an export (or one file of it) failed. Each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Creating, writing or renaming a file failed.
+    #[error("cannot write {}: {source}", .path.display())]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The disk filled up while writing.
+    #[error(
+        "the disk is full: cannot write {}; free some space or choose another -o",
+        .path.display()
+    )]
+    DiskFull {
+        /// The file being written.
+        path: PathBuf,
+    },
+    /// An output folder cannot be created or written to.
+    #[error(
+        "cannot write to the folder {}: {source}; check its permissions or choose another -o",
+        .path.display()
+    )]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// Not enough free space for the files to write.
+    #[error(
+        "not enough free space in {}: the export needs about {} MB and {} MB is free; free some space, choose another -o, or export fewer sessions or as MP3",
+        .dir.display(), .needed.div_ceil(1_000_000), .available / 1_000_000
+    )]
+    NoSpace {
+        /// The folder checked.
+        dir: PathBuf,
+        /// Bytes needed (estimated).
+        needed: u64,
+        /// Bytes available.
+        available: u64,
+    },
+    /// Two sessions would get the same file.
+    #[error(
+        "{} and {} would both be written to {}; export them separately or give one another title",
+        .first.display(), .second.display(), .path.display()
+    )]
+    Collision {
+        /// The file both would be written to.
+        path: PathBuf,
+        /// The first session.
+        first: PathBuf,
+        /// The second session.
+        second: PathBuf,
+    },
+    /// A voice clip could not be decoded.
+    #[error("cannot load the voice clips: {0}")]
+    Clips(#[source] DecodeError),
+    /// The encoder failed.
+    #[error("the {format} encoder failed on {}: {message}", .path.display())]
+    Encoder {
+        /// The format's name.
+        format: &'static str,
+        /// The file being written.
+        path: PathBuf,
+        /// What the codec library said.
+        message: String,
+    },
+    /// The session is too long for one WAV file.
+    #[error(
+        "the session is too long for one WAV file at {rate} Hz ({bytes} bytes; WAV holds at most 4 GiB); use --format mp3 or ogg, or a lower --rate"
+    )]
+    TooLarge {
+        /// The sample rate.
+        rate: u32,
+        /// Bytes the file would need.
+        bytes: u64,
+    },
+    /// The session has errors (they were reported when it was loaded).
+    #[error("the session has errors (see above); fix them and export again")]
+    Invalid,
+    /// The user interrupted the export.
+    #[error("interrupted; the unfinished file was removed")]
+    Interrupted,
+    /// The thread pool could not be started.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        jobs: usize,
+        /// Why not.
+        message: String,
+    },
+}
+
+impl ExportError {
+    /// An I/O error while writing `path`; a full disk gets its own message.
+    fn io(path: &Path, source: io::Error) -> ExportError {
+        if source.kind() == io::ErrorKind::StorageFull {
+            ExportError::DiskFull {
+                path: path.to_path_buf(),
+            }
+        } else {
+            ExportError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    }
+
+    fn encode(format: Format, path: &Path, e: EncodeError, rate: u32) -> ExportError {
+        match e {
+            EncodeError::Io(source) => ExportError::io(path, source),
+            EncodeError::Codec(message) => ExportError::Encoder {
+                format: format.name(),
+                path: path.to_path_buf(),
+                message,
+            },
+            EncodeError::TooLarge { bytes } => ExportError::TooLarge { rate, bytes },
+        }
+    }
+}
+
+/// What happens to a track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// It will be rendered and written.
+    Write,
+    /// An earlier export wrote it from the same inputs; it is kept as it is.
+    Unchanged,
+    /// The session has errors; nothing is written.
+    Invalid,
+}
+
+/// One session's file in the plan.
+#[derive(Debug, Clone)]
+pub struct Track {
+    /// Index of its group in [`Plan::groups`].
+    pub group: usize,
+    /// Its number in the group, from 1.
+    pub number: usize,
+    /// The session file, as shown in messages.
+    pub session: PathBuf,
+    /// The file to write.
+    pub target: PathBuf,
+    /// The file's name (relative to its group's folder).
+    pub file_name: String,
+    /// Length in seconds.
+    pub duration: f64,
+    /// Length in frames at the export rate.
+    pub frames: u64,
+    /// What happens to it.
+    pub status: Status,
+    /// Its tags (absent for an invalid session).
+    pub tags: Option<Tags>,
+    loaded: Option<Loaded>,
+}
+
+/// One group's folder and playlist.
+#[derive(Debug, Clone)]
+pub struct PlannedGroup {
+    /// The album tag and playlist title.
+    pub album: String,
+    /// The folder its files go to.
+    pub folder: PathBuf,
+    /// The playlist file.
+    pub playlist: PathBuf,
+}
+
+/// What happened to one track.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The file was written.
+    Written {
+        /// Its size.
+        bytes: u64,
+    },
+    /// The file was already there and unchanged.
+    Unchanged,
+    /// Nothing was written.
+    Failed(ExportError),
+}
+
+/// Progress reported while running.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Frames of audio were rendered (towards [`Plan::frames_to_render`]).
+    Rendered(u64),
+    /// A track is done.
+    Finished {
+        /// The track.
+        track: &'a Track,
+        /// How it went.
+        outcome: &'a Outcome,
+    },
+}
+
+/// Every file of an export, named and hashed, before anything is written.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The output folder.
+    pub out: PathBuf,
+    /// The options.
+    pub options: Options,
+    /// The groups, in the order given.
+    pub groups: Vec<PlannedGroup>,
+    /// Every track, group by group in program order.
+    pub tracks: Vec<Track>,
+}
+
+impl Plan {
+    /// Names every file, builds its tags and content hash, and marks the files that
+    /// are already there from the same inputs (unless `options.force`). Fails when two
+    /// sessions would be written to the same file.
+    pub fn new(out: &Path, groups: Vec<Group>, options: Options) -> Result<Plan, ExportError> {
+        let settings = settings(options.format, options.rate);
+        let mut digests = ClipDigests::new();
+        let mut planned = Vec::new();
+        let mut tracks = Vec::new();
+        // Lower-cased target → session: FAT and exFAT do not tell case apart.
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        for (gi, group) in groups.into_iter().enumerate() {
+            let folder = match &group.folder {
+                Some(f) => out.join(f),
+                None => out.to_path_buf(),
+            };
+            let playlist_name = format!(
+                "{}.m3u8",
+                group
+                    .folder
+                    .clone()
+                    .unwrap_or_else(|| safe_name(LOOSE_ALBUM, "rustig"))
+            );
+            let total = group.sessions.len();
+            let playlist = folder.join(playlist_name);
+            if let Some(first) = seen.insert(key(&playlist), PathBuf::from(&group.album)) {
+                return Err(ExportError::Collision {
+                    path: playlist,
+                    first,
+                    second: PathBuf::from(&group.album),
+                });
+            }
+            for (k, input) in group.sessions.into_iter().enumerate() {
+                let number = k + 1;
+                let title = match &input.loaded {
+                    Some(l) => l.compiled.timeline.title.clone(),
+                    None => input
+                        .file
+                        .display
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                };
+                let file_name = track_file_name(number, total, &title, options.format.extension());
+                let target = folder.join(&file_name);
+                if let Some(first) = seen.insert(key(&target), input.file.display.clone()) {
+                    return Err(ExportError::Collision {
+                        path: target,
+                        first,
+                        second: input.file.display.clone(),
+                    });
+                }
+                let (status, tags, duration) = match &input.loaded {
+                    None => (Status::Invalid, None, 0.0),
+                    Some(l) => {
+                        let t = &l.compiled.timeline;
+                        let mut tags = Tags {
+                            title: t.title.clone(),
+                            album: group.album.clone(),
+                            track: number as u32,
+                            total: total as u32,
+                            comment: t.description.clone(),
+                            chapters: t
+                                .blocks
+                                .iter()
+                                .map(|b| Chapter {
+                                    start: b.start,
+                                    end: b.end,
+                                    name: b.name.clone(),
+                                })
+                                .collect(),
+                            duration: t.duration,
+                            hash: String::new(),
+                        };
+                        tags.hash = content_hash(
+                            &input.file.bytes,
+                            &l.pack,
+                            t,
+                            &settings,
+                            &tags,
+                            &mut digests,
+                        );
+                        let unchanged = !options.force
+                            && target.is_file()
+                            && stored_hash(&target, options.format).as_ref() == Some(&tags.hash)
+                            && complete(&target, options, &tags);
+                        let status = if unchanged {
+                            Status::Unchanged
+                        } else {
+                            Status::Write
+                        };
+                        (status, Some(tags), t.duration)
+                    }
+                };
+                tracks.push(Track {
+                    group: gi,
+                    number,
+                    session: input.file.display,
+                    target,
+                    file_name,
+                    duration,
+                    frames: frames(duration, options.rate),
+                    status,
+                    tags,
+                    loaded: input.loaded,
+                });
+            }
+            planned.push(PlannedGroup {
+                album: group.album,
+                folder,
+                playlist,
+            });
+        }
+        Ok(Plan {
+            out: out.to_path_buf(),
+            options,
+            groups: planned,
+            tracks,
+        })
+    }
+
+    /// The tracks with this status.
+    pub fn count(&self, status: Status) -> usize {
+        self.tracks.iter().filter(|t| t.status == status).count()
+    }
+
+    /// Frames to render in all: the progress total.
+    pub fn frames_to_render(&self) -> u64 {
+        self.tracks
+            .iter()
+            .filter(|t| t.status == Status::Write)
+            .map(|t| t.frames)
+            .sum()
+    }
+
+    /// Seconds of audio to render.
+    pub fn seconds_to_render(&self) -> f64 {
+        self.tracks
+            .iter()
+            .filter(|t| t.status == Status::Write)
+            .map(|t| t.duration)
+            .sum()
+    }
+
+    /// The estimated size of the files to write.
+    pub fn needed_bytes(&self) -> u64 {
+        self.tracks
+            .iter()
+            .filter(|t| t.status == Status::Write)
+            .map(|t| {
+                self.options
+                    .format
+                    .estimated_bytes(t.duration, self.options.rate)
+            })
+            .sum::<u64>()
+            + 64 * 1024 * self.groups.len() as u64
+    }
+
+    /// Checks that the files will fit (against the free space of the output folder,
+    /// or of its nearest existing parent), then creates the folders and checks that
+    /// they can be written to. Nothing is created when the space check fails.
+    pub fn prepare(&self) -> Result<(), ExportError> {
+        let needed = self.needed_bytes();
+        if self.count(Status::Write) > 0 {
+            let mut dir = self.out.as_path();
+            while !dir.is_dir() {
+                match dir.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => dir = p,
+                    _ => {
+                        dir = Path::new(".");
+                        break;
+                    }
+                }
+            }
+            // File systems that cannot report their free space are not checked.
+            if let Ok(available) = fs4::available_space(dir) {
+                check_space(dir, needed, available)?;
+            }
+        }
+        for g in &self.groups {
+            std::fs::create_dir_all(&g.folder).map_err(|source| ExportError::Folder {
+                path: g.folder.clone(),
+                source,
+            })?;
+            // Creating a file is the only sure test of being allowed to.
+            tempfile::Builder::new()
+                .prefix(".rustig-probe.")
+                .tempfile_in(&g.folder)
+                .map_err(|source| ExportError::Folder {
+                    path: g.folder.clone(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Renders and writes every track marked [`Status::Write`] on `jobs` threads,
+    /// longest first so the threads finish together. `cancel` is polled between
+    /// blocks; `on` hears about progress from any thread. Returns one outcome per
+    /// track, in plan order.
+    pub fn run(
+        &self,
+        jobs: usize,
+        cancel: &AtomicBool,
+        on: &(dyn Fn(Event<'_>) + Sync),
+    ) -> Result<Vec<Outcome>, ExportError> {
+        let mut order: Vec<usize> = (0..self.tracks.len())
+            .filter(|&i| self.tracks[i].status == Status::Write)
+            .collect();
+        order.sort_by(|&a, &b| self.tracks[b].frames.cmp(&self.tracks[a].frames));
+        let results: Vec<Mutex<Option<Outcome>>> =
+            self.tracks.iter().map(|_| Mutex::new(None)).collect();
+        let jobs = jobs.clamp(1, order.len().max(1));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .thread_name(|i| format!("rustig-export-{i}"))
+            .build()
+            .map_err(|e| ExportError::Threads {
+                jobs,
+                message: e.to_string(),
+            })?;
+        let next = AtomicUsize::new(0);
+        pool.scope(|s| {
+            for _ in 0..jobs {
+                s.spawn(|_| {
+                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let track = &self.tracks[i];
+                        let outcome = if cancel.load(Ordering::Relaxed) {
+                            Outcome::Failed(ExportError::Interrupted)
+                        } else {
+                            match self.render(track, cancel, on) {
+                                Ok(bytes) => Outcome::Written { bytes },
+                                Err(e) => Outcome::Failed(e),
+                            }
+                        };
+                        on(Event::Finished {
+                            track,
+                            outcome: &outcome,
+                        });
+                        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+                    }
+                });
+            }
+        });
+        Ok(results
+            .into_iter()
+            .zip(&self.tracks)
+            .map(|(r, t)| {
+                let r = r.into_inner().unwrap_or_else(|e| e.into_inner());
+                match (r, t.status) {
+                    (Some(o), _) => o,
+                    (None, Status::Unchanged) => Outcome::Unchanged,
+                    (None, Status::Invalid) => Outcome::Failed(ExportError::Invalid),
+                    (None, Status::Write) => Outcome::Failed(ExportError::Interrupted),
+                }
+            })
+            .collect())
+    }
+
+    /// Renders one track into its file; returns the file's size.
+    fn render(
+        &self,
+        track: &Track,
+        cancel: &AtomicBool,
+        on: &(dyn Fn(Event<'_>) + Sync),
+    ) -> Result<u64, ExportError> {
+        let (Some(loaded), Some(tags)) = (&track.loaded, &track.tags) else {
+            return Err(ExportError::Invalid);
+        };
+        let Options { format, rate, .. } = self.options;
+        let timeline = &loaded.compiled.timeline;
+        let sounds = Sounds::prepare(timeline, &loaded.pack, rate).map_err(ExportError::Clips)?;
+        let mut mixer = Mixer::new(timeline, &sounds, 1, BLOCK_FRAMES);
+        let frames = mixer.length();
+        let path = &track.target;
+        let (file, handle) = AtomicFile::create(path).map_err(|e| ExportError::io(path, e))?;
+        let mut encoder = encode::create(format, handle, rate, frames, tags)
+            .map_err(|e| ExportError::encode(format, path, e, rate))?;
+        let mut buf = vec![0.0f32; BLOCK_FRAMES];
+        let mut done = 0u64;
+        while done < frames {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ExportError::Interrupted);
+            }
+            let n = (frames - done).min(BLOCK_FRAMES as u64) as usize;
+            mixer.process(&mut buf[..n]);
+            encoder
+                .write(&buf[..n])
+                .map_err(|e| ExportError::encode(format, path, e, rate))?;
+            done += n as u64;
+            on(Event::Rendered(n as u64));
+        }
+        let handle = encoder
+            .finish()
+            .map_err(|e| ExportError::encode(format, path, e, rate))?;
+        let bytes = handle
+            .metadata()
+            .map_err(|e| ExportError::io(path, e))?
+            .len();
+        drop(handle);
+        file.commit().map_err(|e| ExportError::io(path, e))?;
+        Ok(bytes)
+    }
+
+    /// Writes each group's playlist, listing its tracks that were written or are
+    /// unchanged, in program order; a group with none gets no playlist. A playlist
+    /// whose text is unchanged is left alone. Returns the playlists written.
+    pub fn write_playlists(&self, outcomes: &[Outcome]) -> Result<Vec<PathBuf>, ExportError> {
+        let mut written = Vec::new();
+        for (gi, g) in self.groups.iter().enumerate() {
+            let entries: Vec<Entry> = self
+                .tracks
+                .iter()
+                .zip(outcomes)
+                .filter(|(t, o)| t.group == gi && !matches!(o, Outcome::Failed(_)))
+                .filter_map(|(t, _)| {
+                    t.tags.as_ref().map(|tags| Entry {
+                        file: t.file_name.clone(),
+                        title: tags.title.clone(),
+                        duration: t.duration,
+                    })
+                })
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            let text = m3u8(&g.album, &entries);
+            if std::fs::read(&g.playlist).is_ok_and(|old| old == text.as_bytes()) {
+                continue;
+            }
+            write_atomic(&g.playlist, text.as_bytes())?;
+            written.push(g.playlist.clone());
+        }
+        Ok(written)
+    }
+}
+
+/// Whether a file with the right hash also has the right size, where the size is
+/// known in advance (WAV), so a file cut short by a failed copy is written again.
+fn complete(path: &Path, options: Options, tags: &Tags) -> bool {
+    if options.format != Format::Wav {
+        return true;
+    }
+    let frames = frames(tags.duration, options.rate);
+    let Ok(header) = wav_header(options.rate, frames, tags) else {
+        return false;
+    };
+    std::fs::metadata(path).is_ok_and(|m| m.len() == header.len() as u64 + frames * 2)
+}
+
+/// A length in frames, as the mixer counts it: `round(seconds · rate)`.
+fn frames(seconds: f64, rate: u32) -> u64 {
+    (seconds * f64::from(rate)).round().max(0.0) as u64
+}
+
+/// The key two targets collide on: FAT and exFAT ignore case.
+fn key(path: &Path) -> String {
+    path.to_string_lossy().to_lowercase()
+}
+
+/// Fails with [`ExportError::NoSpace`] when `needed` bytes exceed `available`.
+pub fn check_space(dir: &Path, needed: u64, available: u64) -> Result<(), ExportError> {
+    if needed > available {
+        return Err(ExportError::NoSpace {
+            dir: dir.to_path_buf(),
+            needed,
+            available,
+        });
+    }
+    Ok(())
+}
+
+/// Writes a small file atomically.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    use std::io::Write;
+    let (file, mut handle) = AtomicFile::create(path).map_err(|e| ExportError::io(path, e))?;
+    handle
+        .write_all(bytes)
+        .and_then(|_| handle.flush())
+        .map_err(|e| ExportError::io(path, e))?;
+    drop(handle);
+    file.commit().map_err(|e| ExportError::io(path, e))
+}

@@ -1,0 +1,807 @@
+//! `rustig export`: files decoded back with symphonia (length, click timing, tags,
+//! chapters), names and playlists, skipping unchanged files, and failures that are
+//! named without losing the other sessions.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rustig::load::{Loaded, load_path};
+use rustig::mix::{Mixer, Sounds};
+use rustig::timeline::Event;
+use rustig::voice::VoiceLookup;
+use symphonia::core::codecs::audio::AudioDecoderOptions;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, TrackType};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::{ChapterGroup, ChapterGroupItem, MetadataOptions, StandardTag};
+
+use crate::util::{Rustig, data, text};
+
+/// A short session with a metronome, three named blocks and a description; its
+/// title has a `:` and a `?`, which file names must not.
+const SHORT: &str = r#"
+title = "Kort: klaar?"
+description = "Een korte training om te testen."
+voice = "test"
+cadence = 180
+
+[[block]]
+kind = "walk"
+name = "Inlopen"
+duration = "10s"
+
+[[block]]
+kind = "run"
+name = "Rennen"
+duration = "20s"
+
+[[block]]
+kind = "walk"
+name = "Uitlopen"
+duration = "10s"
+"#;
+
+/// A program folder with two sessions, listed out of alphabetical order.
+fn program(dir: &Path) -> PathBuf {
+    let prog = dir.join("prog");
+    std::fs::create_dir_all(&prog).unwrap();
+    std::fs::write(
+        prog.join("program.toml"),
+        "[program]\ntitle = \"Test: programma\"\nsessions = [\"z-kort.toml\", \"a-gouden.toml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(prog.join("z-kort.toml"), SHORT).unwrap();
+    std::fs::copy(data("sessions/golden.toml"), prog.join("a-gouden.toml")).unwrap();
+    prog
+}
+
+fn export(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--voice-dir", "tests/data/voice", "export"];
+    all.extend_from_slice(args);
+    Rustig::new(&all).run()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// What symphonia reads back from a file.
+struct Decoded {
+    rate: u32,
+    samples: Vec<f32>,
+    tags: Vec<StandardTag>,
+    chapters: Vec<(f64, String)>,
+}
+
+fn flatten(group: &ChapterGroup, out: &mut Vec<(f64, String)>) {
+    for item in &group.items {
+        match item {
+            ChapterGroupItem::Group(g) => flatten(g, out),
+            ChapterGroupItem::Chapter(c) => {
+                let name = c
+                    .tags
+                    .iter()
+                    .find_map(|t| match &t.std {
+                        Some(StandardTag::ChapterTitle(n)) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                out.push((c.start_time.as_secs_f64(), name));
+            }
+        }
+    }
+}
+
+fn decode(path: &Path) -> Decoded {
+    let file = std::fs::File::open(path).unwrap();
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let mut format = symphonia::default::get_probe()
+        .probe(
+            &hint,
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let track = format.default_track(TrackType::Audio).unwrap();
+    let params = track
+        .codec_params
+        .as_ref()
+        .unwrap()
+        .audio()
+        .unwrap()
+        .clone();
+    let track_id = track.id;
+    let mut decoder = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .unwrap();
+    let mut chapters = Vec::new();
+    if let Some(g) = format.chapters() {
+        flatten(g, &mut chapters);
+    }
+    let mut samples = Vec::new();
+    let mut chunk: Vec<f32> = Vec::new();
+    while let Some(packet) = format.next_packet().unwrap() {
+        if packet.track_id != track_id {
+            continue;
+        }
+        let buf = decoder.decode(&packet).unwrap();
+        chunk.resize(buf.samples_interleaved(), 0.0);
+        buf.copy_to_slice_interleaved(&mut chunk);
+        samples.extend_from_slice(&chunk);
+    }
+    let mut tags = Vec::new();
+    let mut meta = format.metadata();
+    loop {
+        if let Some(rev) = meta.current() {
+            let all = rev
+                .media
+                .tags
+                .iter()
+                .chain(rev.per_track.iter().flat_map(|t| t.metadata.tags.iter()));
+            tags.extend(all.filter_map(|t| t.std.clone()));
+        }
+        if meta.pop().is_none() {
+            break;
+        }
+    }
+    Decoded {
+        rate: params.sample_rate.unwrap(),
+        samples,
+        tags,
+        chapters,
+    }
+}
+
+/// The session compiled as `export` compiles it, and its exact mix at `rate`.
+fn reference(session: &Path, rate: u32) -> (Loaded, Vec<f32>) {
+    let lookup = VoiceLookup::from_env(Some(data("voice")));
+    let (diags, loaded) = load_path(session, &lookup);
+    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
+    let t = &loaded.compiled.timeline;
+    let sounds = Sounds::prepare(t, &loaded.pack, rate).unwrap();
+    let mut mixer = Mixer::new(t, &sounds, 1, 4096);
+    let mut out = vec![0.0; mixer.length() as usize];
+    mixer.process(&mut out);
+    (loaded, out)
+}
+
+/// The offset (in frames) at which `decoded` best matches `reference` around
+/// frame `at`, searched within ±20 ms.
+fn best_lag(decoded: &[f32], reference: &[f32], at: usize, rate: u32) -> i64 {
+    let reach = (0.020 * f64::from(rate)) as i64;
+    let span = (0.030 * f64::from(rate)) as usize;
+    let mut best = (f64::MIN, 0);
+    for lag in -reach..=reach {
+        let mut sum = 0.0f64;
+        for i in at..at + span {
+            let j = i as i64 + lag;
+            if let (Some(r), Some(d)) = (reference.get(i), decoded.get(j.max(0) as usize)) {
+                sum += f64::from(*r) * f64::from(*d);
+            }
+        }
+        if sum > best.0 {
+            best = (sum, lag);
+        }
+    }
+    best.1
+}
+
+/// The first click with no voice within 100 ms of it.
+fn quiet_click(loaded: &Loaded) -> f64 {
+    let events = &loaded.compiled.timeline.events;
+    let voice_near = |t: f64| {
+        events.iter().any(|e| match e {
+            Event::Clip { time, duration, .. } => t > time - 0.1 && t < time + duration + 0.1,
+            _ => false,
+        })
+    };
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::Click { time, .. } if !voice_near(*time) => Some(*time),
+            _ => None,
+        })
+        .expect("a click away from the voice")
+}
+
+/// Exports the fixture program in `format` and checks every file against the
+/// timeline it came from: length, a click where the timeline puts it, tags,
+/// chapters, names and the playlist.
+fn check_format(format: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = program(dir.path());
+    let out = dir.path().join("out");
+    let run = export(&[s(&prog), "-o", s(&out), "--format", format]);
+    let (_, err) = text(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+
+    let folder = out.join("Test - programma");
+    let files = [
+        folder.join(format!("1 Kort - klaar.{format}")),
+        folder.join(format!("2 Gouden bestand.{format}")),
+    ];
+    let sessions = [prog.join("z-kort.toml"), prog.join("a-gouden.toml")];
+    let mut listing: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    listing.sort();
+    assert_eq!(
+        listing,
+        [
+            format!("1 Kort - klaar.{format}"),
+            format!("2 Gouden bestand.{format}"),
+            "Test - programma.m3u8".to_owned(),
+        ],
+        "no temporary files are left"
+    );
+
+    let mut playlist = String::from("#EXTM3U\n#PLAYLIST:Test: programma\n");
+    for (i, (file, session)) in files.iter().zip(&sessions).enumerate() {
+        let (loaded, mix) = reference(session, 44100);
+        let t = &loaded.compiled.timeline;
+        let d = decode(file);
+        assert_eq!(d.rate, 44100);
+        let seconds = d.samples.len() as f64 / f64::from(d.rate);
+        assert!(
+            (seconds - t.duration).abs() <= 0.050,
+            "{}: {seconds} s decoded, timeline {} s",
+            file.display(),
+            t.duration
+        );
+        let click = quiet_click(&loaded);
+        let at = (click * 44100.0).round() as usize;
+        let lag = best_lag(&d.samples, &mix, at, 44100);
+        // Gapless: symphonia removes the encoder delay given in the LAME tag or the
+        // Ogg granule positions, so the click lands on its frame.
+        let allowed = if format == "wav" { 0 } else { 1 };
+        assert!(
+            lag.abs() <= allowed,
+            "{}: the click at {click} s is {lag} frames off",
+            file.display()
+        );
+        let energy: f32 = d.samples[at..at + 441].iter().map(|x| x * x).sum();
+        let expected: f32 = mix[at..at + 441].iter().map(|x| x * x).sum();
+        assert!(
+            energy > 0.5 * expected && energy < 2.0 * expected,
+            "{}: the click has {energy} energy, expected {expected}",
+            file.display()
+        );
+
+        if format == "wav" {
+            // symphonia 0.6 parses LIST/INFO but drops it, so read it directly.
+            let (info, _) = riff(file);
+            let get = |id: &str| info.get(id).map(String::as_str);
+            assert_eq!(get("INAM"), Some(t.title.as_str()));
+            assert_eq!(get("IPRD"), Some("Test: programma"));
+            assert_eq!(get("IART"), Some("rustig"));
+            assert_eq!(get("ITRK"), Some(format!("{}", i + 1).as_str()));
+            assert_eq!(get("ICMT"), t.description.as_deref());
+        } else {
+            let tags = &d.tags;
+            let title = t.title.clone();
+            let found = |want: &dyn Fn(&StandardTag) -> bool| tags.iter().any(want);
+            assert!(
+                found(&|t| matches!(t, StandardTag::TrackTitle(v) if **v == title)),
+                "{format}: title in {tags:?}"
+            );
+            assert!(
+                found(&|t| matches!(t, StandardTag::Album(v) if **v == "Test: programma")),
+                "{format}: album in {tags:?}"
+            );
+            assert!(
+                found(&|t| matches!(t, StandardTag::Artist(v) if **v == "rustig")),
+                "{format}: artist in {tags:?}"
+            );
+            assert!(
+                found(&|t| matches!(t, StandardTag::TrackNumber(n) if *n == i as u64 + 1)),
+                "{format}: track number in {tags:?}"
+            );
+            assert!(
+                found(&|t| matches!(t, StandardTag::TrackTotal(2))),
+                "{format}: track total in {tags:?}"
+            );
+            if let Some(desc) = &t.description {
+                assert!(
+                    found(&|t| matches!(t, StandardTag::Comment(v) if **v == *desc)),
+                    "{format}: comment in {tags:?}"
+                );
+            }
+        }
+
+        let names: Vec<(f64, String)> =
+            t.blocks.iter().map(|b| (b.start, b.name.clone())).collect();
+        let chapters = if format == "wav" {
+            riff(file).1
+        } else {
+            d.chapters.clone()
+        };
+        assert_eq!(chapters.len(), names.len(), "{format}: {chapters:?}");
+        for ((at, name), (start, want)) in chapters.iter().zip(&names) {
+            assert_eq!(name, want);
+            assert!((at - start).abs() < 0.001, "{name}: {at} vs {start}");
+        }
+        playlist += &format!(
+            "#EXTINF:{},{}\n{}\n",
+            t.duration.round() as u64,
+            t.title,
+            file.file_name().unwrap().to_string_lossy()
+        );
+    }
+    if format == "wav" {
+        let (loaded, _) = reference(&sessions[0], 44100);
+        let names: Vec<&str> = loaded
+            .compiled
+            .timeline
+            .blocks
+            .iter()
+            .map(|b| b.name.as_str())
+            .collect();
+        assert_eq!(names, ["Inlopen", "Rennen", "Uitlopen"]);
+    }
+    assert_eq!(
+        std::fs::read_to_string(folder.join("Test - programma.m3u8")).unwrap(),
+        playlist
+    );
+}
+
+/// The `LIST/INFO` fields of a WAV file, and its cue points (seconds) with their
+/// `labl` names, read straight from the RIFF chunks.
+fn riff(path: &Path) -> (HashMap<String, String>, Vec<(f64, String)>) {
+    let b = std::fs::read(path).unwrap();
+    let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+    let rate = f64::from(u32_at(24));
+    let mut at = 12;
+    let mut cues = Vec::new();
+    let mut labels = HashMap::new();
+    let mut info = HashMap::new();
+    let text = |bytes: &[u8]| {
+        let bytes = bytes.split(|&c| c == 0).next().unwrap_or_default();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    };
+    while at + 8 <= b.len() {
+        let id = &b[at..at + 4];
+        let len = u32_at(at + 4) as usize;
+        let body = at + 8;
+        if id == b"data" {
+            break;
+        }
+        if id == b"cue " {
+            for k in 0..u32_at(body) as usize {
+                let p = body + 4 + 24 * k;
+                cues.push((u32_at(p), f64::from(u32_at(p + 20)) / rate));
+            }
+        }
+        if id == b"LIST" {
+            let form = &b[body..body + 4];
+            let mut q = body + 4;
+            while q < body + len {
+                let l = u32_at(q + 4) as usize;
+                let sub = String::from_utf8_lossy(&b[q..q + 4]).into_owned();
+                if form == b"adtl" && sub == "labl" {
+                    labels.insert(u32_at(q + 8), text(&b[q + 12..q + 8 + l]));
+                } else if form == b"INFO" {
+                    info.insert(sub, text(&b[q + 8..q + 8 + l]));
+                }
+                q += 8 + l + l % 2;
+            }
+        }
+        at = body + len + len % 2;
+    }
+    let cues = cues
+        .into_iter()
+        .map(|(id, t)| (t, labels.get(&id).cloned().unwrap_or_default()))
+        .collect();
+    (info, cues)
+}
+
+#[cfg(feature = "mp3")]
+#[test]
+fn mp3_export_decodes_to_the_timeline_with_tags_and_chapters() {
+    check_format("mp3");
+}
+
+#[test]
+fn ogg_export_decodes_to_the_timeline_with_tags_and_chapters() {
+    check_format("ogg");
+}
+
+#[test]
+fn wav_export_decodes_to_the_timeline_with_tags_and_cue_labels() {
+    check_format("wav");
+}
+
+/// Lines of stderr that start with `word`.
+fn lines<'a>(err: &'a str, word: &str) -> Vec<&'a str> {
+    err.lines().filter(|l| l.starts_with(word)).collect()
+}
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+/// Session files given on their own go into the output folder itself, numbered in
+/// the order given; a second export keeps files whose inputs did not change, a
+/// changed session is written again, and `--force` writes everything.
+#[test]
+fn unchanged_files_are_skipped_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("kort.toml");
+    std::fs::write(&short, SHORT).unwrap();
+    let golden = data("sessions/golden.toml");
+    let out = dir.path().join("out");
+    let args = [
+        s(&golden),
+        s(&short),
+        "-o",
+        s(&out),
+        "--format",
+        "wav",
+        "--rate",
+        "8000",
+    ];
+    let first = export(&args);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first).1);
+    let a = out.join("1 Gouden bestand.wav");
+    let b = out.join("2 Kort - klaar.wav");
+    assert!(a.is_file() && b.is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("rustig.m3u8")).unwrap(),
+        "#EXTM3U\n#PLAYLIST:rustig\n#EXTINF:33,Gouden bestand\n1 Gouden bestand.wav\n#EXTINF:43,Kort: klaar?\n2 Kort - klaar.wav\n"
+    );
+    let (a0, b0) = (modified(&a), modified(&b));
+
+    let again = export(&args);
+    let (_, err) = text(&again);
+    assert_eq!(again.status.code(), Some(0), "{err}");
+    assert_eq!(lines(&err, "unchanged").len(), 2, "{err}");
+    assert!(lines(&err, "wrote").is_empty(), "{err}");
+    assert_eq!((modified(&a), modified(&b)), (a0, b0));
+
+    std::fs::write(
+        &short,
+        SHORT.replace("Een korte training", "Een andere training"),
+    )
+    .unwrap();
+    let changed = export(&args);
+    let (_, err) = text(&changed);
+    assert_eq!(
+        lines(&err, "unchanged"),
+        ["unchanged  1 Gouden bestand.wav"],
+        "{err}"
+    );
+    assert_eq!(lines(&err, "wrote").len(), 1, "{err}");
+    assert!(
+        lines(&err, "wrote")[0].contains("2 Kort - klaar.wav"),
+        "{err}"
+    );
+    assert_eq!(modified(&a), a0);
+
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let force = export(&forced);
+    let (_, err) = text(&force);
+    assert_eq!(force.status.code(), Some(0), "{err}");
+    assert_eq!(lines(&err, "wrote").len(), 2, "{err}");
+    assert!(lines(&err, "unchanged").is_empty(), "{err}");
+}
+
+/// A session with errors and a session whose file cannot be put in place each fail
+/// with their name, and the other sessions are still written and listed.
+#[test]
+fn a_failing_session_is_named_and_the_others_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("prog");
+    std::fs::create_dir_all(&prog).unwrap();
+    std::fs::write(
+        prog.join("program.toml"),
+        "[program]\ntitle = \"Drie\"\nsessions = [\"een.toml\", \"twee.toml\", \"drie.toml\", \"vier.toml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(prog.join("een.toml"), SHORT.replace("Kort: klaar?", "Een")).unwrap();
+    std::fs::write(
+        prog.join("twee.toml"),
+        SHORT.replace("cadence = 180", "cadans = 180"),
+    )
+    .unwrap();
+    std::fs::write(
+        prog.join("drie.toml"),
+        SHORT.replace("Kort: klaar?", "Drie"),
+    )
+    .unwrap();
+    std::fs::write(
+        prog.join("vier.toml"),
+        SHORT.replace("Kort: klaar?", "Vier"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    // A folder where the third session's file should go: its rename must fail.
+    std::fs::create_dir_all(out.join("Drie/3 Drie.wav")).unwrap();
+    let run = export(&[
+        s(&prog),
+        "-o",
+        s(&out),
+        "--format",
+        "wav",
+        "--rate",
+        "8000",
+        "-j",
+        "2",
+    ]);
+    let (_, err) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("twee.toml:"),
+        "the invalid session is located: {err}"
+    );
+    let failed = lines(&err, "FAILED");
+    assert_eq!(failed.len(), 1, "{err}");
+    assert!(
+        failed[0].contains("drie.toml") && failed[0].contains("3 Drie.wav"),
+        "{err}"
+    );
+    assert_eq!(
+        lines(&err, "failed:").len(),
+        2,
+        "both failures are summed up: {err}"
+    );
+    assert!(out.join("Drie/1 Een.wav").is_file());
+    assert!(out.join("Drie/4 Vier.wav").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("Drie/Drie.m3u8")).unwrap(),
+        "#EXTM3U\n#PLAYLIST:Drie\n#EXTINF:43,Een\n1 Een.wav\n#EXTINF:43,Vier\n4 Vier.wav\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("Drie"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// An output folder that cannot be created or written to stops the export before
+/// any work, with the folder's name and what to do.
+#[test]
+fn an_unwritable_output_folder_gives_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, b"a file").unwrap();
+    let golden = data("sessions/golden.toml");
+    let out = plain.join("out");
+    let run = export(&[s(&golden), "-o", s(&out), "--format", "wav"]);
+    let (_, err) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: cannot write to the folder {}",
+            out.display()
+        )) && err.contains("choose another -o"),
+        "{err}"
+    );
+    let onto_file = export(&[s(&golden), "-o", s(&plain)]);
+    assert_eq!(onto_file.status.code(), Some(1));
+    assert!(text(&onto_file).1.contains("is a file; -o takes a folder"));
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root may write anyway; the check only means something for other users.
+        if std::fs::write(locked.join("probe"), b"").is_err() {
+            let run = export(&[s(&golden), "-o", s(&locked), "--format", "wav"]);
+            let (_, err) = text(&run);
+            assert_eq!(run.status.code(), Some(1), "{err}");
+            assert!(err.contains("cannot write to the folder"), "{err}");
+            assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 0);
+        }
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// When the files will not fit, the export says how much it needs and how much is
+/// free before writing anything. The program is sized to just exceed this disk:
+/// sessions of almost four hours as 140 kHz WAV, 4 GB each.
+#[test]
+fn an_export_that_does_not_fit_on_the_disk_gives_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let free = fs4::available_space(dir.path()).unwrap();
+    let per_session = 14_340u64 * 140_000 * 2;
+    let n = free / per_session + 2;
+    if n > 3000 {
+        // A disk this large would take too many sessions to fill; nothing to prove.
+        return;
+    }
+    let prog = dir.path().join("lang");
+    std::fs::create_dir_all(&prog).unwrap();
+    let mut list = Vec::new();
+    for i in 0..n {
+        let name = format!("s{i}.toml");
+        std::fs::write(
+            prog.join(&name),
+            format!("title = \"Lang {i}\"\nvoice = \"test\"\n[[block]]\nkind = \"silence\"\nduration = \"3h59m\"\n"),
+        )
+        .unwrap();
+        list.push(format!("\"{name}\""));
+    }
+    std::fs::write(
+        prog.join("program.toml"),
+        format!(
+            "[program]\ntitle = \"Lang\"\nsessions = [{}]\n",
+            list.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = export(&[
+        s(&prog),
+        "-o",
+        s(&out),
+        "--format",
+        "wav",
+        "--rate",
+        "140000",
+    ]);
+    let (_, err) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: not enough free space in")
+            && err.contains("the export needs about ")
+            && err.contains("MB is free; free some space, choose another -o"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing was created");
+}
+
+/// Rates MP3 cannot store, unknown formats and zero jobs are usage errors.
+#[test]
+fn bad_options_are_usage_errors() {
+    let golden = data("sessions/golden.toml");
+    let rate = export(&[
+        s(&golden),
+        "-o",
+        "/tmp/x",
+        "--format",
+        "mp3",
+        "--rate",
+        "44000",
+    ]);
+    if cfg!(feature = "mp3") {
+        assert_eq!(rate.status.code(), Some(2));
+        assert!(
+            text(&rate).1.contains("MP3 cannot store 44000 Hz"),
+            "{}",
+            text(&rate).1
+        );
+    }
+    let format = export(&[s(&golden), "-o", "/tmp/x", "--format", "flac"]);
+    assert_eq!(format.status.code(), Some(2));
+    let jobs = export(&[s(&golden), "-o", "/tmp/x", "--jobs", "0"]);
+    assert_eq!(jobs.status.code(), Some(2));
+    let no_out = export(&[s(&golden)]);
+    assert_eq!(no_out.status.code(), Some(2));
+}
+
+/// A built-in session exports from a folder with nothing in it.
+#[test]
+fn a_built_in_session_exports_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = Rustig::new(&[
+        "export",
+        "sessions/opbouw/week01-1.toml",
+        "-o",
+        "telefoon",
+        "--format",
+        "wav",
+        "--rate",
+        "8000",
+    ])
+    .cwd(dir.path())
+    .run();
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    assert!(
+        dir.path()
+            .join("telefoon/1 Week 1 · training 1.wav")
+            .is_file()
+    );
+    assert!(dir.path().join("telefoon/rustig.m3u8").is_file());
+}
+
+/// The default program plans one folder named after it, 42 files numbered in
+/// program order with two digits, each with its chapters.
+#[test]
+fn the_default_program_is_numbered_in_program_order() {
+    use rustig::load::{default_program, load_session};
+    use rustig::output::export::{Format, Group, Input, Options, Plan, Status};
+    let lookup = VoiceLookup::builtin_only();
+    let (_, program) = default_program();
+    let program = program.unwrap();
+    let sessions = program
+        .sessions
+        .into_iter()
+        .map(|file| {
+            let (_, loaded) = load_session(&file, &lookup, |_| None);
+            Input { file, loaded }
+        })
+        .collect();
+    let out = Path::new("/nonexistent-rustig-out");
+    let options = Options {
+        format: Format::Mp3,
+        rate: 44100,
+        force: false,
+    };
+    let plan = Plan::new(
+        out,
+        vec![Group::program(&program.program.title, sessions)],
+        options,
+    )
+    .unwrap();
+    assert_eq!(plan.tracks.len(), 42);
+    assert_eq!(plan.count(Status::Write), 42);
+    let folder = out.join("Van 12 naar 36 minuten");
+    assert_eq!(
+        plan.groups[0].playlist,
+        folder.join("Van 12 naar 36 minuten.m3u8")
+    );
+    assert_eq!(
+        plan.tracks[0].target,
+        folder.join("01 Week 1 · training 1.mp3")
+    );
+    assert_eq!(plan.tracks[41].file_name, "42 Week 14 · training 3.mp3");
+    let tags = plan.tracks[0].tags.as_ref().unwrap();
+    assert_eq!((tags.track, tags.total), (1, 42));
+    assert_eq!(tags.chapters[0].name, "Warming-up");
+    assert!(plan.seconds_to_render() > 20.0 * 3600.0);
+}
+
+/// Ctrl-C stops the export and leaves no partial file behind.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_export_leaves_no_partial_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_rustig"))
+        .args([
+            "export",
+            "sessions/opbouw/week14-3.toml",
+            "sessions/opbouw/week14-2.toml",
+            "-o",
+        ])
+        .arg(&out)
+        .args(["--format", "ogg"])
+        .current_dir(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the first temporary file exists, then interrupt.
+    let start = std::time::Instant::now();
+    let partial = || {
+        std::fs::read_dir(&out).is_ok_and(|d| {
+            d.filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        })
+    };
+    while !partial() && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(partial(), "the export started");
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("Interrupted"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.iter().all(|n| !n.starts_with('.')), "{left:?}");
+}

@@ -1,0 +1,295 @@
+//! Live play without a sound card: the real-time player driven by hand (commands
+//! through the ring, no allocation in the callback), the `--no-audio` clock, and a
+//! real `rustig play` through ALSA's file plugin compared with `rustig render`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use rustig::journal::Journal;
+use rustig::mix::{Mixer, Sounds};
+use rustig::output::to_i16;
+use rustig::play::player::{Command, player};
+use rustig::timeline::Timeline;
+
+use crate::util::{Rustig, assert_golden_text, root, test_pack, text, timeline};
+
+const SESSION: &str = "title = \"t\"\nvoice = \"test\"\n[metronome]\naccent_every = 2\n\
+    [[block]]\nkind = \"walk\"\nduration = \"3s\"\n[[block]]\nkind = \"run\"\nduration = \"6s\"\ncues = [{ at = \"1s\", clip = \"kort\" }]\n";
+
+fn reference(t: &Timeline, sounds: &Sounds, from: u64, frames: usize, metronome: bool) -> Vec<f32> {
+    let mut m = Mixer::new(t, sounds, 2, 256);
+    m.seek(from);
+    m.set_metronome(metronome);
+    let mut out = vec![0.0; frames * 2];
+    m.process(&mut out);
+    out
+}
+
+/// Calls the player like a device would, with 160-frame buffers, inside
+/// `assert_no_alloc`, and returns what it produced.
+fn callbacks(p: &mut rustig::play::player::Player, frames: usize) -> Vec<f32> {
+    let mut all = Vec::with_capacity(frames * 2);
+    let mut buf = vec![0.0f32; 320];
+    for _ in 0..frames / 160 {
+        assert_no_alloc::assert_no_alloc(|| p.fill(&mut buf));
+        all.extend_from_slice(&buf);
+    }
+    all
+}
+
+#[test]
+fn commands_reach_the_callback_through_the_ring_without_allocation() {
+    let t = timeline(SESSION);
+    let sounds = Sounds::prepare(&t, &test_pack(), 8000).unwrap();
+    let (mut p, mut control) = player(Mixer::new(&t, &sounds, 2, 256), 0, Instant::now());
+
+    // Plain playback equals the mixer.
+    assert_eq!(
+        callbacks(&mut p, 8000),
+        reference(&t, &sounds, 0, 8000, true)
+    );
+    assert_eq!(control.position(), 8000);
+
+    // Pause: silence, position held; resume continues exactly where it was.
+    assert!(control.send(Command::Pause));
+    assert!(callbacks(&mut p, 1600).iter().all(|x| *x == 0.0));
+    assert_eq!(control.position(), 8000);
+    assert!(
+        control
+            .shared
+            .paused
+            .load(std::sync::atomic::Ordering::Relaxed)
+    );
+    control.send(Command::Resume);
+    assert_eq!(
+        callbacks(&mut p, 1600),
+        reference(&t, &sounds, 8000, 1600, true)
+    );
+
+    // Skip to the next block (3 s = frame 24000) and hear its start.
+    control.send(Command::Seek(24000));
+    assert_eq!(
+        callbacks(&mut p, 3200),
+        reference(&t, &sounds, 24000, 3200, true)
+    );
+    assert_eq!(control.position(), 27200);
+
+    // Metronome off, then a recompiled mixer handed over at the current position.
+    control.send(Command::Metronome(false));
+    assert_eq!(
+        callbacks(&mut p, 1600),
+        reference(&t, &sounds, 27200, 1600, false)
+    );
+    let faster = timeline(&SESSION.replace("title = \"t\"", "title = \"t\"\ncadence = 176"));
+    control.send(Command::Replace(Box::new(Mixer::new(
+        &faster, &sounds, 2, 256,
+    ))));
+    assert_eq!(
+        callbacks(&mut p, 1600),
+        reference(&faster, &sounds, 28800, 1600, false)
+    );
+    control.send(Command::Metronome(true));
+    assert_eq!(
+        callbacks(&mut p, 1600),
+        reference(&faster, &sounds, 30400, 1600, true)
+    );
+    control.collect_retired();
+
+    // Play to the end: the player reports it and then stays silent.
+    let rest = (control.length() - control.position()) as usize;
+    callbacks(&mut p, rest.div_ceil(160) * 160);
+    assert!(control.finished());
+    assert!(callbacks(&mut p, 160).iter().all(|x| *x == 0.0));
+}
+
+#[test]
+fn no_audio_prints_every_cue_with_its_time_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "play",
+        "tests/data/sessions/basic.toml",
+        "--no-audio",
+        "--speed",
+        "2000",
+    ])
+    .env("XDG_DATA_HOME", dir.path())
+    .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_golden_text(&root().join("tests/golden/basic-no-audio.txt"), &stdout);
+    let from = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "play",
+        "tests/data/sessions/basic.toml",
+        "--no-audio",
+        "--speed",
+        "2000",
+        "--from",
+        "7:40",
+    ])
+    .env("XDG_DATA_HOME", dir.path())
+    .run();
+    let (stdout, _) = text(&from);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        &lines[..3],
+        [
+            "Basis",
+            "[7:40] Blok: Ademhaling (ademen, 1:00)",
+            "[7:40] Tekst van blok.breathe."
+        ]
+    );
+    assert_eq!(lines.last(), Some(&"[8:42] Klaar. Goed gedaan."));
+}
+
+#[test]
+fn play_without_a_session_continues_the_default_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(&dir.path().join("rustig/journal.db")).unwrap();
+    let id = journal
+        .start(&rustig::journal::NewRun {
+            session_key: "opbouw/week01-1.toml".into(),
+            program: Some("opbouw".into()),
+            title: "Week 1 · training 1".into(),
+            duration: 2000.0,
+            mode: "audio",
+            speed: 1.0,
+        })
+        .unwrap();
+    journal.progress(id, 2000.0, true, true).unwrap();
+    let out = Rustig::new(&["play", "--no-audio", "--speed", "10000"])
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.starts_with("Week 1 · training 2\n[0:00] Blok: Warming-up (wandelen, "),
+        "{stdout}"
+    );
+    let runs = journal.runs().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0].session_key, "opbouw/week01-2.toml");
+    assert_eq!(runs[0].mode, "no-audio");
+    assert!(!runs[0].completed, "a sped-up clock is not a training");
+    assert!(runs[0].ended_at.is_some());
+}
+
+#[test]
+fn without_a_device_play_says_what_to_do_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("asound.conf");
+    std::fs::write(&conf, "# no devices\n").unwrap();
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "play",
+        "tests/data/sessions/golden.toml",
+    ])
+    .env("ALSA_CONFIG_PATH", &conf)
+    .env("XDG_DATA_HOME", dir.path())
+    .run();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone"), "{stderr}");
+}
+
+/// An ALSA configuration whose default device writes everything to `file`, over a
+/// `null` device that does not pace in real time.
+fn capture_config(dir: &Path, file: &Path) -> std::path::PathBuf {
+    let conf = dir.join("asound.conf");
+    std::fs::write(
+        &conf,
+        format!("pcm.!default {{\n  type file\n  slave.pcm \"null\"\n  file \"{}\"\n  format \"raw\"\n}}\npcm.null {{\n  type null\n}}\n", file.display()),
+    )
+    .unwrap();
+    conf
+}
+
+#[test]
+fn played_audio_matches_render_sample_for_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = dir.path().join("capture.raw");
+    let conf = capture_config(dir.path(), &raw);
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "play",
+        "tests/data/sessions/golden.toml",
+    ])
+    .env("ALSA_CONFIG_PATH", &conf)
+    .env("XDG_DATA_HOME", dir.path())
+    .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.ends_with("[0:32] Klaar. Goed gedaan.\n"), "{stdout}");
+    // "Geluid via alsa:default: 48000 Hz, 2 kanalen, f32"
+    let device = stderr
+        .lines()
+        .find(|l| l.starts_with("Geluid via"))
+        .expect("device line");
+    let words: Vec<&str> = device.split_whitespace().collect();
+    let (rate, channels, format) = (words[3], words[5], words[7]);
+    let wav = dir.path().join("render.wav");
+    let r = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "render",
+        "tests/data/sessions/golden.toml",
+        "-o",
+        wav.to_str().unwrap(),
+        "--rate",
+        rate,
+        "--channels",
+        channels,
+    ])
+    .run();
+    assert_eq!(r.status.code(), Some(0));
+    let rendered: Vec<i16> = hound::WavReader::open(&wav)
+        .unwrap()
+        .samples::<i16>()
+        .map(Result::unwrap)
+        .collect();
+    let bytes = std::fs::read(&raw).unwrap();
+    let captured: Vec<i16> = match format {
+        "f32" => bytes
+            .chunks_exact(4)
+            .map(|b| to_i16(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            .collect(),
+        "i16" => bytes
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect(),
+        other => panic!("unexpected device format {other}"),
+    };
+    // Align the starts on the first sound, then every sample must match; the device
+    // may pad the end up to a whole period with silence.
+    let start = |s: &[i16]| s.iter().position(|x| *x != 0).unwrap();
+    let (a, b) = (start(&captured), start(&rendered));
+    assert_eq!(a, b, "the first click is at the same frame");
+    assert!(
+        captured.len() >= rendered.len(),
+        "the whole session was played"
+    );
+    let differing = rendered
+        .iter()
+        .zip(&captured)
+        .filter(|(r, c)| (**r - **c).abs() > 1)
+        .count();
+    assert_eq!(
+        differing, 0,
+        "every click and clip at the same frame and level"
+    );
+    assert!(
+        captured[rendered.len()..].iter().all(|x| *x == 0),
+        "only silence after the end"
+    );
+    let runs = Journal::open(&dir.path().join("rustig/journal.db"))
+        .unwrap()
+        .runs()
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert!(runs[0].completed, "a run played to its end counts as done");
+}
