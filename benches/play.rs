@@ -29,9 +29,7 @@ fn session(run_minutes: u32) -> String {
 
 fn alsa_capture_config(dir: &std::path::Path) -> std::path::PathBuf {
     let conf = dir.join("asound.conf");
-    let raw = dir.join("capture.raw");
     // /dev/null as the file keeps the disk out of the measurement.
-    let _ = raw;
     std::fs::write(&conf, "pcm.!default {\n type file\n slave.pcm \"null\"\n file \"/dev/null\"\n format \"raw\"\n}\npcm.null {\n type null\n}\n").unwrap();
     conf
 }

@@ -126,9 +126,12 @@ fn main() {
                 assert!(s.success());
             })
         });
-    let dd_out = dir.path().join("dd.bin");
-    let dd = |sync: bool| {
+    // Each dd writes a new file, as a render does (its temporary file).
+    let mut run = 0;
+    let mut dd = |sync: bool| {
         best_of(3, || {
+            run += 1;
+            let dd_out = dir.path().join(format!("dd-{run}.bin"));
             let mut c = Command::new("dd");
             c.args([
                 "if=/dev/zero",
@@ -149,6 +152,9 @@ fn main() {
         })
     };
     let (dd_plain, dd_sync) = (dd(false), dd(true));
+    for n in 1..=run {
+        let _ = std::fs::remove_file(dir.path().join(format!("dd-{n}.bin")));
+    }
     match sox {
         Some(s) => println!(
             "sox synth 3600 sine 440:              {:>8.3} s   rustig is {:.1}x faster",

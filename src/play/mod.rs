@@ -425,6 +425,17 @@ pub fn play(loaded: &Loaded, options: &PlayOptions) -> Result<PlayReport, PlayEr
         }
     })();
     let pipe_closed = matches!(&result, Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe);
+    if let Transport::Audio { control, .. } = &transport
+        && control.finished()
+    {
+        // Let the device play out what it still holds before the stream is dropped.
+        let latency = control.shared.output_latency_ns.load(Ordering::Relaxed);
+        std::thread::sleep(
+            Duration::from_nanos(latency)
+                .max(Duration::from_millis(100))
+                .min(Duration::from_millis(500)),
+        );
+    }
     quit |= pipe_closed;
     let reached = transport.seconds();
     let completed = transport.finished() && !quit && !device_lost;

@@ -88,6 +88,19 @@ struct Due {
     announces: Option<usize>,
 }
 
+impl Due {
+    /// A clip due at `time`, reported at `span` if it starts late.
+    fn new(time: Duration, priority: Priority, clip: usize, span: Range<usize>) -> Due {
+        Due {
+            time,
+            priority,
+            clip,
+            span,
+            announces: None,
+        }
+    }
+}
+
 struct Placed {
     due: Due,
     start: Duration,
@@ -132,22 +145,15 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
     if session.auto_cues {
         let span = 0..0;
         if let Some(clip) = c.need("halverwege", &span, "the halfway cue") {
-            dues.push(Due {
-                time: Duration(total.micros() / 2),
-                priority: Priority::Halfway,
+            dues.push(Due::new(
+                Duration(total.micros() / 2),
+                Priority::Halfway,
                 clip,
-                span: span.clone(),
-                announces: None,
-            });
+                span.clone(),
+            ));
         }
         if let Some(clip) = c.need("einde", &span, "the end cue") {
-            dues.push(Due {
-                time: total,
-                priority: Priority::End,
-                clip,
-                span,
-                announces: None,
-            });
+            dues.push(Due::new(total, Priority::End, clip, span));
         }
     }
     if !c.errors.is_empty() {
@@ -500,13 +506,12 @@ impl Compiler<'_> {
             && p.end - p.start >= COUNTDOWN_MIN_BLOCK
             && let Some(clip) = self.need("aftellen.10", &span, "the countdown")
         {
-            dues.push(Due {
-                time: p.end - COUNTDOWN,
-                priority: Priority::Countdown,
+            dues.push(Due::new(
+                p.end - COUNTDOWN,
+                Priority::Countdown,
                 clip,
-                span: span.clone(),
-                announces: None,
-            });
+                span.clone(),
+            ));
         }
         let _ = played;
         match &block.kind {
@@ -519,13 +524,9 @@ impl Compiler<'_> {
                     let at = p.start + (*work + *rest) * n as i64;
                     let id = format!("oefening.{}", ex.value);
                     match self.pack.index_of(&id) {
-                        Some(clip) => dues.push(Due {
-                            time: at,
-                            priority: Priority::Structure,
-                            clip,
-                            span: ex.span.clone(),
-                            announces: None,
-                        }),
+                        Some(clip) => {
+                            dues.push(Due::new(at, Priority::Structure, clip, ex.span.clone()))
+                        }
                         None => self.unknown_item(&ex.value, &ex.span, "oefening", "exercise"),
                     }
                     if n + 1 < exercises.len()
@@ -533,13 +534,12 @@ impl Compiler<'_> {
                         && let Some(clip) =
                             self.need("oefening.rust", &span, "the rest between exercises")
                     {
-                        dues.push(Due {
-                            time: at + *work,
-                            priority: Priority::Structure,
+                        dues.push(Due::new(
+                            at + *work,
+                            Priority::Structure,
                             clip,
-                            span: span.clone(),
-                            announces: None,
-                        });
+                            span.clone(),
+                        ));
                     }
                 }
             }
@@ -552,26 +552,21 @@ impl Compiler<'_> {
                     let at = p.start + *hold * (n as i64 * i64::from(*sides));
                     let id = format!("rek.{}", st.value);
                     match self.pack.index_of(&id) {
-                        Some(clip) => dues.push(Due {
-                            time: at,
-                            priority: Priority::Structure,
-                            clip,
-                            span: st.span.clone(),
-                            announces: None,
-                        }),
+                        Some(clip) => {
+                            dues.push(Due::new(at, Priority::Structure, clip, st.span.clone()))
+                        }
                         None => self.unknown_item(&st.value, &st.span, "rek", "stretch"),
                     }
                     if *sides == 2
                         && let Some(clip) =
                             self.need("rek.wissel", &span, "the side switch of a stretch")
                     {
-                        dues.push(Due {
-                            time: at + *hold,
-                            priority: Priority::Structure,
+                        dues.push(Due::new(
+                            at + *hold,
+                            Priority::Structure,
                             clip,
-                            span: span.clone(),
-                            announces: None,
-                        });
+                            span.clone(),
+                        ));
                     }
                 }
             }
@@ -674,15 +669,8 @@ impl Compiler<'_> {
                         }
                     },
                 };
-                let mut push = |time| {
-                    dues.push(Due {
-                        time,
-                        priority: Priority::Cue,
-                        clip,
-                        span: cue.span.clone(),
-                        announces: None,
-                    })
-                };
+                let mut push =
+                    |time| dues.push(Due::new(time, Priority::Cue, clip, cue.span.clone()));
                 match cue.timing {
                     CueTiming::At(d) if d.micros() < 0 => push(end + d),
                     CueTiming::At(d) => push(start + d),
@@ -829,22 +817,10 @@ impl Compiler<'_> {
                 if p.auto && spoken < SPOKEN_BREATHS {
                     spoken += 1;
                     if let Some(clip) = self.need("adem.in", &span, "the breathing cues") {
-                        dues.push(Due {
-                            time: at,
-                            priority: Priority::Structure,
-                            clip,
-                            span: span.clone(),
-                            announces: None,
-                        });
+                        dues.push(Due::new(at, Priority::Structure, clip, span.clone()));
                     }
                     if let Some(clip) = self.need("adem.uit", &span, "the breathing cues") {
-                        dues.push(Due {
-                            time: out_at,
-                            priority: Priority::Structure,
-                            clip,
-                            span: span.clone(),
-                            announces: None,
-                        });
+                        dues.push(Due::new(out_at, Priority::Structure, clip, span.clone()));
                     }
                 }
             }
