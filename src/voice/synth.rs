@@ -564,102 +564,12 @@ pub fn sample_peak_dbfs(samples: &[f32]) -> f64 {
     20.0 * f64::from(peak).log10()
 }
 
-/// A biquad filter in direct form I.
-struct Biquad {
-    b: [f64; 3],
-    a: [f64; 3],
-    x: [f64; 2],
-    y: [f64; 2],
-}
-
-impl Biquad {
-    fn run(&mut self, x: f64) -> f64 {
-        let y = self.b[0] * x + self.b[1] * self.x[0] + self.b[2] * self.x[1]
-            - self.a[1] * self.y[0]
-            - self.a[2] * self.y[1];
-        self.x = [x, self.x[0]];
-        self.y = [y, self.y[0]];
-        y
-    }
-}
-
-/// The K-weighting filters of ITU-R BS.1770 for any rate (the formulas of
-/// libebur128): a high shelf for the head, then a high-pass.
-fn k_weighting(rate: u32) -> [Biquad; 2] {
-    let rate = f64::from(rate);
-    let (f0, g, q) = (1681.974450955533, 3.999843853973347, 0.7071752369554196);
-    let k = (std::f64::consts::PI * f0 / rate).tan();
-    let vh = 10f64.powf(g / 20.0);
-    let vb = vh.powf(0.4996667741545416);
-    let a0 = 1.0 + k / q + k * k;
-    let shelf = Biquad {
-        b: [
-            (vh + vb * k / q + k * k) / a0,
-            2.0 * (k * k - vh) / a0,
-            (vh - vb * k / q + k * k) / a0,
-        ],
-        a: [1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        x: [0.0; 2],
-        y: [0.0; 2],
-    };
-    let (f0, q) = (38.13547087602444, 0.5003270373238773);
-    let k = (std::f64::consts::PI * f0 / rate).tan();
-    let a0 = 1.0 + k / q + k * k;
-    let high_pass = Biquad {
-        b: [1.0, -2.0, 1.0],
-        a: [1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        x: [0.0; 2],
-        y: [0.0; 2],
-    };
-    [shelf, high_pass]
-}
-
-/// Integrated loudness of mono samples in LUFS (ITU-R BS.1770-4, EBU R 128): K-weighted
-/// mean square over 400 ms blocks every 100 ms, gated at −70 LUFS and then at 10 LU
-/// below the mean of the blocks left. `None` when shorter than one block or all
-/// blocks are gated out (silence).
+/// Integrated loudness of mono samples in LUFS (ITU-R BS.1770, EBU R 128), measured
+/// with the `ebur128` crate. `None` when shorter than one 400 ms block or silent.
 pub fn integrated_loudness(samples: &[f32], rate: u32) -> Option<f64> {
-    if rate == 0 {
-        return None;
-    }
-    let [mut shelf, mut high_pass] = k_weighting(rate);
-    let squares: Vec<f64> = samples
-        .iter()
-        .map(|&x| {
-            let y = high_pass.run(shelf.run(f64::from(x)));
-            y * y
-        })
-        .collect();
-    // 100 ms, rounded as libebur128 does.
-    let hop = ((rate as usize + 5) / 10).max(1);
-    let block = 4 * hop;
-    if squares.len() < block {
-        return None;
-    }
-    let mut energies = Vec::new();
-    let mut start = 0;
-    while start + block <= squares.len() {
-        energies.push(squares[start..start + block].iter().sum::<f64>() / block as f64);
-        start += hop;
-    }
-    let loudness = |energy: f64| -0.691 + 10.0 * energy.log10();
-    let mean = |es: &[f64]| es.iter().sum::<f64>() / es.len() as f64;
-    let absolute: Vec<f64> = energies
-        .into_iter()
-        .filter(|&e| loudness(e) >= -70.0)
-        .collect();
-    if absolute.is_empty() {
-        return None;
-    }
-    let relative_gate = loudness(mean(&absolute)) - 10.0;
-    let gated: Vec<f64> = absolute
-        .into_iter()
-        .filter(|&e| loudness(e) >= relative_gate)
-        .collect();
-    if gated.is_empty() {
-        return None;
-    }
-    Some(loudness(mean(&gated)))
+    let mut meter = ebur128::EbuR128::new(1, rate, ebur128::Mode::I).ok()?;
+    meter.add_frames_f32(samples).ok()?;
+    meter.loudness_global().ok().filter(|l| l.is_finite())
 }
 
 /// Writes a clip as a 16-bit mono WAV file, under a temporary name renamed into place.
