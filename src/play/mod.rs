@@ -315,8 +315,7 @@ pub fn play(loaded: &Loaded, options: &PlayOptions) -> Result<PlayReport, PlayEr
         .ok()
     });
 
-    let interactive = !options.no_audio
-        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdout())
         && std::io::IsTerminal::is_terminal(&std::io::stdin());
     let interrupted = Arc::new(AtomicBool::new(false));
     if !interactive {
