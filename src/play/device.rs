@@ -40,6 +40,10 @@ pub struct Output {
 impl Output {
     /// Finds the default output device and its own rate and channel count.
     pub fn open_default() -> Result<Output, DeviceError> {
+        // alsa-lib prints its own lines to stderr when there is no card; collect them
+        // in a buffer instead, so the runner sees one clear message.
+        #[cfg(target_os = "linux")]
+        let _alsa_messages = alsa::Output::local_error_handler().ok();
         let host = cpal::default_host();
         let device = host.default_output_device().ok_or(DeviceError::NoDevice)?;
         let name = device
@@ -79,6 +83,8 @@ impl Output {
     /// Starts playing `player` (built for this rate and channel count). The returned
     /// stream plays until dropped.
     pub fn start(self, player: Player, shared: Arc<Shared>) -> Result<cpal::Stream, DeviceError> {
+        #[cfg(target_os = "linux")]
+        let _alsa_messages = alsa::Output::local_error_handler().ok();
         let name = self.name.clone();
         let open = |e: cpal::Error| DeviceError::Open {
             device: name.clone(),
