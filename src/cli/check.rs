@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::Outcome;
 use super::load::{clock, print_diagnostics};
 use crate::load::{SessionFile, load_session, read_session};
-use crate::session::Diagnostic;
+use crate::session::{Diagnostic, parse_session};
 use crate::voice::{VoiceLookup, VoicePack};
 
 /// Check session files, program folders and voice packs, and report every problem.
@@ -41,7 +41,7 @@ impl Tally {
 /// Runs `check`.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let mut tally = Tally::default();
-    let mut packs: HashMap<String, VoicePack> = HashMap::new();
+    let mut packs: HashMap<String, Option<VoicePack>> = HashMap::new();
     for path in &args.paths {
         check_path(path, lookup, &mut packs, &mut tally);
     }
@@ -62,7 +62,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
 fn check_path(
     path: &Path,
     lookup: &VoiceLookup,
-    packs: &mut HashMap<String, VoicePack>,
+    packs: &mut HashMap<String, Option<VoicePack>>,
     tally: &mut Tally,
 ) {
     if path.is_dir() {
@@ -107,7 +107,7 @@ fn check_path(
 fn check_session(
     path: &Path,
     lookup: &VoiceLookup,
-    packs: &mut HashMap<String, VoicePack>,
+    packs: &mut HashMap<String, Option<VoicePack>>,
     tally: &mut Tally,
 ) {
     match read_session(path) {
@@ -122,12 +122,37 @@ fn check_session(
 fn check_session_file(
     file: &SessionFile,
     lookup: &VoiceLookup,
-    packs: &mut HashMap<String, VoicePack>,
+    packs: &mut HashMap<String, Option<VoicePack>>,
     tally: &mut Tally,
 ) {
     tally.files += 1;
-    let (diags, loaded) = load_session(file, lookup, |name| packs.get(name));
+    // A broken voice pack is reported once, not again for every session using it.
+    let (parsed, _) = parse_session(&file.display, &file.bytes, &file.base);
+    if let Some(s) = &parsed
+        && matches!(packs.get(&s.voice.value), Some(None))
+    {
+        let message = format!(
+            "voice pack `{}` cannot be used; its problems are listed above",
+            s.voice.value
+        );
+        tally.report(&[Diagnostic::error(
+            &s.source,
+            Some(s.voice.span.clone()),
+            message,
+        )]);
+        return;
+    }
+    let (diags, loaded) = load_session(file, lookup, |name| {
+        packs.get(name).and_then(Option::as_ref)
+    });
     tally.report(&diags);
+    if loaded.is_none()
+        && let Some(s) = parsed
+        && !packs.contains_key(&s.voice.value)
+        && VoicePack::load(&s.voice.value, lookup).is_err()
+    {
+        packs.insert(s.voice.value, None);
+    }
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();
         println!(
@@ -136,14 +161,14 @@ fn check_session_file(
             clock(l.compiled.timeline.duration),
             if blocks == 1 { "" } else { "s" }
         );
-        packs.entry(l.pack.voice.clone()).or_insert(l.pack);
+        packs.entry(l.pack.voice.clone()).or_insert(Some(l.pack));
     }
 }
 
 fn check_program(
     folder: &Path,
     lookup: &VoiceLookup,
-    packs: &mut HashMap<String, VoicePack>,
+    packs: &mut HashMap<String, Option<VoicePack>>,
     tally: &mut Tally,
 ) {
     tally.files += 1;
