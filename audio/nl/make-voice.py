@@ -18,7 +18,7 @@ For every `"id" = { file = "...", text = "..." }` line in the [clips] table:
 
 Every clip is then checked (duration <= 6.0 s, lead/trail silence <= 30 ms,
 -16 +-1 LUFS, peak <= -1 dBFS, mono) and the script exits non-zero if any
-check fails. MEASUREMENTS.md is written next to voice.toml.
+check fails. MEASUREMENTS.md is written next to voice.toml (by full builds, not --only).
 
 Options (for experiments; the defaults are the chosen settings):
   --out DIR          write clips and MEASUREMENTS.md to DIR instead
@@ -394,7 +394,12 @@ def main():
                   f"trail {r['trail']*1000:4.1f} ms  {status}", flush=True)
             if problems:
                 failed.append((cid, problems))
-    write_measurements(results, os.path.join(outdir, "MEASUREMENTS.md"), args)
+    if args.only:
+        # A partial build would make MEASUREMENTS.md list only some clips; it is
+        # written by full builds only.
+        print("make-voice: --only: MEASUREMENTS.md left as it was; run without --only to refresh it")
+    else:
+        write_measurements(results, os.path.join(outdir, "MEASUREMENTS.md"), args)
     if failed:
         for cid, problems in failed:
             print(f"make-voice: {cid}: " + "; ".join(problems), file=sys.stderr)
