@@ -46,7 +46,7 @@ pub enum RenderError {
     },
     /// The WAV format cannot hold this much audio.
     #[error(
-        "the session is too long for one WAV file at {rate} Hz with {channels} channel(s) ({bytes} bytes; WAV holds at most 4 GiB)"
+        "the session is too long for one WAV file at {rate} Hz with {channels} channel(s) ({bytes} bytes; WAV holds at most 4 GiB); use a lower --rate, --channels 1, or `rustig export` to MP3"
     )]
     TooLarge {
         /// Sample rate asked for.
