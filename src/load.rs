@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::session::{Diagnostic, Program, Session, Source, parse_program, parse_session};
+use crate::session::{
+    ClickSound, Diagnostic, Program, Session, Source, parse_program, parse_session_partial,
+};
 use crate::timeline::{Compiled, compile};
 use crate::voice::{PackError, VoiceLookup, VoicePack};
 
@@ -80,10 +82,30 @@ pub fn load_session<'p>(
     lookup: &VoiceLookup,
     cache: impl Fn(&str) -> Option<&'p VoicePack>,
 ) -> (Vec<Diagnostic>, Option<Loaded>) {
-    let (session, mut diags) = parse_session(&file.display, &file.bytes, &file.base);
+    let (session, mut diags) = parse_session_partial(&file.display, &file.bytes, &file.base);
     let Some(session) = session else {
         return (diags, None);
     };
+    if diags.iter().any(Diagnostic::is_error) {
+        // Report what compiling would find too (unknown clips, texts, exercises), so
+        // one `check` lists every problem. Missing packs were not the question here.
+        let pack = match cache(&session.voice.value) {
+            Some(p) => Some(p.clone()),
+            None => VoicePack::load(&session.voice.value, lookup)
+                .ok()
+                .map(|(p, _)| p),
+        };
+        if let Some(pack) = pack
+            && let Err(errors) = compile(&session, &pack)
+        {
+            diags.extend(errors);
+        }
+        return (diags, None);
+    }
+    if let Some(d) = check_click_file(&session) {
+        diags.push(d);
+        return (diags, None);
+    }
     let pack = match cache(&session.voice.value) {
         Some(p) => p.clone(),
         None => match VoicePack::load(&session.voice.value, lookup) {
@@ -136,6 +158,33 @@ pub fn load_session<'p>(
             (diags, None)
         }
     }
+}
+
+/// A click sound given as a file must be a WAV file with samples.
+fn check_click_file(session: &Session) -> Option<Diagnostic> {
+    let sound = &session.metronome.sound;
+    let ClickSound::File(path) = &sound.value else {
+        return None;
+    };
+    let problem = match std::fs::read(path) {
+        Err(e) => e.to_string(),
+        Ok(bytes) => match crate::voice::decode_wav(&bytes) {
+            Ok((samples, _)) if !samples.is_empty() => return None,
+            Ok(_) => "it has no samples".to_owned(),
+            Err(e) => e
+                .to_string()
+                .trim_start_matches("cannot decode ``: ")
+                .to_owned(),
+        },
+    };
+    Some(
+        Diagnostic::error(
+            &session.source,
+            Some(sound.span.clone()),
+            format!("the click sound {} is not a usable WAV file: {problem}", path.display()),
+        )
+        .with_help("use a WAV file (16/24-bit or float, mono or stereo, any rate), or \"tik\", \"klak\" or \"piep\""),
+    )
 }
 
 /// Reads and compiles the session at `path` (disk or built in).

@@ -164,3 +164,28 @@ fn built_in_sessions_and_voice_work_from_any_folder() {
     assert!(stdout.starts_with("Week 1 · training 1\n"), "{stdout}");
     assert!(stdout.contains("Warming-up (walk"), "{stdout}");
 }
+
+#[test]
+fn render_never_replaces_a_device_or_folder() {
+    use std::os::unix::fs::FileTypeExt;
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "render",
+        "tests/data/sessions/golden.toml",
+        "-o",
+        "/dev/null",
+    ])
+    .run();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out).1,
+        "error: cannot write /dev/null: it exists and is not a regular file\n"
+    );
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}

@@ -515,3 +515,23 @@ fn missing_auto_cue_clips_are_reported_at_the_block() {
     );
     assert!(msg.starts_with("t.toml:5:14: unknown exercise `pushups`: voice pack `test` has no clip `oefening.pushups`"), "{msg}");
 }
+
+#[test]
+fn clips_due_together_mid_block_are_reported_when_the_last_waits_over_3_s() {
+    let c = crate::util::compile_str(&format!(
+        "{QUIET}[[block]]\nkind = \"run\"\nduration = \"1m\"\ncues = [{{ at = \"10s\", clip = \"welkom\" }}, {{ at = \"10s\", clip = \"welkom\" }}, {{ at = \"10s\", clip = \"kort\" }}]\n"
+    ));
+    let warnings: Vec<String> = c.warnings.iter().map(|w| w.message.clone()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "clip `kort` is due at 0:10 but starts 4.6 s later, because other clips are still speaking"
+        ]
+    );
+    // At a block's start the announcement and the block's own clips are an intended
+    // sequence, and automatic clips waiting for each other are not the file's doing.
+    let quiet = crate::util::compile_str(
+        "title = \"t\"\nvoice = \"test\"\n[[block]]\nkind = \"walk\"\nduration = \"1m\"\ncues = [{ at = \"0s\", clip = \"welkom\" }, { at = \"0s\", clip = \"welkom\" }]\n",
+    );
+    assert!(quiet.warnings.is_empty(), "{:?}", quiet.warnings);
+}

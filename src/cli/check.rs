@@ -174,7 +174,20 @@ fn check_program(
     tally.files += 1;
     let (diags, files) = crate::load::load_program(folder);
     tally.report(&diags);
-    let Some(files) = files else { return };
+    let Some(files) = files else {
+        // The program has errors (e.g. a listed file is missing): still check the
+        // sessions it lists that do exist, so one run reports everything.
+        let manifest = folder.join("program.toml");
+        if let Ok(bytes) = std::fs::read(&manifest)
+            && let (Some(program), _) =
+                crate::session::parse_program(&manifest, &bytes, folder, |_| true)
+        {
+            for path in program.session_paths().iter().filter(|p| p.is_file()) {
+                check_session(path, lookup, packs, tally);
+            }
+        }
+        return;
+    };
     println!(
         "{}: ok, program \"{}\" with {} sessions",
         crate::session::diagnostic::display_path(&files.program.folder.join("program.toml")),

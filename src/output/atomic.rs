@@ -17,6 +17,16 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temporary file next to `target` and returns it with an open handle.
     pub fn create(target: &Path) -> io::Result<(AtomicFile, File)> {
+        // Renaming over a device, a folder or a link would replace it, not write into
+        // it: only a regular file (or nothing) may be replaced.
+        if let Ok(meta) = std::fs::symlink_metadata(target)
+            && !meta.file_type().is_file()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "it exists and is not a regular file",
+            ));
+        }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),

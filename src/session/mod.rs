@@ -14,7 +14,7 @@ pub mod toml_reader;
 pub use diagnostic::{Diagnostic, Severity, Source};
 pub use duration::Duration;
 pub use model::*;
-pub use parse::parse_session;
+pub use parse::{parse_session, parse_session_partial};
 pub use program::{Program, parse_program};
 
 use std::path::Path;

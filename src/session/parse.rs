@@ -116,6 +116,20 @@ pub fn parse_session(
     bytes: &[u8],
     base_dir: &Path,
 ) -> (Option<Session>, Vec<Diagnostic>) {
+    let (session, diags) = parse_session_partial(display_path, bytes, base_dir);
+    let usable = !diags.iter().any(Diagnostic::is_error);
+    (session.filter(|_| usable), diags)
+}
+
+/// Like [`parse_session`], but also returns what could be read of a file with
+/// errors: the blocks and cues that are valid, defaults elsewhere. `check` compiles
+/// it to find the problems later stages would report (unknown clip ids), so one run
+/// reports them all. Never play such a session.
+pub fn parse_session_partial(
+    display_path: &Path,
+    bytes: &[u8],
+    base_dir: &Path,
+) -> (Option<Session>, Vec<Diagnostic>) {
     let source = match decode_text(display_path, bytes, "session") {
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
@@ -240,38 +254,36 @@ pub fn parse_session(
         }
     }
 
-    let session = match (title, voice, cadence, auto_cues, metronome, reminders) {
-        (
-            Some(title),
-            Some(voice),
-            Some(cadence),
-            Some(auto_cues),
-            Some(metronome),
-            Some(reminders),
-        ) if blocks_ok && !ctx.has_errors() => Some(Session {
-            source,
-            title,
-            description,
-            voice,
-            cadence,
-            auto_cues,
-            metronome,
-            reminders,
-            blocks,
+    let _ = blocks_ok;
+    let session = Session {
+        source,
+        title: title.unwrap_or_default(),
+        description,
+        voice: voice.unwrap_or_else(|| Located::new("nl".to_owned(), 0..0)),
+        cadence: cadence.unwrap_or(170),
+        auto_cues: auto_cues.unwrap_or(true),
+        metronome: metronome.unwrap_or_else(|| default_metronome()),
+        reminders: reminders.unwrap_or(Reminders {
+            every: Duration::from_secs(120),
+            clips: None,
         }),
-        _ => None,
+        blocks,
     };
-    (session, ctx.diags)
+    (Some(session), ctx.diags)
 }
 
-fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> Option<Metronome> {
-    let mut m = Metronome {
+fn default_metronome() -> Metronome {
+    Metronome {
         sound: Located::new(ClickSound::Tik, 0..0),
         volume: 0.6,
         accent_every: 0,
         duck_db: -12.0,
         pattern: Pattern::Continuous,
-    };
+    }
+}
+
+fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> Option<Metronome> {
+    let mut m = default_metronome();
     let Some(value) = value else { return Some(m) };
     let t = table(ctx, "metronome", value)?;
     let r = TableReader::new(t, value.span(), "the [metronome] table", METRONOME_KEYS);
@@ -283,13 +295,14 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
             "tik" => Some(ClickSound::Tik),
             "klak" => Some(ClickSound::Klak),
             "piep" => Some(ClickSound::Piep),
-            path if path.to_lowercase().ends_with(".wav")
-                || path.contains('/')
-                || path.contains('\\') =>
-            {
+            path if path.contains('.') || path.contains('/') || path.contains('\\') => {
                 let full = base_dir.join(path);
                 if full.is_file() {
+                    // Whether it decodes is checked where audio is loaded (crate::load).
                     Some(ClickSound::File(full))
+                } else if full.exists() {
+                    ctx.error(v.span(), format!("the click sound `{path}` is not a file"));
+                    None
                 } else {
                     ctx.error(
                         v.span(),
@@ -575,8 +588,10 @@ fn read_block(
         }
         "breathe" => {
             let duration = dur(ctx, "duration", "\"2m\"");
-            let inhale = opt_dur(ctx, "inhale", Duration::from_secs(4), false);
-            let exhale = opt_dur(ctx, "exhale", Duration::from_secs(6), false);
+            let inhale = opt_dur(ctx, "inhale", Duration::from_secs(4), false)
+                .filter(|d| at_least_a_second(ctx, &r, "inhale", *d));
+            let exhale = opt_dur(ctx, "exhale", Duration::from_secs(6), false)
+                .filter(|d| at_least_a_second(ctx, &r, "exhale", *d));
             let hold = opt_dur(ctx, "hold", Duration::ZERO, true);
             match (duration, inhale, exhale, hold) {
                 (Some(duration), Some(inhale), Some(exhale), Some(hold)) => {
@@ -615,23 +630,48 @@ fn read_block(
             )
         })
     });
-    if ctx.diags[before..].iter().any(Diagnostic::is_error) {
-        return None;
-    }
+    // A block with errors in its cues is kept with its valid cues, so that `check`
+    // can still look up their clips; the session is refused anyway.
+    let _ = before;
     Some(Block {
         kind: block_kind?,
         name,
-        cues: cues?,
+        cues,
         auto_cues,
         metronome,
         span,
     })
 }
 
+/// A breath phase shorter than a second cannot be followed; reports it.
+fn at_least_a_second(ctx: &mut Ctx, r: &TableReader<'_, '_>, key: &str, d: Duration) -> bool {
+    if d >= Duration::from_secs(1) {
+        return true;
+    }
+    let span = r.get(key).map_or(r.span.clone(), |v| v.span());
+    ctx.error(span, format!("`{key}` must be at least 1s, found {d}"))
+        .help = Some("a calm breath: inhale = \"4s\", exhale = \"6s\"".into());
+    false
+}
+
+/// At most this many exercises or stretches in one block.
+const MAX_ITEMS: usize = 50;
+
 fn non_empty_list(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Vec<Located<String>>> {
     let list = string_list(ctx, key, v)?;
     if list.is_empty() {
         ctx.error(v.span(), format!("`{key}` is empty"));
+        return None;
+    }
+    if list.len() > MAX_ITEMS {
+        ctx.error(
+            v.span(),
+            format!(
+                "`{key}` has {} items; a block takes at most {MAX_ITEMS}",
+                list.len()
+            ),
+        )
+        .help = Some("split them over several blocks".into());
         return None;
     }
     Some(
@@ -641,13 +681,10 @@ fn non_empty_list(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Vec<Located
     )
 }
 
-fn read_cues(
-    ctx: &mut Ctx,
-    r: &TableReader<'_, '_>,
-    block_len: Option<Duration>,
-) -> Option<Vec<Cue>> {
+/// The valid cues of a block (invalid ones are reported and left out).
+fn read_cues(ctx: &mut Ctx, r: &TableReader<'_, '_>, block_len: Option<Duration>) -> Vec<Cue> {
     let Some(v) = r.get("cues") else {
-        return Some(Vec::new());
+        return Vec::new();
     };
     let DeValue::Array(items) = v.get_ref() else {
         ctx.error(
@@ -658,17 +695,12 @@ fn read_cues(
             ),
         )
         .help = Some("write cues = [{ at = \"30s\", clip = \"tempo.praten\" }]".into());
-        return None;
+        return Vec::new();
     };
-    let mut cues = Vec::new();
-    let mut ok = true;
-    for item in items.iter() {
-        match read_cue(ctx, item, block_len) {
-            Some(c) => cues.push(c),
-            None => ok = false,
-        }
-    }
-    ok.then_some(cues)
+    items
+        .iter()
+        .filter_map(|item| read_cue(ctx, item, block_len))
+        .collect()
 }
 
 fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Option<Cue> {

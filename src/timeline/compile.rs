@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use super::{Block, Event, MetronomeSound, Phase, Timeline, clock};
 use crate::session::diagnostic::suggestion;
-use crate::session::{BlockKind, CueTiming, Diagnostic, Duration, Pattern, Session, Speech};
+use crate::session::{
+    BlockKind, CueTiming, Diagnostic, Duration, MAX_SESSION, Pattern, Session, Speech,
+};
 use crate::voice::VoicePack;
 
 /// Voice clips never overlap: a clip due while another speaks starts this long after it.
@@ -16,6 +18,11 @@ const DELAY_WARNING: f64 = 3.0;
 const COUNTDOWN: Duration = Duration::from_secs(10);
 /// …if the block lasts at least this long.
 const COUNTDOWN_MIN_BLOCK: Duration = Duration::from_secs(60);
+/// Late-clip warnings reported one by one; the rest are counted.
+const MAX_LATE_WARNINGS: usize = 20;
+/// Clips a session may schedule in all: a 4-hour session with a clip every second.
+const MAX_CLIPS: usize = 14_400;
+
 /// How many breaths of a breathe block are spoken (`adem.in`/`adem.uit`).
 const SPOKEN_BREATHS: usize = 3;
 
@@ -106,6 +113,8 @@ struct Placed {
     start: Duration,
     /// When the earliest clip of the run of back-to-back clips this one ends was due.
     chain_due: Duration,
+    /// Whether that run, up to this clip, holds a cue written in the session.
+    chain_has_cue: bool,
 }
 
 /// Compiles a session with its voice pack. Errors name the file and place (unknown
@@ -156,6 +165,18 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
             dues.push(Due::new(total, Priority::End, clip, span));
         }
     }
+    if dues.len() > MAX_CLIPS {
+        c.errors.push(
+            Diagnostic::error(
+                &session.source,
+                None,
+                format!(
+                    "the session would say more than {MAX_CLIPS} clips, more than fit in 4 hours"
+                ),
+            )
+            .with_help("use `every` with a longer interval, or fewer cues"),
+        );
+    }
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -190,17 +211,27 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
         announcement_ends = ends;
     }
 
+    let block_starts: std::collections::HashSet<Duration> =
+        played.iter().map(|p| p.start).collect();
     let mut warnings = Vec::new();
+    let mut late = 0usize;
     for p in &placed {
         let delay = (p.start - p.due.time).secs();
-        // Clips due at the same moment are said one after another in the spec's
-        // order (an announcement, then the block's cues): that is intended. Warn only
-        // when a clip waits for clips that were due before it.
-        if delay > DELAY_WARNING && p.chain_due < p.due.time {
+        // At a block's start its announcement comes first and the block's own clips
+        // follow it, in the spec's order: that sequence is intended, so it is not
+        // reported. Neither are automatic clips that only wait for each other (a
+        // reminder and `halverwege`): nothing in the file places them. Any other clip
+        // that waits more than 3 s, for or behind a written cue, is reported.
+        let block_start_sequence = p.chain_due == p.due.time && block_starts.contains(&p.due.time);
+        if delay > DELAY_WARNING && !block_start_sequence && p.chain_has_cue {
+            late += 1;
+            if late > MAX_LATE_WARNINGS {
+                continue;
+            }
             let clip = &pack.clips[p.due.clip].id;
             warnings.push(Diagnostic::warning(
                 &session.source,
-                Some(p.due.span.clone()),
+                Some(p.due.span.clone()).filter(|s| !s.is_empty()),
                 format!(
                     "clip `{clip}` is due at {} but starts {delay:.1} s later, because other clips are still speaking",
                     clock(p.due.time.secs())
@@ -210,6 +241,19 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
         }
     }
     warnings.sort_by_key(|w| w.span.as_ref().map_or(0, |s| s.start));
+    if late > MAX_LATE_WARNINGS {
+        warnings.push(
+            Diagnostic::warning(
+                &session.source,
+                None,
+                format!(
+                    "{} more clips start over 3 s late",
+                    late - MAX_LATE_WARNINGS
+                ),
+            )
+            .with_help("the session has more speech than time; space its cues further apart"),
+        );
+    }
 
     let mut events: Vec<Event> = Vec::with_capacity(clicks.len() + placed.len() + tones.len());
     let mut end = total.secs();
@@ -232,6 +276,21 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
         Event::Click { .. } => 2,
     };
     events.sort_by(|a, b| a.time().total_cmp(&b.time()).then(rank(a).cmp(&rank(b))));
+
+    // Blocks past 4 hours were reported by validation; here the clips run past it.
+    if total <= MAX_SESSION && Duration((end * 1e6).round() as i64) > MAX_SESSION {
+        let last = placed
+            .iter()
+            .max_by_key(|p| p.start)
+            .map(|p| p.due.span.clone())
+            .filter(|s| !s.is_empty());
+        return Err(vec![Diagnostic::error(
+            &session.source,
+            last,
+            format!("the session's clips run on to {}, past the limit of 4 hours", clock(end)),
+        )
+        .with_help("there is more speech than time: space the cues further apart or shorten the session")]);
+    }
 
     let timeline = Timeline {
         title: session.title.clone(),
@@ -256,19 +315,23 @@ fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
     // Placement is in whole microseconds so that start times stay exact decimals.
     let mut busy_until = Duration(i64::MIN / 2);
     let mut chain_due = Duration::ZERO;
+    let mut chain_has_cue = false;
     let mut out = Vec::with_capacity(dues.len());
     for due in dues {
         let start = if due.time < busy_until {
             busy_until + CLIP_GAP
         } else {
             chain_due = due.time;
+            chain_has_cue = false;
             due.time
         };
+        chain_has_cue |= due.priority == Priority::Cue;
         busy_until = start + clip_length(pack, due.clip);
         out.push(Placed {
             due,
             start,
             chain_due,
+            chain_has_cue,
         });
     }
     out
@@ -669,19 +732,19 @@ impl Compiler<'_> {
                         }
                     },
                 };
-                let mut push =
-                    |time| dues.push(Due::new(time, Priority::Cue, clip, cue.span.clone()));
+                let due = |time| Due::new(time, Priority::Cue, clip, cue.span.clone());
                 match cue.timing {
-                    CueTiming::At(d) if d.micros() < 0 => push(end + d),
-                    CueTiming::At(d) => push(start + d),
+                    CueTiming::At(d) if d.micros() < 0 => dues.push(due(end + d)),
+                    CueTiming::At(d) => dues.push(due(start + d)),
                     CueTiming::Every { every, from } => {
                         let first = start + from.unwrap_or(every);
                         for k in 0i64.. {
                             let t = first + every * k;
-                            if t >= end {
+                            // Past the cap the session is refused anyway; stop early.
+                            if t >= end || dues.len() > MAX_CLIPS {
                                 break;
                             }
-                            push(t);
+                            dues.push(due(t));
                         }
                     }
                 }
@@ -690,9 +753,6 @@ impl Compiler<'_> {
     }
 
     fn reminders(&mut self, played: &[Played], dues: &mut Vec<Due>) {
-        if !played.iter().any(|p| p.kind == Kind::Run && p.auto) {
-            return;
-        }
         let rem = &self.session.reminders;
         let clips: Vec<(usize, Range<usize>)> = match &rem.clips {
             Some(list) => {
@@ -739,7 +799,7 @@ impl Compiler<'_> {
                 out
             }
         };
-        if clips.is_empty() {
+        if clips.is_empty() || !played.iter().any(|p| p.kind == Kind::Run && p.auto) {
             return;
         }
         let every = rem.every;
