@@ -198,12 +198,10 @@ pub fn parse_session_partial(
             DeValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     match item.get_ref() {
-                        DeValue::Table(t) => {
-                            match read_block(&mut ctx, i + 1, t, item.span(), base_dir) {
-                                Some(b) => blocks.push(b),
-                                None => blocks_ok = false,
-                            }
-                        }
+                        DeValue::Table(t) => match read_block(&mut ctx, i + 1, t, item.span()) {
+                            Some(b) => blocks.push(b),
+                            None => blocks_ok = false,
+                        },
                         other => {
                             ctx.error(
                                 item.span(),
@@ -254,7 +252,6 @@ pub fn parse_session_partial(
         }
     }
 
-    let _ = blocks_ok;
     let session = Session {
         source,
         title: title.unwrap_or_default(),
@@ -262,7 +259,7 @@ pub fn parse_session_partial(
         voice: voice.unwrap_or_else(|| Located::new("nl".to_owned(), 0..0)),
         cadence: cadence.unwrap_or(170),
         auto_cues: auto_cues.unwrap_or(true),
-        metronome: metronome.unwrap_or_else(|| default_metronome()),
+        metronome: metronome.unwrap_or_else(default_metronome),
         reminders: reminders.unwrap_or(Reminders {
             every: Duration::from_secs(120),
             clips: None,
@@ -451,15 +448,7 @@ fn required<'t, 'i>(
     v
 }
 
-fn read_block(
-    ctx: &mut Ctx,
-    number: usize,
-    t: &DeTable<'_>,
-    span: Range<usize>,
-    base_dir: &Path,
-) -> Option<Block> {
-    let _ = base_dir;
-    let before = ctx.diags.len();
+fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>) -> Option<Block> {
     let kind_value = t.get("kind");
     let kind = match kind_value {
         None => {
@@ -632,7 +621,6 @@ fn read_block(
     });
     // A block with errors in its cues is kept with its valid cues, so that `check`
     // can still look up their clips; the session is refused anyway.
-    let _ = before;
     Some(Block {
         kind: block_kind?,
         name,
