@@ -45,6 +45,17 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     for path in &args.paths {
         check_path(path, lookup, &mut packs, &mut tally);
     }
+    if tally.files == 0 {
+        eprintln!(
+            "error: nothing to check: no session files (*.toml), programs or voice packs in {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(Outcome::Failure);
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     eprintln!(
         "checked {}: {}, {}",

@@ -25,8 +25,8 @@ pub struct Args {
     /// The session file (default: the next session of the built-in program).
     pub session: Option<PathBuf>,
     /// Start this far into the session, e.g. 12m, 90s or 12:30.
-    #[arg(long, value_name = "TIME")]
-    pub from: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = parse_from_arg)]
+    pub from: Option<f64>,
     /// No sound: run the same clock and print each cue as a timestamped line.
     #[arg(long)]
     pub no_audio: bool,
@@ -43,6 +43,10 @@ fn parse_speed(s: &str) -> Result<f64, String> {
         Ok(x) if x > 0.0 && x <= 10_000.0 => Ok(x),
         _ => Err("a number greater than 0 and at most 10000, e.g. 2 or 60".into()),
     }
+}
+
+fn parse_from_arg(s: &str) -> Result<f64, String> {
+    parse_from(s).ok_or_else(|| "write a time like 12m, 90s, 1m30s or 12:30".to_owned())
 }
 
 /// Seconds from `--from`: a duration (`12m30s`) or a clock time (`12:30`, `1:02:03`).
@@ -146,16 +150,14 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         };
     }
     let duration = loaded.compiled.timeline.duration;
-    let from = match &args.from {
+    let from = match args.from {
         None => 0.0,
-        Some(s) => match parse_from(s) {
-            Some(t) if t < duration => t,
-            Some(_) => anyhow::bail!(
-                "--from {s} is past the end: the session lasts {}",
-                clock(duration)
-            ),
-            None => anyhow::bail!("--from {s}: write a time like 12m, 90s, 1m30s or 12:30"),
-        },
+        Some(t) if t < duration => t,
+        Some(t) => anyhow::bail!(
+            "--from {} is past the end: the session lasts {}",
+            clock(t),
+            clock(duration)
+        ),
     };
     let options = PlayOptions {
         from,

@@ -178,7 +178,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The closest candidate to `word`, if any is close enough to be a likely typo.
+/// The closest candidate to `word`, if any is close enough to be a likely typo:
+/// similar by Jaro-Winkler, or (for short words) one edit away.
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -186,7 +187,12 @@ where
     let word_lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word_lower, &c.to_lowercase()), c))
+        .map(|c| {
+            let c_lower = c.to_lowercase();
+            let score = strsim::jaro_winkler(&word_lower, &c_lower);
+            let one_edit = strsim::levenshtein(&word_lower, &c_lower) <= 1;
+            (if one_edit { score.max(0.9) } else { score }, c)
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
