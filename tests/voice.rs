@@ -119,6 +119,32 @@ fn speechlike(rate: u32) -> Vec<f32> {
     out
 }
 
+/// Removes clip `id` from the manifest of the pack copy in `dir`.
+fn drop_clip(dir: &std::path::Path, id: &str) {
+    let manifest = dir.join("voice.toml");
+    let prefix = format!("\"{id}\"");
+    let without: String = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with(&prefix))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&manifest, without).unwrap();
+}
+
+/// `rustig voice check` of the pack `test` in `dir`.
+fn voice_check(dir: &std::path::Path) -> std::process::Output {
+    Rustig::new(&[
+        "--voice-dir",
+        dir.to_str().unwrap(),
+        "voice",
+        "check",
+        "--voice",
+        "test",
+    ])
+    .run()
+}
+
 #[test]
 fn voice_list_shows_each_clip_with_its_length_and_text_and_where_the_pack_is() {
     let out = Rustig::new(&[
@@ -213,23 +239,8 @@ fn voice_check_of_a_complete_pack_exits_0() {
 #[test]
 fn voice_check_exits_1_and_names_a_missing_core_id() {
     let (_tmp, dir) = pack_copy();
-    let manifest = dir.join("voice.toml");
-    let without: String = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("\"blok.run\""))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&manifest, without).unwrap();
-    let out = Rustig::new(&[
-        "--voice-dir",
-        dir.to_str().unwrap(),
-        "voice",
-        "check",
-        "--voice",
-        "test",
-    ])
-    .run();
+    drop_clip(&dir, "blok.run");
+    let out = voice_check(&dir);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     let n = core_ids().len();
@@ -252,23 +263,8 @@ fn voice_check_exits_1_and_names_a_missing_core_id() {
 fn voice_check_exits_1_on_an_unreadable_clip_file_and_still_lists_missing_ids() {
     let (_tmp, dir) = pack_copy();
     std::fs::remove_file(dir.join("ronde-3.wav")).unwrap();
-    let manifest = dir.join("voice.toml");
-    let without: String = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("\"adem.uit\""))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&manifest, without).unwrap();
-    let out = Rustig::new(&[
-        "--voice-dir",
-        dir.to_str().unwrap(),
-        "voice",
-        "check",
-        "--voice",
-        "test",
-    ])
-    .run();
+    drop_clip(&dir, "adem.uit");
+    let out = voice_check(&dir);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
