@@ -57,6 +57,15 @@ impl AtomicFile {
         ))
     }
 
+    /// Writes `bytes` as the whole of `target`, atomically.
+    pub fn write(target: &Path, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+        let (file, mut handle) = AtomicFile::create(target)?;
+        handle.write_all(bytes)?;
+        drop(handle);
+        file.commit()
+    }
+
     /// The final path.
     pub fn target(&self) -> &Path {
         &self.target

@@ -762,7 +762,7 @@ pub fn extend_pack(
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io_error(parent))?;
             }
-            write_atomic(&target, &bytes)?;
+            AtomicFile::write(&target, &bytes).map_err(io_error(&target))?;
         }
     }
     for (clip, done) in clips.iter().zip(&finished) {
@@ -794,15 +794,6 @@ pub fn extend_pack(
             },
         });
     }
-    write_atomic(&manifest_path, new_text.as_bytes())?;
+    AtomicFile::write(&manifest_path, new_text.as_bytes()).map_err(io_error(&manifest_path))?;
     Ok(made)
-}
-
-/// Writes bytes under a temporary name and renames the file into place.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SynthError> {
-    use std::io::Write;
-    let (atomic, mut file) = AtomicFile::create(path).map_err(io_error(path))?;
-    file.write_all(bytes).map_err(io_error(path))?;
-    drop(file);
-    atomic.commit().map_err(io_error(path))
 }

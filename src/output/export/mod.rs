@@ -701,7 +701,8 @@ impl Plan {
             if std::fs::read(&g.playlist).is_ok_and(|old| old == text.as_bytes()) {
                 continue;
             }
-            write_atomic(&g.playlist, text.as_bytes())?;
+            AtomicFile::write(&g.playlist, text.as_bytes())
+                .map_err(|e| ExportError::io(&g.playlist, e))?;
             written.push(g.playlist.clone());
         }
         Ok(written)
@@ -741,16 +742,4 @@ pub fn check_space(dir: &Path, needed: u64, available: u64) -> Result<(), Export
         });
     }
     Ok(())
-}
-
-/// Writes a small file atomically.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    use std::io::Write;
-    let (file, mut handle) = AtomicFile::create(path).map_err(|e| ExportError::io(path, e))?;
-    handle
-        .write_all(bytes)
-        .and_then(|_| handle.flush())
-        .map_err(|e| ExportError::io(path, e))?;
-    drop(handle);
-    file.commit().map_err(|e| ExportError::io(path, e))
 }
