@@ -9,4 +9,6 @@ pub mod export;
 mod wav;
 
 pub use atomic::AtomicFile;
-pub use wav::{RenderError, RenderOptions, RenderSummary, render_wav, to_i16, wav_header};
+pub use wav::{
+    RenderError, RenderOptions, RenderSummary, render_wav, to_i16, wav_header, write_pcm16,
+};

@@ -73,37 +73,68 @@ struct WavOut {
     pcm: Vec<i16>,
 }
 
-/// The canonical 44-byte header of a 16-bit PCM WAV file with `frames` frames.
-pub fn wav_header(rate: u32, channels: u16, frames: u64) -> [u8; 44] {
-    let data = (frames * u64::from(channels) * 2) as u32;
-    let mut h = [0u8; 44];
-    let mut put = |at: usize, bytes: &[u8]| h[at..at + bytes.len()].copy_from_slice(bytes);
-    put(0, b"RIFF");
-    put(4, &(36 + data).to_le_bytes());
-    put(8, b"WAVEfmt ");
-    put(16, &16u32.to_le_bytes());
-    put(20, &1u16.to_le_bytes());
-    put(22, &channels.to_le_bytes());
-    put(24, &rate.to_le_bytes());
-    put(28, &(rate * u32::from(channels) * 2).to_le_bytes());
-    put(32, &(channels * 2).to_le_bytes());
-    put(34, &16u16.to_le_bytes());
-    put(36, b"data");
-    put(40, &data.to_le_bytes());
-    h
+/// The header of a 16-bit PCM WAV file of `frames` frames, up to and including the
+/// `data` chunk's header. `chunks` (complete RIFF chunks, such as export's LIST/INFO
+/// and cue chunks) go between `fmt ` and `data`; with none it is the canonical
+/// 44 bytes. `None` when the file would pass the format's 4 GiB.
+pub fn wav_header(rate: u32, channels: u16, frames: u64, chunks: &[u8]) -> Option<Vec<u8>> {
+    let data = frames * u64::from(channels) * 2;
+    let riff = 4 + (8 + 16) + chunks.len() as u64 + 8 + data;
+    let riff32 = u32::try_from(riff).ok()?;
+    let mut h = Vec::with_capacity(44 + chunks.len());
+    h.extend_from_slice(b"RIFF");
+    h.extend_from_slice(&riff32.to_le_bytes());
+    h.extend_from_slice(b"WAVEfmt ");
+    h.extend_from_slice(&16u32.to_le_bytes());
+    h.extend_from_slice(&1u16.to_le_bytes());
+    h.extend_from_slice(&channels.to_le_bytes());
+    h.extend_from_slice(&rate.to_le_bytes());
+    h.extend_from_slice(&(rate * u32::from(channels) * 2).to_le_bytes());
+    h.extend_from_slice(&(channels * 2).to_le_bytes());
+    h.extend_from_slice(&16u16.to_le_bytes());
+    h.extend_from_slice(chunks);
+    h.extend_from_slice(b"data");
+    h.extend_from_slice(&(data as u32).to_le_bytes());
+    Some(h)
+}
+
+/// Writes mono samples as 16-bit little-endian PCM, each repeated over `channels`;
+/// `pcm` is scratch kept by the caller so nothing is allocated per block. Shared by
+/// render and export.
+pub fn write_pcm16(
+    out: &mut impl Write,
+    samples: &[f32],
+    channels: usize,
+    pcm: &mut Vec<i16>,
+) -> std::io::Result<()> {
+    pcm.resize(samples.len() * channels, 0);
+    if channels == 1 {
+        for (p, &x) in pcm.iter_mut().zip(samples) {
+            *p = to_i16(x);
+        }
+    } else {
+        for (frame, &x) in pcm.chunks_exact_mut(channels).zip(samples) {
+            frame.fill(to_i16(x));
+        }
+    }
+    if cfg!(target_endian = "little") {
+        // WAV is little-endian, like the machine: the samples' memory is the file's bytes.
+        out.write_all(bytemuck::cast_slice(pcm))
+    } else {
+        let bytes: Vec<u8> = pcm.iter().flat_map(|s| s.to_le_bytes()).collect();
+        out.write_all(&bytes)
+    }
 }
 
 impl WavOut {
-    fn create(path: &Path, rate: u32, channels: u16, frames: u64) -> Result<WavOut, RenderError> {
+    fn create(path: &Path, header: &[u8]) -> Result<WavOut, RenderError> {
         let io = |source| RenderError::Io {
             path: path.to_path_buf(),
             source,
         };
         let (file, handle) = AtomicFile::create(path).map_err(io)?;
         let mut writer = BufWriter::with_capacity(1 << 20, handle);
-        writer
-            .write_all(&wav_header(rate, channels, frames))
-            .map_err(io)?;
+        writer.write_all(header).map_err(io)?;
         Ok(WavOut {
             file,
             writer,
@@ -114,27 +145,12 @@ impl WavOut {
     /// Writes mono samples (already limited) as 16-bit PCM, each repeated over
     /// `channels`.
     fn write(&mut self, samples: &[f32], channels: usize) -> Result<(), RenderError> {
-        self.pcm.resize(samples.len() * channels, 0);
-        if channels == 1 {
-            for (p, &x) in self.pcm.iter_mut().zip(samples) {
-                *p = to_i16(x);
+        write_pcm16(&mut self.writer, samples, channels, &mut self.pcm).map_err(|source| {
+            RenderError::Io {
+                path: self.file.target().to_path_buf(),
+                source,
             }
-        } else {
-            for (frame, &x) in self.pcm.chunks_exact_mut(channels).zip(samples) {
-                frame.fill(to_i16(x));
-            }
-        }
-        let path = self.file.target().to_path_buf();
-        let io = |source| RenderError::Io { path, source };
-        if cfg!(target_endian = "little") {
-            // WAV is little-endian, like the machine: the samples' memory is the file's bytes.
-            self.writer
-                .write_all(bytemuck::cast_slice(&self.pcm))
-                .map_err(io)
-        } else {
-            let bytes: Vec<u8> = self.pcm.iter().flat_map(|s| s.to_le_bytes()).collect();
-            self.writer.write_all(&bytes).map_err(io)
-        }
+        })
     }
 
     fn finish(self) -> Result<(), RenderError> {
@@ -174,15 +190,12 @@ pub fn render_wav(
     // The mixer runs mono; the writer spreads each sample over the channels.
     let mut mixer = Mixer::new(timeline, sounds, 1, BLOCK_FRAMES);
     let frames = mixer.length();
-    let bytes = frames * u64::from(channels) * 2;
-    if bytes > u64::from(u32::MAX) - 64 {
-        return Err(RenderError::TooLarge {
-            rate: options.rate,
-            channels,
-            bytes,
-        });
-    }
-    let mut main = WavOut::create(out, sounds.rate, channels, frames)?;
+    let header = wav_header(sounds.rate, channels, frames, &[]).ok_or(RenderError::TooLarge {
+        rate: options.rate,
+        channels,
+        bytes: frames * u64::from(channels) * 2,
+    })?;
+    let mut main = WavOut::create(out, &header)?;
     let mut stems = Vec::new();
     if let Some(dir) = &options.stems {
         std::fs::create_dir_all(dir).map_err(|source| RenderError::Io {
@@ -196,7 +209,7 @@ pub fn render_wav(
         ] {
             let path = dir.join(name);
             stems.push((
-                WavOut::create(&path, sounds.rate, channels, frames)?,
+                WavOut::create(&path, &header)?,
                 layer,
                 Limiter::new(sounds.rate),
             ));
@@ -251,7 +264,7 @@ mod test {
             w.finalize().unwrap();
             assert_eq!(
                 &cursor.get_ref()[..44],
-                &wav_header(rate, channels, frames)[..]
+                &wav_header(rate, channels, frames, &[]).unwrap()[..]
             );
         }
     }

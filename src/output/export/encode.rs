@@ -13,8 +13,8 @@ use std::io::{Seek, SeekFrom};
 use std::num::{NonZeroU8, NonZeroU32};
 
 use super::Format;
-use super::tags::{Tags, push_chunk};
-use crate::output::wav::to_i16;
+use super::tags::Tags;
+use crate::output::wav::write_pcm16;
 
 /// Bytes buffered between the encoder and the file.
 const WRITE_BUFFER: usize = 1 << 18;
@@ -276,34 +276,18 @@ impl AudioEncoder for Ogg {
 /// is known before the first sample, so every header is final from the start.
 struct Wav {
     out: BufWriter<File>,
-    bytes: Vec<u8>,
+    pcm: Vec<i16>,
     left: u64,
 }
 
 /// The header of a tagged 16-bit mono WAV file of `frames` frames, up to and
-/// including the `data` chunk's header.
+/// including the `data` chunk's header: render's header with the tags' LIST/INFO and
+/// cue chunks.
 pub fn wav_header(rate: u32, frames: u64, tags: &Tags) -> Result<Vec<u8>, EncodeError> {
-    let data = frames * 2;
-    let mut fmt = Vec::with_capacity(16);
-    fmt.extend_from_slice(&1u16.to_le_bytes());
-    fmt.extend_from_slice(&1u16.to_le_bytes());
-    fmt.extend_from_slice(&rate.to_le_bytes());
-    fmt.extend_from_slice(&(rate * 2).to_le_bytes());
-    fmt.extend_from_slice(&2u16.to_le_bytes());
-    fmt.extend_from_slice(&16u16.to_le_bytes());
-    let mut body = b"WAVE".to_vec();
-    push_chunk(&mut body, b"fmt ", &fmt);
-    body.extend_from_slice(&tags.riff_chunks(rate));
-    let riff = body.len() as u64 + 8 + data;
-    if riff > u64::from(u32::MAX) {
-        return Err(EncodeError::TooLarge { bytes: riff + 8 });
-    }
-    body.extend_from_slice(b"data");
-    body.extend_from_slice(&(data as u32).to_le_bytes());
-    let mut h = b"RIFF".to_vec();
-    h.extend_from_slice(&(riff as u32).to_le_bytes());
-    h.extend_from_slice(&body);
-    Ok(h)
+    let chunks = tags.riff_chunks(rate);
+    crate::output::wav_header(rate, 1, frames, &chunks).ok_or(EncodeError::TooLarge {
+        bytes: 44 + chunks.len() as u64 + frames * 2,
+    })
 }
 
 impl Wav {
@@ -313,7 +297,7 @@ impl Wav {
         out.write_all(&header)?;
         Ok(Wav {
             out,
-            bytes: Vec::new(),
+            pcm: Vec::new(),
             left: frames,
         })
     }
@@ -324,12 +308,8 @@ impl AudioEncoder for Wav {
         let n = samples
             .len()
             .min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        self.bytes.resize(n * 2, 0);
-        for (b, &x) in self.bytes.chunks_exact_mut(2).zip(samples) {
-            b.copy_from_slice(&to_i16(x).to_le_bytes());
-        }
+        write_pcm16(&mut self.out, &samples[..n], 1, &mut self.pcm)?;
         self.left -= n as u64;
-        self.out.write_all(&self.bytes)?;
         Ok(())
     }
 
