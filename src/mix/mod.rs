@@ -321,40 +321,13 @@ impl Mixer {
             let n = chunk.len() / ch;
             let busy = self.render_layers(n);
             if ch == 1 {
-                self.mix_into(chunk, busy);
+                mix_into(chunk, &self.layers, busy, &self.peaks, &mut self.limiter);
             } else {
-                let mut mono = std::mem::take(&mut self.mono);
-                self.mix_into(&mut mono[..n], busy);
-                for (frame, x) in chunk.chunks_exact_mut(ch).zip(&mono[..n]) {
+                let mono = &mut self.mono[..n];
+                mix_into(mono, &self.layers, busy, &self.peaks, &mut self.limiter);
+                for (frame, x) in chunk.chunks_exact_mut(ch).zip(mono.iter()) {
                     frame.fill(*x);
                 }
-                self.mono = mono;
-            }
-        }
-    }
-
-    /// Sums the layers into `out` and limits the result. Blocks where nothing sounds
-    /// or nothing comes near full scale take the fast, vectorizable paths.
-    fn mix_into(&mut self, out: &mut [f32], busy: [bool; 3]) {
-        let n = out.len();
-        if busy == [false; 3] && self.limiter.gain >= 1.0 {
-            out.fill(0.0);
-            return;
-        }
-        let [m, v, t] = &self.layers;
-        for (((o, a), b), c) in out.iter_mut().zip(&m[..n]).zip(&v[..n]).zip(&t[..n]) {
-            *o = a + b + c;
-        }
-        // The limiter runs only where the layers sounding could together pass the limit.
-        let bound: f32 = busy
-            .iter()
-            .zip(&self.peaks)
-            .filter(|(b, _)| **b)
-            .map(|(_, p)| p)
-            .sum();
-        if bound > LIMIT || self.limiter.gain < 1.0 {
-            for o in out.iter_mut() {
-                *o = self.limiter.apply(*o);
             }
         }
     }
@@ -482,6 +455,38 @@ impl Mixer {
             && self.tones[self.tone_cursor].frame + self.tones[self.tone_cursor].len <= b1
         {
             self.tone_cursor += 1;
+        }
+    }
+}
+
+/// Sums the layers into `out` and limits the result. Blocks where nothing sounds or
+/// nothing can come near full scale (by the layers' `peaks`) take the fast,
+/// vectorizable paths.
+fn mix_into(
+    out: &mut [f32],
+    layers: &[Vec<f32>; 3],
+    busy: [bool; 3],
+    peaks: &[f32; 3],
+    limiter: &mut Limiter,
+) {
+    let n = out.len();
+    if busy == [false; 3] && limiter.gain >= 1.0 {
+        out.fill(0.0);
+        return;
+    }
+    let [m, v, t] = layers;
+    for (((o, a), b), c) in out.iter_mut().zip(&m[..n]).zip(&v[..n]).zip(&t[..n]) {
+        *o = a + b + c;
+    }
+    let bound: f32 = busy
+        .iter()
+        .zip(peaks)
+        .filter(|(b, _)| **b)
+        .map(|(_, p)| p)
+        .sum();
+    if bound > LIMIT || limiter.gain < 1.0 {
+        for o in out.iter_mut() {
+            *o = limiter.apply(*o);
         }
     }
 }

@@ -34,6 +34,8 @@ const LIVE_BLOCK: usize = 1024;
 /// How often the status line is redrawn and new cue lines are printed. Keys are read
 /// as they come, so this does not delay them.
 const TICK: Duration = Duration::from_millis(50);
+/// Back to the start of the line and clear it, before redrawing the status line.
+const CLEAR_LINE: &str = "\r\x1b[2K";
 /// How often progress is written to the journal during a run.
 const JOURNAL_EVERY: Duration = Duration::from_secs(15);
 
@@ -355,11 +357,7 @@ pub fn play(loaded: &Loaded, options: &PlayOptions) -> Result<PlayReport, PlayEr
             let mut printed = false;
             while next_line < lines.len() && lines[next_line].0 <= now {
                 if interactive {
-                    write!(
-                        out,
-                        "\r{}",
-                        terminal::Clear(terminal::ClearType::CurrentLine)
-                    )?;
+                    write!(out, "{CLEAR_LINE}")?;
                 }
                 write!(out, "{}{newline}", lines[next_line].1)?;
                 next_line += 1;
@@ -370,11 +368,7 @@ pub fn play(loaded: &Loaded, options: &PlayOptions) -> Result<PlayReport, PlayEr
                     .map_or(100, |(w, _)| usize::from(w))
                     .saturating_sub(1);
                 let line = status::status_line(&timeline, now, flags, width);
-                write!(
-                    out,
-                    "\r{}{line}",
-                    terminal::Clear(terminal::ClearType::CurrentLine)
-                )?;
+                write!(out, "{CLEAR_LINE}{line}")?;
                 out.flush()?;
             } else if printed {
                 out.flush()?;
@@ -448,11 +442,7 @@ pub fn play(loaded: &Loaded, options: &PlayOptions) -> Result<PlayReport, PlayEr
     if !pipe_closed {
         result?;
         if interactive {
-            write!(
-                out,
-                "\r{}",
-                terminal::Clear(terminal::ClearType::CurrentLine)
-            )?;
+            write!(out, "{CLEAR_LINE}")?;
         }
         if completed {
             writeln!(out, "{}", status::finished_line(&timeline))?;

@@ -54,11 +54,6 @@ pub fn finished_line(t: &Timeline) -> String {
     format!("{} Klaar. Goed gedaan.", stamp(t.duration))
 }
 
-/// The block playing at `secs`.
-pub fn block_at(t: &Timeline, secs: f64) -> Option<&Block> {
-    t.block_at(secs)
-}
-
 /// The next clip after `secs`: (time, text).
 pub fn next_clip(t: &Timeline, secs: f64) -> Option<(f64, &str)> {
     t.events.iter().find_map(|e| match e {
@@ -87,7 +82,7 @@ pub fn status_line(t: &Timeline, secs: f64, flags: Flags, width: usize) -> Strin
     } else {
         "▶".to_owned()
     });
-    if let Some(b) = block_at(t, secs) {
+    if let Some(b) = t.block_at(secs) {
         parts.push(format!("{} ({})", b.name, kind_nl(b.kind)));
         parts.push(format!(
             "{} (nog {})",
