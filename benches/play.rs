@@ -6,6 +6,9 @@
 //! underrun run; default 60).
 #![allow(clippy::print_stdout, missing_docs)]
 
+mod common;
+use common::session;
+
 use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -15,17 +18,6 @@ use rustig::mix::{Mixer, Sounds};
 use rustig::play::device::Output;
 use rustig::play::player::{self, Command as PlayCommand};
 use rustig::voice::VoiceLookup;
-
-fn session(run_minutes: u32) -> String {
-    format!(
-        "title = \"Bench\"\ncadence = 172\n[reminders]\nevery = \"3m\"\n\
-         [[block]]\nkind = \"walk\"\nduration = \"5m\"\n\
-         [[block]]\nkind = \"run\"\nduration = \"{run_minutes}m\"\n\
-         [[block]]\nkind = \"walk\"\nduration = \"5m\"\n\
-         [[block]]\nkind = \"stretch\"\nstretches = [\"kuiten\", \"hamstrings\", \"quadriceps\"]\n\
-         [[block]]\nkind = \"breathe\"\nduration = \"2m\"\n"
-    )
-}
 
 fn alsa_capture_config(dir: &std::path::Path) -> std::path::PathBuf {
     let conf = dir.join("asound.conf");

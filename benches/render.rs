@@ -7,6 +7,9 @@
 //! binary rendering a 20-minute and a 2-hour session.
 #![allow(clippy::print_stdout, missing_docs)]
 
+mod common;
+use common::session;
+
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
@@ -16,18 +19,6 @@ use rustig::load::{SessionFile, load_session};
 use rustig::mix::Sounds;
 use rustig::output::{RenderOptions, render_wav};
 use rustig::voice::VoiceLookup;
-
-/// A realistic session of `run_minutes` of running between warm-up and cool-down.
-fn session(run_minutes: u32) -> String {
-    format!(
-        "title = \"Bench\"\ncadence = 172\n[reminders]\nevery = \"3m\"\n\
-         [[block]]\nkind = \"walk\"\nduration = \"5m\"\n\
-         [[block]]\nkind = \"run\"\nduration = \"{run_minutes}m\"\ncues = [{{ every = \"4m\", clip = \"lichaam.voeten\" }}]\n\
-         [[block]]\nkind = \"walk\"\nduration = \"5m\"\n\
-         [[block]]\nkind = \"stretch\"\nstretches = [\"kuiten\", \"hamstrings\", \"quadriceps\"]\n\
-         [[block]]\nkind = \"breathe\"\nduration = \"2m\"\n"
-    )
-}
 
 fn best_of(n: usize, mut f: impl FnMut()) -> Duration {
     (0..n)
