@@ -44,6 +44,16 @@ impl Sounds {
         rate: u32,
     ) -> Result<Sounds, DecodeError> {
         let clips = pack.load_clips(timeline.clip_indices(), rate)?;
+        Sounds::with_clips(timeline, clips, rate)
+    }
+
+    /// Like [`Sounds::prepare`], with clips already decoded at `rate` (a bank shared by
+    /// several sessions of one pack, so each clip is decoded once).
+    pub fn with_clips(
+        timeline: &Timeline,
+        clips: ClipBank,
+        rate: u32,
+    ) -> Result<Sounds, DecodeError> {
         let (click, accent) = match &timeline.metronome.sound {
             ClickSound::File(path) => {
                 let name = path.display().to_string();

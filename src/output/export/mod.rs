@@ -42,7 +42,7 @@ pub use tags::{ARTIST, Chapter, HASH_CHUNK, HASH_KEY, Tags, stored_hash};
 use super::AtomicFile;
 use crate::load::{Loaded, SessionFile};
 use crate::mix::{Mixer, Sounds};
-use crate::voice::DecodeError;
+use crate::voice::{ClipBank, DecodeError};
 
 /// Frames mixed and encoded per step.
 const BLOCK_FRAMES: usize = 8192;
@@ -583,6 +583,7 @@ impl Plan {
         order.sort_by(|&a, &b| self.tracks[b].frames.cmp(&self.tracks[a].frames));
         let results: Vec<Mutex<Option<Outcome>>> =
             self.tracks.iter().map(|_| Mutex::new(None)).collect();
+        let banks = self.shared_clips(&order);
         let jobs = jobs.clamp(1, order.len().max(1));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
@@ -601,7 +602,7 @@ impl Plan {
                         let outcome = if cancel.load(Ordering::Relaxed) {
                             Outcome::Failed(ExportError::Interrupted)
                         } else {
-                            match self.render(track, cancel, on) {
+                            match self.render(track, &banks, cancel, on) {
                                 Ok(bytes) => Outcome::Written { bytes },
                                 Err(e) => Outcome::Failed(e),
                             }
@@ -630,10 +631,31 @@ impl Plan {
             .collect())
     }
 
+    /// Decodes, once per voice pack, every clip the tracks to write use, at the export
+    /// rate. A pack whose clips fail to decode is left out: its sessions decode their
+    /// own clips and report the error by name.
+    fn shared_clips(&self, order: &[usize]) -> HashMap<String, ClipBank> {
+        let mut used: HashMap<&str, (&crate::voice::VoicePack, Vec<usize>)> = HashMap::new();
+        for loaded in order.iter().filter_map(|&i| self.tracks[i].loaded.as_ref()) {
+            let entry = used
+                .entry(&loaded.pack.voice)
+                .or_insert_with(|| (&loaded.pack, Vec::new()));
+            entry.1.extend(loaded.compiled.timeline.clip_indices());
+        }
+        used.into_iter()
+            .filter_map(|(voice, (pack, indices))| {
+                pack.load_clips(indices, self.options.rate)
+                    .ok()
+                    .map(|bank| (voice.to_owned(), bank))
+            })
+            .collect()
+    }
+
     /// Renders one track into its file; returns the file's size.
     fn render(
         &self,
         track: &Track,
+        banks: &HashMap<String, ClipBank>,
         cancel: &AtomicBool,
         on: &(dyn Fn(Event<'_>) + Sync),
     ) -> Result<u64, ExportError> {
@@ -642,7 +664,11 @@ impl Plan {
         };
         let Options { format, rate, .. } = self.options;
         let timeline = &loaded.compiled.timeline;
-        let sounds = Sounds::prepare(timeline, &loaded.pack, rate).map_err(ExportError::Clips)?;
+        let sounds = match banks.get(&loaded.pack.voice) {
+            Some(bank) => Sounds::with_clips(timeline, bank.clone(), rate),
+            None => Sounds::prepare(timeline, &loaded.pack, rate),
+        }
+        .map_err(ExportError::Clips)?;
         let mut mixer = Mixer::new(timeline, &sounds, 1, BLOCK_FRAMES);
         let frames = mixer.length();
         let path = &track.target;
