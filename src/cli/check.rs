@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::Outcome;
 use super::load::{clock, print_diagnostics};
 use crate::load::{SessionFile, load_session, read_session};
-use crate::session::{Diagnostic, parse_session};
+use crate::session::{Diagnostic, parse_session_partial};
 use crate::voice::{VoiceLookup, VoicePack};
 
 /// Check session files, program folders and voice packs, and report every problem.
@@ -138,8 +138,10 @@ fn check_session_file(
 ) {
     tally.files += 1;
     // A broken voice pack is reported once, not again for every session using it.
-    let (parsed, _) = parse_session(&file.display, &file.bytes, &file.base);
-    if let Some(s) = &parsed
+    // Finding the session's voice takes a parse, so it is done only when needed.
+    let voice_of = || parse_session_partial(&file.display, &file.bytes, &file.base).0;
+    if packs.values().any(Option::is_none)
+        && let Some(s) = voice_of()
         && matches!(packs.get(&s.voice.value), Some(None))
     {
         let message = format!(
@@ -158,11 +160,12 @@ fn check_session_file(
     });
     tally.report(&diags);
     if loaded.is_none()
-        && let Some(s) = parsed
+        && let Some(s) = voice_of()
         && !packs.contains_key(&s.voice.value)
-        && VoicePack::load(&s.voice.value, lookup).is_err()
     {
-        packs.insert(s.voice.value, None);
+        // Remember the pack either way: usable for the next sessions, or broken.
+        let pack = VoicePack::load(&s.voice.value, lookup).ok().map(|(p, _)| p);
+        packs.insert(s.voice.value, pack);
     }
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();
