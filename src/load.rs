@@ -82,10 +82,24 @@ pub fn load_session<'p>(
     lookup: &VoiceLookup,
     cache: impl Fn(&str) -> Option<&'p VoicePack>,
 ) -> (Vec<Diagnostic>, Option<Loaded>) {
+    load_session_with_voice(file, lookup, None, cache)
+}
+
+/// Like [`load_session`], with the voice pack `voice` instead of the session's own
+/// (`play --voice`).
+pub fn load_session_with_voice<'p>(
+    file: &SessionFile,
+    lookup: &VoiceLookup,
+    voice: Option<&str>,
+    cache: impl Fn(&str) -> Option<&'p VoicePack>,
+) -> (Vec<Diagnostic>, Option<Loaded>) {
     let (session, mut diags) = parse_session_partial(&file.display, &file.bytes, &file.base);
-    let Some(session) = session else {
+    let Some(mut session) = session else {
         return (diags, None);
     };
+    if let Some(voice) = voice {
+        session.voice.value = voice.to_owned();
+    }
     if diags.iter().any(Diagnostic::is_error) {
         // Report what compiling would find too (unknown clips, texts, exercises), so
         // one `check` lists every problem. Missing packs were not the question here.

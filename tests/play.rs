@@ -293,3 +293,35 @@ fn played_audio_matches_render_sample_for_sample() {
     assert_eq!(runs.len(), 1);
     assert!(runs[0].completed, "a run played to its end counts as done");
 }
+
+#[test]
+fn voice_replaces_the_sessions_pack_even_when_that_one_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("fr.toml");
+    std::fs::write(
+        &session,
+        "title = \"x\"\nvoice = \"fr\"\n[[block]]\nkind = \"walk\"\nduration = \"20s\"\n",
+    )
+    .unwrap();
+    let out = Rustig::new(&[
+        "--voice-dir",
+        "tests/data/voice",
+        "play",
+        session.to_str().unwrap(),
+        "--voice",
+        "test",
+        "--no-audio",
+        "--speed",
+        "1000",
+    ])
+    .env("XDG_DATA_HOME", dir.path())
+    .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "x\n[0:00] Blok: Wandelen (wandelen, 0:20)\n[0:00] Tekst van blok.walk.\n"
+        ),
+        "{stdout}"
+    );
+}

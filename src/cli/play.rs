@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::Outcome;
 use super::load::print_diagnostics;
 use crate::journal::Journal;
-use crate::load::{Loaded, default_program, load_session, read_session};
+use crate::load::{default_program, load_session_with_voice, read_session};
 use crate::play::{PlayOptions, play};
 use crate::session::duration::parse_duration;
 use crate::timeline::clock;
@@ -138,17 +138,11 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             )
         }
     };
-    let (diags, loaded) = load_session(&file, lookup, |_| None);
+    let (diags, loaded) = load_session_with_voice(&file, lookup, args.voice.as_deref(), |_| None);
     print_diagnostics(&diags);
-    let Some(mut loaded) = loaded else {
+    let Some(loaded) = loaded else {
         return Ok(Outcome::Failure);
     };
-    if let Some(voice) = &args.voice {
-        loaded = match with_voice(loaded, voice, lookup) {
-            Some(l) => l,
-            None => return Ok(Outcome::Failure),
-        };
-    }
     let duration = loaded.compiled.timeline.duration;
     let from = match args.from {
         None => 0.0,
@@ -186,43 +180,6 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             Ok(Outcome::Success)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-/// Recompiles the session with another voice pack.
-fn with_voice(loaded: Loaded, voice: &str, lookup: &VoiceLookup) -> Option<Loaded> {
-    let mut session = loaded.session;
-    session.voice.value = voice.to_owned();
-    let pack = match crate::voice::VoicePack::load(voice, lookup) {
-        Ok((p, diags)) => {
-            print_diagnostics(&diags);
-            p
-        }
-        Err(crate::voice::PackError::NotFound { places }) => {
-            eprintln!(
-                "error: voice pack `{voice}` not found (looked in {}); the built-in pack is \"nl\"",
-                places.join(", ")
-            );
-            return None;
-        }
-        Err(crate::voice::PackError::Invalid(diags)) => {
-            print_diagnostics(&diags);
-            return None;
-        }
-    };
-    match crate::timeline::compile(&session, &pack) {
-        Ok(compiled) => {
-            print_diagnostics(&compiled.warnings);
-            Some(Loaded {
-                session,
-                pack,
-                compiled,
-            })
-        }
-        Err(errors) => {
-            print_diagnostics(&errors);
-            None
-        }
     }
 }
 
