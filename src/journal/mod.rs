@@ -193,15 +193,22 @@ impl Journal {
 
     /// Every run, newest first.
     pub fn runs(&self) -> Result<Vec<Run>, JournalError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, session_key, program, title, started_at, ended_at, position, duration, completed, mode
-                 FROM runs ORDER BY started_at DESC, id DESC",
-            )
-            .map_err(|e| self.err(e))?;
+        self.select("ORDER BY started_at DESC, id DESC", [])
+    }
+
+    /// The run with this id.
+    pub fn run(&self, id: i64) -> Result<Option<Run>, JournalError> {
+        Ok(self.select("WHERE id = ?1", [id])?.pop())
+    }
+
+    fn select(&self, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Run>, JournalError> {
+        let sql = format!(
+            "SELECT id, session_key, program, title, started_at, ended_at, position, duration, completed, mode
+             FROM runs {tail}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map(params, |r| {
                 Ok(Run {
                     id: r.get(0)?,
                     session_key: r.get(1)?,
@@ -219,11 +226,6 @@ impl Journal {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.err(e))?;
         Ok(rows)
-    }
-
-    /// The run with this id.
-    pub fn run(&self, id: i64) -> Result<Option<Run>, JournalError> {
-        Ok(self.runs()?.into_iter().find(|r| r.id == id))
     }
 }
 
