@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use rustig::load::{default_program, load_session};
+use rustig::load::{PackCache, default_program};
 use rustig::output::export::{Event, Format, Group, Input, Options, Outcome, Plan};
 use rustig::voice::VoiceLookup;
 
@@ -26,7 +26,7 @@ fn program(limit: Option<usize>) -> Group {
         .into_iter()
         .take(limit.unwrap_or(usize::MAX))
         .map(|file| {
-            let (diags, loaded) = load_session(&file, &lookup, |_| None);
+            let (diags, loaded) = PackCache::new(&lookup).load(&file);
             assert!(loaded.is_some(), "{}: {diags:?}", file.display.display());
             Input { file, loaded }
         })

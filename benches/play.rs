@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use rustig::load::{SessionFile, load_session};
+use rustig::load::{PackCache, SessionFile};
 use rustig::mix::{Mixer, Sounds};
 use rustig::play::device::Output;
 use rustig::play::player::{self, Command as PlayCommand};
@@ -37,15 +37,18 @@ fn main() {
         bytes: session(45).into_bytes(),
         base: dir.path().into(),
     };
-    let (_, loaded) = load_session(&file, &lookup, |_| None);
+    let (_, loaded) = PackCache::new(&lookup).load(&file);
     let loaded = loaded.expect("bench session compiles");
     let t = &loaded.compiled.timeline;
 
     // 1. The callback's cost: a whole hour through Player::fill in 10 ms buffers.
     let (rate, channels) = (48000u32, 2usize);
     let sounds = Sounds::prepare(t, &loaded.pack, rate).unwrap();
-    let (mut p, _control) =
-        player::player(Mixer::new(t, &sounds, channels, 1024), 0, Instant::now());
+    let (mut p, _control) = player::player(
+        Mixer::new(t.clone(), &sounds, channels, 1024),
+        0,
+        Instant::now(),
+    );
     let mut buf = vec![0.0f32; 480 * channels];
     let callbacks = (t.duration * f64::from(rate) / 480.0).ceil() as usize;
     let mut worst = Duration::ZERO;
@@ -153,14 +156,14 @@ fn key_latency() {
         bytes: session(10).into_bytes(),
         base: ".".into(),
     };
-    let (_, loaded) = load_session(&file, &lookup, |_| None);
+    let (_, loaded) = PackCache::new(&lookup).load(&file);
     let loaded = loaded.expect("bench session compiles");
     let t = &loaded.compiled.timeline;
     match Output::open_default() {
         Ok(output) => {
             let s = Sounds::prepare(t, &loaded.pack, output.rate()).unwrap();
             let (p, mut control) = player::player(
-                Mixer::new(t, &s, output.channels(), 1024),
+                Mixer::new(t.clone(), &s, output.channels(), 1024),
                 0,
                 Instant::now(),
             );

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use rustig::load::{SessionFile, load_session};
+use rustig::load::{PackCache, SessionFile};
 use rustig::mix::Sounds;
 use rustig::output::{RenderOptions, render_wav};
 use rustig::voice::VoiceLookup;
@@ -60,14 +60,13 @@ fn main() {
         bytes: session(45).into_bytes(),
         base: dir.path().into(),
     };
-    let (diags, loaded) = load_session(&file, &lookup, |_| None);
+    let (diags, loaded) = PackCache::new(&lookup).load(&file);
     let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
     let t = &loaded.compiled.timeline;
     let rate = 44100;
     let out = dir.path().join("rustig.wav");
     let cancel = AtomicBool::new(false);
     let options = RenderOptions {
-        rate,
         channels: 1,
         stems: None,
     };

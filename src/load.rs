@@ -4,6 +4,8 @@
 //!
 //! Returns diagnostics instead of printing them; the CLI decides how to show them.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::session::{
@@ -74,102 +76,164 @@ pub struct Loaded {
     pub compiled: Compiled,
 }
 
-/// Validates and compiles a session file, returning every diagnostic (errors and
-/// warnings) and the result when there were no errors. `cache` may supply an already
-/// loaded pack by name.
-pub fn load_session<'p>(
-    file: &SessionFile,
-    lookup: &VoiceLookup,
-    cache: impl Fn(&str) -> Option<&'p VoicePack>,
-) -> (Vec<Diagnostic>, Option<Loaded>) {
-    load_session_with_voice(file, lookup, None, cache)
+/// What the cache knows of a voice pack.
+#[derive(Debug, Clone)]
+enum Cached {
+    /// Loaded and usable.
+    Usable(VoicePack),
+    /// Has errors; they were reported with the first session that used it.
+    Broken,
 }
 
-/// Like [`load_session`], with the voice pack `voice` instead of the session's own
-/// (`play --voice`).
-pub fn load_session_with_voice<'p>(
-    file: &SessionFile,
-    lookup: &VoiceLookup,
-    voice: Option<&str>,
-    cache: impl Fn(&str) -> Option<&'p VoicePack>,
-) -> (Vec<Diagnostic>, Option<Loaded>) {
-    let (session, mut diags) = parse_session_partial(&file.display, &file.bytes, &file.base);
-    let Some(mut session) = session else {
-        return (diags, None);
-    };
-    if let Some(voice) = voice {
-        session.voice.value = voice.to_owned();
+/// Loads sessions with their voice packs, each pack once: the one place packs are
+/// cached, used by check, export, play, render and show.
+///
+/// A pack with errors is reported in full with the first session that uses it; later
+/// sessions get one line pointing back at those problems.
+#[derive(Debug)]
+pub struct PackCache<'l> {
+    lookup: &'l VoiceLookup,
+    packs: RefCell<HashMap<String, Cached>>,
+}
+
+impl<'l> PackCache<'l> {
+    /// An empty cache that finds packs through `lookup`.
+    pub fn new(lookup: &'l VoiceLookup) -> Self {
+        PackCache {
+            lookup,
+            packs: RefCell::new(HashMap::new()),
+        }
     }
-    if diags.iter().any(Diagnostic::is_error) {
-        // Report what compiling would find too (unknown clips, texts, exercises), so
-        // one `check` lists every problem. Missing packs were not the question here.
-        let pack = match cache(&session.voice.value) {
-            Some(p) => Some(p.clone()),
-            None => VoicePack::load(&session.voice.value, lookup)
-                .ok()
-                .map(|(p, _)| p),
+
+    /// An already usable pack, so sessions of that voice do not load it again.
+    pub fn insert(&self, pack: VoicePack) {
+        self.packs
+            .borrow_mut()
+            .insert(pack.voice.clone(), Cached::Usable(pack));
+    }
+
+    /// Validates and compiles a session file, returning every diagnostic (errors and
+    /// warnings) and the result when there were no errors.
+    pub fn load(&self, file: &SessionFile) -> (Vec<Diagnostic>, Option<Loaded>) {
+        self.load_with_voice(file, None)
+    }
+
+    /// Reads and compiles the session at `path` (disk or built in).
+    pub fn load_path(&self, path: &Path) -> (Vec<Diagnostic>, Option<Loaded>) {
+        match read_session(path) {
+            Ok(file) => self.load(&file),
+            Err(d) => (vec![d], None),
+        }
+    }
+
+    /// Like [`load`](Self::load), with the voice pack `voice` instead of the session's
+    /// own (`play --voice`).
+    pub fn load_with_voice(
+        &self,
+        file: &SessionFile,
+        voice: Option<&str>,
+    ) -> (Vec<Diagnostic>, Option<Loaded>) {
+        let (session, mut diags) = parse_session_partial(&file.display, &file.bytes, &file.base);
+        let Some(mut session) = session else {
+            return (diags, None);
         };
-        if let Some(pack) = pack
-            && let Err(errors) = compile(&session, &pack)
-        {
-            diags.extend(errors);
+        if let Some(voice) = voice {
+            session.voice.value = voice.to_owned();
         }
-        return (diags, None);
-    }
-    if let Some(d) = check_click_file(&session) {
-        diags.push(d);
-        return (diags, None);
-    }
-    let pack = match cache(&session.voice.value) {
-        Some(p) => p.clone(),
-        None => match VoicePack::load(&session.voice.value, lookup) {
-            Ok((p, pack_diags)) => {
-                diags.extend(pack_diags);
-                p
+        if diags.iter().any(Diagnostic::is_error) {
+            // Report what compiling would find too (unknown clips, texts, exercises), so
+            // one `check` lists every problem. Missing packs were not the question here.
+            if let Some(pack) = self.usable(&session.voice.value)
+                && let Err(errors) = compile(&session, &pack)
+            {
+                diags.extend(errors);
             }
-            Err(PackError::NotFound { places }) => {
-                diags.push(
-                    Diagnostic::error(
-                        &session.source,
-                        Some(session.voice.span.clone()),
-                        format!("voice pack `{}` not found", session.voice.value),
-                    )
-                    .with_help(format!(
-                        "looked in {}; the built-in pack is \"nl\"",
-                        places.join(", ")
-                    )),
-                );
+            return (diags, None);
+        }
+        if let Some(d) = check_click_file(&session) {
+            diags.push(d);
+            return (diags, None);
+        }
+        let pack = match self.pack(&session) {
+            Ok((pack, pack_diags)) => {
+                diags.extend(pack_diags);
+                pack
+            }
+            Err(errors) => {
+                diags.extend(errors);
                 return (diags, None);
             }
+        };
+        match compile(&session, &pack) {
+            Ok(compiled) => {
+                diags.extend(compiled.warnings.iter().cloned());
+                (
+                    diags,
+                    Some(Loaded {
+                        session,
+                        pack,
+                        compiled,
+                    }),
+                )
+            }
+            Err(errors) => {
+                diags.extend(errors);
+                (diags, None)
+            }
+        }
+    }
+
+    /// The pack `voice` if it is (or loads as) usable, without reporting anything.
+    fn usable(&self, voice: &str) -> Option<VoicePack> {
+        if let Some(cached) = self.packs.borrow().get(voice) {
+            return match cached {
+                Cached::Usable(p) => Some(p.clone()),
+                Cached::Broken => None,
+            };
+        }
+        let (pack, _) = VoicePack::load(voice, self.lookup).ok()?;
+        self.insert(pack.clone());
+        Some(pack)
+    }
+
+    /// The session's pack and its warnings (only the first time it is loaded), or the
+    /// errors that make it unusable.
+    fn pack(&self, session: &Session) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let voice = &session.voice;
+        let error =
+            |message: String| Diagnostic::error(&session.source, Some(voice.span.clone()), message);
+        match self.packs.borrow().get(&voice.value) {
+            Some(Cached::Usable(p)) => return Ok((p.clone(), Vec::new())),
+            Some(Cached::Broken) => {
+                return Err(vec![error(format!(
+                    "voice pack `{}` cannot be used; its problems are listed above",
+                    voice.value
+                ))]);
+            }
+            None => {}
+        }
+        match VoicePack::load(&voice.value, self.lookup) {
+            Ok((pack, diags)) => {
+                self.insert(pack.clone());
+                Ok((pack, diags))
+            }
+            Err(PackError::NotFound { places }) => Err(vec![
+                error(format!("voice pack `{}` not found", voice.value)).with_help(format!(
+                    "looked in {}; the built-in pack is \"nl\"",
+                    places.join(", ")
+                )),
+            ]),
             Err(PackError::Invalid(pack_diags)) => {
-                diags.push(
-                    Diagnostic::error(
-                        &session.source,
-                        Some(session.voice.span.clone()),
-                        format!("voice pack `{}` has errors", session.voice.value),
-                    )
-                    .with_help("its problems follow"),
-                );
-                diags.extend(pack_diags);
-                return (diags, None);
+                self.packs
+                    .borrow_mut()
+                    .insert(voice.value.clone(), Cached::Broken);
+                let mut errors = vec![
+                    error(format!("voice pack `{}` has errors", voice.value))
+                        .with_help("its problems follow"),
+                ];
+                errors.extend(pack_diags);
+                Err(errors)
             }
-        },
-    };
-    match compile(&session, &pack) {
-        Ok(compiled) => {
-            diags.extend(compiled.warnings.iter().cloned());
-            (
-                diags,
-                Some(Loaded {
-                    session,
-                    pack,
-                    compiled,
-                }),
-            )
-        }
-        Err(errors) => {
-            diags.extend(errors);
-            (diags, None)
         }
     }
 }
@@ -199,14 +263,6 @@ fn check_click_file(session: &Session) -> Option<Diagnostic> {
         )
         .with_help("use a WAV file (16/24-bit or float, mono or stereo, any rate), or \"tik\", \"klak\" or \"piep\""),
     )
-}
-
-/// Reads and compiles the session at `path` (disk or built in).
-pub fn load_path(path: &Path, lookup: &VoiceLookup) -> (Vec<Diagnostic>, Option<Loaded>) {
-    match read_session(path) {
-        Ok(file) => load_session(&file, lookup, |_| None),
-        Err(d) => (vec![d], None),
-    }
 }
 
 /// A program and where its session files come from.

@@ -138,10 +138,39 @@ fn render_into_an_unwritable_folder_exits_1_and_leaves_nothing() {
 
 #[test]
 fn show_into_a_closed_pipe_is_not_an_error() {
+    // A three-hour run: its JSON (about 2 MB) is far more than a pipe buffers
+    // (64 KiB), so `head` closes the pipe while rustig is still writing.
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("long.toml");
+    std::fs::write(
+        &session,
+        "title = \"Lang\"\nvoice = \"test\"\n[[block]]\nkind = \"run\"\nduration = \"3h\"\n",
+    )
+    .unwrap();
     let bin = env!("CARGO_BIN_EXE_rustig");
+    let show = format!(
+        "'{bin}' --voice-dir tests/data/voice show --json '{}'",
+        session.display()
+    );
+    let full = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("{show} | wc -c"))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let bytes: usize = String::from_utf8_lossy(&full.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        bytes > 1 << 20,
+        "the JSON must not fit in a pipe: {bytes} bytes"
+    );
     let out = std::process::Command::new("bash")
         .arg("-c")
-        .arg(format!("'{bin}' --voice-dir tests/data/voice show --json tests/data/sessions/all-kinds.toml | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}"))
+        .arg(format!(
+            "{show} | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}"
+        ))
         .current_dir(root())
         .output()
         .unwrap();
@@ -150,6 +179,11 @@ fn show_into_a_closed_pipe_is_not_an_error() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "no message either"
     );
 }
 

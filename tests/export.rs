@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rustig::load::{Loaded, load_path};
+use rustig::load::{Loaded, PackCache};
 use rustig::mix::{Mixer, Sounds};
 use rustig::timeline::Event;
 use rustig::voice::VoiceLookup;
@@ -160,11 +160,11 @@ fn decode(path: &Path) -> Decoded {
 /// The session compiled as `export` compiles it, and its exact mix at `rate`.
 fn reference(session: &Path, rate: u32) -> (Loaded, Vec<f32>) {
     let lookup = VoiceLookup::from_env(Some(data("voice")));
-    let (diags, loaded) = load_path(session, &lookup);
+    let (diags, loaded) = PackCache::new(&lookup).load_path(session);
     let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
     let t = &loaded.compiled.timeline;
     let sounds = Sounds::prepare(t, &loaded.pack, rate).unwrap();
-    let mut mixer = Mixer::new(t, &sounds, 1, 4096);
+    let mut mixer = Mixer::new(t.clone(), &sounds, 1, 4096);
     let mut out = vec![0.0; mixer.length() as usize];
     mixer.process(&mut out);
     (loaded, out)
@@ -717,16 +717,17 @@ fn a_built_in_session_exports_from_any_folder() {
 /// program order with two digits, each with its chapters.
 #[test]
 fn the_default_program_is_numbered_in_program_order() {
-    use rustig::load::{default_program, load_session};
+    use rustig::load::{PackCache, default_program};
     use rustig::output::export::{Format, Group, Input, Options, Plan, Status};
     let lookup = VoiceLookup::builtin_only();
+    let packs = PackCache::new(&lookup);
     let (_, program) = default_program();
     let program = program.unwrap();
     let sessions = program
         .sessions
         .into_iter()
         .map(|file| {
-            let (_, loaded) = load_session(&file, &lookup, |_| None);
+            let (_, loaded) = packs.load(&file);
             Input { file, loaded }
         })
         .collect();

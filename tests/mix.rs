@@ -15,7 +15,7 @@ fn sounds(t: &Timeline, rate: u32) -> Sounds {
 /// Renders one layer alone, mono, in blocks of `block` frames.
 fn layer(t: &Timeline, rate: u32, which: Layer, block: usize) -> Vec<f32> {
     let s = sounds(t, rate);
-    let mut m = Mixer::new(t, &s, 1, block);
+    let mut m = Mixer::new(t.clone(), &s, 1, block);
     let mut out = Vec::new();
     let mut buf = vec![0.0; block];
     while !m.finished() {
@@ -28,7 +28,7 @@ fn layer(t: &Timeline, rate: u32, which: Layer, block: usize) -> Vec<f32> {
 
 fn mixed(t: &Timeline, rate: u32, channels: usize, block: usize, from: u64) -> Vec<f32> {
     let s = sounds(t, rate);
-    let mut m = Mixer::new(t, &s, channels, block);
+    let mut m = Mixer::new(t.clone(), &s, channels, block);
     m.seek(from);
     let mut out = vec![0.0; (m.length() - from) as usize * channels];
     m.process(&mut out);
@@ -167,7 +167,7 @@ fn four_hours_without_drift_the_last_click_lands_on_its_frame() {
     let time = 3600.0 + (k as f64 * 60.0) / 173.0;
     let frame = (time * f64::from(rate)).round() as u64;
     let s = sounds(&t, rate);
-    let mut m = Mixer::new(&t, &s, 1, 4096);
+    let mut m = Mixer::new(t.clone(), &s, 1, 4096);
     m.seek(frame - 10);
     let mut out = vec![0.0; 20];
     m.process(&mut out);
@@ -204,4 +204,72 @@ fn breathing_tones_rise_on_the_inhale_and_fall_on_the_exhale() {
         0,
         "silent after the breath"
     );
+}
+
+/// Breathing tones duck under the voice as the metronome does: during a clip the
+/// tone layer is the same tone lowered by `duck_db`.
+#[test]
+fn breathing_tones_duck_under_the_voice() {
+    let session = |cues: &str| {
+        timeline(&format!(
+            "{QUIET}[metronome]\nduck_db = -12\n[[block]]\nkind = \"breathe\"\nduration = \"20s\"\n{cues}"
+        ))
+    };
+    let plain = layer(&session(""), 8000, Layer::Tones, 512);
+    let spoken = layer(
+        &session("cues = [{ at = \"6s\", clip = \"welkom\" }]\n"),
+        8000,
+        Layer::Tones,
+        512,
+    );
+    let duck = 10f32.powf(-12.0 / 20.0);
+    // The clip sounds from frame 48000 for 2 s; well before it the tones are equal.
+    for f in [8000usize, 30000] {
+        assert_eq!(spoken[f], plain[f], "frame {f}, before the clip");
+    }
+    for f in [50000usize, 55555, 60000] {
+        assert!(plain[f] != 0.0, "a tone sounds at {f}");
+        assert!(
+            (spoken[f] - plain[f] * duck).abs() < 1e-6,
+            "frame {f}: {} is not {} ducked",
+            spoken[f],
+            plain[f]
+        );
+    }
+}
+
+/// No session of the default program needs the limiter: the voice, the ducked
+/// clicks and the ducked tones together stay under full scale everywhere.
+#[test]
+fn no_session_of_the_program_needs_the_limiter() {
+    use rustig::load::{PackCache, default_program};
+    let lookup = rustig::voice::VoiceLookup::builtin_only();
+    let packs = PackCache::new(&lookup);
+    let (_, program) = default_program();
+    let program = program.expect("the default program loads");
+    let mut clips = None;
+    for file in &program.sessions {
+        let (diags, loaded) = packs.load(file);
+        let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
+        let t = &loaded.compiled.timeline;
+        let bank = clips.get_or_insert_with(|| {
+            let all: Vec<usize> = (0..loaded.pack.clips.len()).collect();
+            loaded.pack.load_clips(all, 22050).unwrap()
+        });
+        let sounds = Sounds::with_clips(t, bank.clone(), 22050).unwrap();
+        let mut m = Mixer::new(t.clone(), &sounds, 1, 8192);
+        let mut buf = vec![0.0; 8192];
+        let mut peak = 0.0f32;
+        while !m.finished() {
+            let n = ((m.length() - m.position()) as usize).min(buf.len());
+            m.process(&mut buf[..n]);
+            peak = buf[..n].iter().fold(peak, |p, x| p.max(x.abs()));
+        }
+        assert_eq!(
+            m.limited_samples(),
+            0,
+            "{}: the limiter acted (peak {peak})",
+            file.display.display()
+        );
+    }
 }

@@ -17,7 +17,7 @@ const SESSION: &str = "title = \"t\"\nvoice = \"test\"\n[metronome]\naccent_ever
     [[block]]\nkind = \"walk\"\nduration = \"3s\"\n[[block]]\nkind = \"run\"\nduration = \"6s\"\ncues = [{ at = \"1s\", clip = \"kort\" }]\n";
 
 fn reference(t: &Timeline, sounds: &Sounds, from: u64, frames: usize, metronome: bool) -> Vec<f32> {
-    let mut m = Mixer::new(t, sounds, 2, 256);
+    let mut m = Mixer::new(t.clone(), sounds, 2, 256);
     m.seek(from);
     m.set_metronome(metronome);
     let mut out = vec![0.0; frames * 2];
@@ -41,7 +41,7 @@ fn callbacks(p: &mut rustig::play::player::Player, frames: usize) -> Vec<f32> {
 fn commands_reach_the_callback_through_the_ring_without_allocation() {
     let t = timeline(SESSION);
     let sounds = Sounds::prepare(&t, &test_pack(), 8000).unwrap();
-    let (mut p, mut control) = player(Mixer::new(&t, &sounds, 2, 256), 0, Instant::now());
+    let (mut p, mut control) = player(Mixer::new(t.clone(), &sounds, 2, 256), 0, Instant::now());
 
     // Plain playback equals the mixer.
     assert_eq!(
@@ -82,7 +82,10 @@ fn commands_reach_the_callback_through_the_ring_without_allocation() {
     );
     let faster = timeline(&SESSION.replace("title = \"t\"", "title = \"t\"\ncadence = 176"));
     control.send(Command::Replace(Box::new(Mixer::new(
-        &faster, &sounds, 2, 256,
+        faster.clone(),
+        &sounds,
+        2,
+        256,
     ))));
     assert_eq!(
         callbacks(&mut p, 1600),
@@ -100,6 +103,85 @@ fn commands_reach_the_callback_through_the_ring_without_allocation() {
     callbacks(&mut p, rest.div_ceil(160) * 160);
     assert!(control.finished());
     assert!(callbacks(&mut p, 160).iter().all(|x| *x == 0.0));
+}
+
+/// The play core on a mock transport (the real player driven by hand): lines come
+/// due as the position passes them, keys seek and recompile, and the end is reported
+/// once, without a terminal or a device.
+#[test]
+fn the_play_core_follows_a_mock_transport_and_takes_keys() {
+    use rustig::load::{PackCache, SessionFile};
+    use rustig::play::{End, Key, MockTransport, Playback, Update};
+    let lookup = rustig::voice::VoiceLookup::from_env(Some(crate::util::data("voice")));
+    let file = SessionFile {
+        display: "t.toml".into(),
+        bytes: SESSION.as_bytes().to_vec(),
+        base: ".".into(),
+    };
+    let (diags, loaded) = PackCache::new(&lookup).load(&file);
+    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
+    let t = std::sync::Arc::clone(&loaded.compiled.timeline);
+    let transport = MockTransport::new(&t, &loaded.pack, 8000, 2, 0.0).unwrap();
+    let mut play = Playback::new(loaded, transport, 0.0);
+    assert_eq!(play.opening_lines(), ["t"]);
+    let lines = |updates: Vec<Update>| -> Vec<String> {
+        updates
+            .into_iter()
+            .map(|u| match u {
+                Update::Line(l) => l,
+                Update::Ended(e) => format!("end {e:?}"),
+            })
+            .collect()
+    };
+    // Lines of time 0 are due at once; the run block's line only at 3 s.
+    let first = lines(play.poll());
+    assert!(first[0].starts_with("[0:00] Blok: "), "{first:?}");
+    let sounds = Sounds::prepare(&t, &test_pack(), 8000).unwrap();
+    assert_eq!(
+        play.transport_mut().advance(8000),
+        &reference(&t, &sounds, 0, 8000, true)[..]
+    );
+    assert!(
+        lines(play.poll()).is_empty(),
+        "nothing new between 0:00 and 0:01"
+    );
+    // `n` jumps to the run at 3 s; its lines come with the next poll.
+    assert_eq!(play.key(Key::NextBlock), None);
+    play.transport_mut().advance(160);
+    assert_eq!(play.seconds(), 3.02);
+    let run = lines(play.poll());
+    assert_eq!(
+        run[0], "[0:03] Blok: Hardlopen (hardlopen, 0:06)",
+        "{run:?}"
+    );
+    // `+` recompiles at cadence + 2 and hands the new mixer to the player.
+    play.key(Key::Faster);
+    assert_eq!(play.flags().cadence_delta, 2);
+    let faster = timeline(&SESSION.replace("title = \"t\"", "title = \"t\"\ncadence = 172"));
+    assert_eq!(play.timeline().events, faster.events);
+    let at = (play.seconds() * 8000.0).round() as u64;
+    assert_eq!(
+        play.transport_mut().advance(1600),
+        &reference(&faster, &sounds, at, 1600, true)[..]
+    );
+    // Play to the end: the end is reported once.
+    let mut ends = 0;
+    for _ in 0..20 {
+        play.transport_mut().advance(8000);
+        ends += lines(play.poll())
+            .iter()
+            .filter(|l| *l == "end Completed")
+            .count();
+    }
+    assert_eq!(ends, 1, "the end is reported once");
+    let (_, report) = play.finish();
+    assert_eq!(report.end, End::Completed);
+    assert_eq!(report.reached, (faster.duration * 8000.0).round() / 8000.0);
+    assert_eq!(
+        report.device.map(|d| d.callbacks),
+        Some(23),
+        "one per advance"
+    );
 }
 
 #[test]

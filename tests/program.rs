@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use rustig::load::{load_program, load_session};
+use rustig::load::{PackCache, load_program};
 use rustig::timeline::{Event, Timeline};
-use rustig::voice::{VoiceLookup, VoicePack};
+use rustig::voice::VoiceLookup;
 
 use crate::util::{Rustig, root, text};
 
@@ -17,19 +17,18 @@ const WEEKS: usize = 14;
 const PER_WEEK: usize = 3;
 
 /// The program's timelines in program order, compiled with the built-in pack.
-fn timelines() -> Vec<Timeline> {
+fn timelines() -> Vec<std::sync::Arc<Timeline>> {
     let (diags, program) = load_program(&root().join("sessions/opbouw"));
     let rendered: String = diags.iter().map(|d| d.to_string()).collect();
     let program = program.unwrap_or_else(|| panic!("the program does not load:\n{rendered}"));
     assert!(rendered.is_empty(), "{rendered}");
-    let pack = VoicePack::load("nl", &VoiceLookup::builtin_only())
-        .expect("the built-in pack loads")
-        .0;
+    let lookup = VoiceLookup::builtin_only();
+    let packs = PackCache::new(&lookup);
     program
         .sessions
         .iter()
         .map(|file| {
-            let (diags, loaded) = load_session(file, &VoiceLookup::builtin_only(), |_| Some(&pack));
+            let (diags, loaded) = packs.load(file);
             let rendered: String = diags.iter().map(|d| d.to_string()).collect();
             let loaded = loaded.unwrap_or_else(|| {
                 panic!("{} does not compile:\n{rendered}", file.display.display())
@@ -109,7 +108,7 @@ fn titles_say_week_and_training() {
 #[test]
 fn running_time_grows_from_12_minutes_to_36_minutes_without_a_break() {
     let timelines = timelines();
-    let running: Vec<f64> = timelines.iter().map(running_seconds).collect();
+    let running: Vec<f64> = timelines.iter().map(|t| running_seconds(t)).collect();
     assert_eq!(running[0], 12.0 * 60.0, "first session");
     let last = timelines.last().unwrap();
     let longest = last

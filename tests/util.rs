@@ -40,7 +40,7 @@ pub fn compile_str(text: &str) -> Compiled {
 
 /// Compiles session text and returns only the timeline.
 #[track_caller]
-pub fn timeline(text: &str) -> Timeline {
+pub fn timeline(text: &str) -> std::sync::Arc<Timeline> {
     compile_str(text).timeline
 }
 

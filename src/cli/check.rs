@@ -1,12 +1,12 @@
 //! `rustig check PATH...`: sessions, program folders and voice packs.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
-use super::load::{clock, print_diagnostics};
-use crate::load::{SessionFile, load_session, read_session};
-use crate::session::{Diagnostic, parse_session_partial};
+use super::load::print_diagnostics;
+use crate::load::{PackCache, SessionFile, read_session};
+use crate::session::Diagnostic;
+use crate::timeline::clock;
 use crate::voice::{VoiceLookup, VoicePack};
 
 /// Check session files, program folders and voice packs, and report every problem.
@@ -41,9 +41,9 @@ impl Tally {
 /// Runs `check`.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let mut tally = Tally::default();
-    let mut packs: HashMap<String, Option<VoicePack>> = HashMap::new();
+    let packs = PackCache::new(lookup);
     for path in &args.paths {
-        check_path(path, lookup, &mut packs, &mut tally);
+        check_path(path, &packs, &mut tally);
     }
     if tally.files == 0 {
         eprintln!(
@@ -70,17 +70,12 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     })
 }
 
-fn check_path(
-    path: &Path,
-    lookup: &VoiceLookup,
-    packs: &mut HashMap<String, Option<VoicePack>>,
-    tally: &mut Tally,
-) {
+fn check_path(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
     if path.is_dir() {
         if path.join("voice.toml").is_file() {
             check_pack(path, tally);
         } else if path.join("program.toml").is_file() {
-            check_program(path, lookup, packs, tally);
+            check_program(path, packs, tally);
         } else {
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
@@ -94,35 +89,25 @@ fn check_path(
             entries.sort();
             for p in entries {
                 if p.is_dir() || p.extension().is_some_and(|e| e == "toml") {
-                    check_path(&p, lookup, packs, tally);
+                    check_path(&p, packs, tally);
                 }
             }
         }
     } else if path.file_name().is_some_and(|n| n == "voice.toml") {
         check_pack(path.parent().unwrap_or(Path::new(".")), tally);
     } else if path.file_name().is_some_and(|n| n == "program.toml") {
-        check_program(
-            path.parent().unwrap_or(Path::new(".")),
-            lookup,
-            packs,
-            tally,
-        );
+        check_program(path.parent().unwrap_or(Path::new(".")), packs, tally);
     } else if !path.exists() && crate::load::load_program(path).1.is_some() {
         // A built-in program, e.g. sessions/opbouw from any folder.
-        check_program(path, lookup, packs, tally);
+        check_program(path, packs, tally);
     } else {
-        check_session(path, lookup, packs, tally);
+        check_session(path, packs, tally);
     }
 }
 
-fn check_session(
-    path: &Path,
-    lookup: &VoiceLookup,
-    packs: &mut HashMap<String, Option<VoicePack>>,
-    tally: &mut Tally,
-) {
+fn check_session(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
     match read_session(path) {
-        Ok(file) => check_session_file(&file, lookup, packs, tally),
+        Ok(file) => check_session_file(&file, packs, tally),
         Err(d) => {
             tally.files += 1;
             tally.report(&[d]);
@@ -130,43 +115,10 @@ fn check_session(
     }
 }
 
-fn check_session_file(
-    file: &SessionFile,
-    lookup: &VoiceLookup,
-    packs: &mut HashMap<String, Option<VoicePack>>,
-    tally: &mut Tally,
-) {
+fn check_session_file(file: &SessionFile, packs: &PackCache<'_>, tally: &mut Tally) {
     tally.files += 1;
-    // A broken voice pack is reported once, not again for every session using it.
-    // Finding the session's voice takes a parse, so it is done only when needed.
-    let voice_of = || parse_session_partial(&file.display, &file.bytes, &file.base).0;
-    if packs.values().any(Option::is_none)
-        && let Some(s) = voice_of()
-        && matches!(packs.get(&s.voice.value), Some(None))
-    {
-        let message = format!(
-            "voice pack `{}` cannot be used; its problems are listed above",
-            s.voice.value
-        );
-        tally.report(&[Diagnostic::error(
-            &s.source,
-            Some(s.voice.span.clone()),
-            message,
-        )]);
-        return;
-    }
-    let (diags, loaded) = load_session(file, lookup, |name| {
-        packs.get(name).and_then(Option::as_ref)
-    });
+    let (diags, loaded) = packs.load(file);
     tally.report(&diags);
-    if loaded.is_none()
-        && let Some(s) = voice_of()
-        && !packs.contains_key(&s.voice.value)
-    {
-        // Remember the pack either way: usable for the next sessions, or broken.
-        let pack = VoicePack::load(&s.voice.value, lookup).ok().map(|(p, _)| p);
-        packs.insert(s.voice.value, pack);
-    }
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();
         println!(
@@ -175,16 +127,10 @@ fn check_session_file(
             clock(l.compiled.timeline.duration),
             if blocks == 1 { "" } else { "s" }
         );
-        packs.entry(l.pack.voice.clone()).or_insert(Some(l.pack));
     }
 }
 
-fn check_program(
-    folder: &Path,
-    lookup: &VoiceLookup,
-    packs: &mut HashMap<String, Option<VoicePack>>,
-    tally: &mut Tally,
-) {
+fn check_program(folder: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
     tally.files += 1;
     let (diags, files) = crate::load::load_program(folder);
     tally.report(&diags);
@@ -197,7 +143,7 @@ fn check_program(
                 crate::session::parse_program(&manifest, &bytes, folder, |_| true)
         {
             for path in program.session_paths().iter().filter(|p| p.is_file()) {
-                check_session(path, lookup, packs, tally);
+                check_session(path, packs, tally);
             }
         }
         return;
@@ -209,7 +155,7 @@ fn check_program(
         files.sessions.len()
     );
     for file in &files.sessions {
-        check_session_file(file, lookup, packs, tally);
+        check_session_file(file, packs, tally);
     }
 }
 

@@ -1,6 +1,6 @@
 //! `rustig export [PATH...] -o DIR [--format mp3|ogg|wav] [--rate HZ] [--jobs N] [--force]`
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,9 +11,9 @@ use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Outcome;
-use super::load::{clock, print_diagnostics};
+use super::load::print_diagnostics;
 use crate::load::{
-    ProgramFiles, SessionFile, default_program, load_program, load_session, read_session,
+    PackCache, ProgramFiles, SessionFile, default_program, load_program, read_session,
 };
 use crate::output::export::{
     Event, ExportError, Format, Group, Input, Options, Outcome as TrackOutcome, Plan, Status,
@@ -21,7 +21,8 @@ use crate::output::export::{
 };
 use crate::session::Diagnostic;
 use crate::session::diagnostic::display_path;
-use crate::voice::{VoiceLookup, VoicePack};
+use crate::timeline::clock;
+use crate::voice::VoiceLookup;
 
 /// The file formats, as given on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,29 +89,31 @@ pub struct Args {
     pub force: bool,
 }
 
-/// Exits with a usage error (status 2), as clap does for bad arguments.
-fn usage_error(message: String) -> ! {
+/// Prints a usage error as clap does for bad arguments; main exits with status 2.
+fn usage_error(message: String) -> Outcome {
     let mut cli = super::Cli::command();
     cli.build();
     let cmd = cli.find_subcommand_mut("export").map(|c| c.clone());
     let mut cmd = cmd.unwrap_or(cli);
-    cmd.error(clap::error::ErrorKind::ValueValidation, message)
-        .exit()
+    let _ = cmd
+        .error(clap::error::ErrorKind::ValueValidation, message)
+        .print();
+    Outcome::Usage
 }
 
 /// Runs `export`.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let format = args.format.format();
     if !format.available() {
-        usage_error(
+        return Ok(usage_error(
             "this rustig was built without MP3 support (cargo feature `mp3`); use --format ogg or --format wav".into(),
-        );
+        ));
     }
     if let Err(message) = check_rate(format, args.rate) {
-        usage_error(format!(
+        return Ok(usage_error(format!(
             "invalid value '{}' for '--rate <RATE>': {message}",
             args.rate
-        ));
+        )));
     }
     if args.output.exists() && !args.output.is_dir() {
         anyhow::bail!(
@@ -264,10 +267,9 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
 }
 
 /// Collects the groups to export, loading each session once and each voice pack
-/// once, and printing every diagnostic on the way.
+/// once (through the shared [`PackCache`]), and printing every diagnostic on the way.
 struct Loader<'a> {
-    lookup: &'a VoiceLookup,
-    packs: HashMap<String, VoicePack>,
+    packs: PackCache<'a>,
     programs: HashSet<PathBuf>,
     groups: Vec<Group>,
     loose: Vec<Input>,
@@ -278,8 +280,7 @@ struct Loader<'a> {
 impl<'a> Loader<'a> {
     fn new(lookup: &'a VoiceLookup) -> Self {
         Loader {
-            lookup,
-            packs: HashMap::new(),
+            packs: PackCache::new(lookup),
             programs: HashSet::new(),
             groups: Vec::new(),
             loose: Vec::new(),
@@ -311,13 +312,8 @@ impl<'a> Loader<'a> {
 
     /// Compiles one session file.
     fn session(&mut self, file: SessionFile) -> Input {
-        let (diags, loaded) = load_session(&file, self.lookup, |name| self.packs.get(name));
+        let (diags, loaded) = self.packs.load(&file);
         print_diagnostics(&diags);
-        if let Some(l) = &loaded {
-            self.packs
-                .entry(l.pack.voice.clone())
-                .or_insert_with(|| l.pack.clone());
-        }
         Input { file, loaded }
     }
 

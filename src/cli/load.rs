@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use crate::load::{Loaded, load_path};
+use crate::load::{Loaded, PackCache};
 use crate::session::Diagnostic;
-pub use crate::timeline::clock;
 use crate::voice::VoiceLookup;
 
 /// Prints diagnostics to stderr, errors and warnings alike.
@@ -18,7 +17,7 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 /// Reads, validates and compiles a session; prints all problems. `None` when there
 /// were errors.
 pub fn load(path: &Path, lookup: &VoiceLookup) -> Option<Loaded> {
-    let (diags, loaded) = load_path(path, lookup);
+    let (diags, loaded) = PackCache::new(lookup).load_path(path);
     print_diagnostics(&diags);
     loaded
 }

@@ -1,5 +1,6 @@
 //! The command line: one file per command, each with its clap `Args` and a `run`
-//! that calls the library. Only this module (and live play's status line) prints.
+//! that calls the library. Only this module prints; the library returns text and
+//! diagnostics.
 //!
 //! Exit status: 0 success, 1 invalid input or a failure at run time, 2 wrong usage.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -58,6 +59,8 @@ pub enum Outcome {
     Success,
     /// Bad input or a run-time failure; the message has been printed.
     Failure,
+    /// Wrong usage found after parsing (exit status 2); the message has been printed.
+    Usage,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
     match run(cli, started) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
+        Ok(Outcome::Usage) => ExitCode::from(2),
         Err(e) => {
             // Each cause once: many messages already include their source's text.
             let mut message = e.to_string();

@@ -1,13 +1,23 @@
-//! `rustig play [SESSION] [--from TIME] [--no-audio] [--speed X] [--voice NAME]`
+//! `rustig play [SESSION] [--from TIME] [--no-audio] [--speed X] [--voice NAME]`: the
+//! terminal front end of live play. The library's [`Playback`] runs the session; this
+//! file owns raw mode, keys, signals, the journal and every line the runner sees.
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::{cursor, terminal};
 
 use super::Outcome;
 use super::load::print_diagnostics;
-use crate::journal::Journal;
-use crate::load::{default_program, load_session_with_voice, read_session};
-use crate::play::{PlayOptions, play};
+use crate::journal::{Journal, NewRun};
+use crate::load::{PackCache, default_program, read_session};
+use crate::play::{
+    ClockTransport, DeviceTransport, End, Key, PlayReport, Playback, Transport, Update, status,
+};
 use crate::session::duration::parse_duration;
 use crate::timeline::clock;
 use crate::voice::VoiceLookup;
@@ -138,7 +148,8 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             )
         }
     };
-    let (diags, loaded) = load_session_with_voice(&file, lookup, args.voice.as_deref(), |_| None);
+    let packs = PackCache::new(lookup);
+    let (diags, loaded) = packs.load_with_voice(&file, args.voice.as_deref());
     print_diagnostics(&diags);
     let Some(loaded) = loaded else {
         return Ok(Outcome::Failure);
@@ -153,34 +164,236 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             clock(duration)
         ),
     };
-    let options = PlayOptions {
-        from,
+    let journal = Journal::default_path().and_then(|p| Journal::open(&p).ok());
+    let run = Run {
+        journal: journal.as_ref(),
+        key,
+        program,
         no_audio: args.no_audio,
         speed: args.speed,
-        session_key: key,
-        program,
-        journal: true,
-        started,
     };
-    match play(&loaded, &options) {
-        Ok(report) => {
-            if report.xruns > 0 {
-                eprintln!(
-                    "note: the sound device reported {} underrun(s) during this run",
-                    report.xruns
-                );
-            }
-            if report.device_lost {
-                eprintln!(
-                    "error: the output device disappeared; the run was recorded up to {}",
-                    clock(report.reached)
-                );
-                return Ok(Outcome::Failure);
-            }
-            Ok(Outcome::Success)
+    let report = if args.no_audio {
+        let transport = ClockTransport::new(from, duration, args.speed);
+        follow(Playback::new(loaded, transport, from), &run)?
+    } else {
+        let timeline = std::sync::Arc::clone(&loaded.compiled.timeline);
+        let transport = DeviceTransport::start(&timeline, &loaded.pack, from, started)?;
+        let d = &transport.description;
+        eprintln!(
+            "Geluid via {}: {} Hz, {} kanalen, {}",
+            d.name, d.rate, d.channels, d.format
+        );
+        follow(Playback::new(loaded, transport, from), &run)?
+    };
+    if let Some(stats) = report.device {
+        if std::env::var_os("RUSTIG_PLAY_STATS").is_some() {
+            eprintln!(
+                "stats: first buffer after {:.1} ms, {} callbacks, {} underruns",
+                stats.first_buffer_ms.unwrap_or(0.0),
+                stats.callbacks,
+                stats.xruns
+            );
         }
-        Err(e) => Err(e.into()),
+        if stats.xruns > 0 {
+            eprintln!(
+                "note: the sound device reported {} underrun(s) during this run",
+                stats.xruns
+            );
+        }
     }
+    if report.end == End::DeviceLost {
+        eprintln!(
+            "error: the output device disappeared; the run was recorded up to {}",
+            clock(report.reached)
+        );
+        return Ok(Outcome::Failure);
+    }
+    Ok(Outcome::Success)
+}
+
+/// What the front end records about a run.
+struct Run<'a> {
+    journal: Option<&'a Journal>,
+    key: String,
+    program: Option<String>,
+    no_audio: bool,
+    speed: f64,
+}
+
+/// How often the status line is redrawn and new cue lines are printed. Keys are read
+/// as they come, so this does not delay them.
+const TICK: Duration = Duration::from_millis(50);
+/// Back to the start of the line and clear it, before redrawing the status line.
+const CLEAR_LINE: &str = "\r\x1b[2K";
+/// How often progress is written to the journal during a run.
+const JOURNAL_EVERY: Duration = Duration::from_secs(15);
+
+/// Puts the terminal in raw mode and restores it when dropped, whatever happens.
+struct RawMode;
+
+impl RawMode {
+    fn enter() -> std::io::Result<RawMode> {
+        terminal::enable_raw_mode()?;
+        let _ = crossterm::execute!(std::io::stdout(), cursor::Hide);
+        // A panic restores the terminal before its message is printed.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = terminal::disable_raw_mode();
+            let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
+            previous(info);
+        }));
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = terminal::disable_raw_mode();
+        let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
+    }
+}
+
+/// The key a terminal key press stands for.
+fn key_of(key: KeyEvent) -> Option<Key> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    Some(match key.code {
+        KeyCode::Char('q') | KeyCode::Esc => Key::Quit,
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Key::Quit,
+        KeyCode::Char(' ') => Key::TogglePause,
+        KeyCode::Char('n') => Key::NextBlock,
+        KeyCode::Char('p') => Key::BlockStart,
+        KeyCode::Char('m') => Key::ToggleMetronome,
+        KeyCode::Char('+' | '=') => Key::Faster,
+        KeyCode::Char('-') => Key::Slower,
+        _ => return None,
+    })
+}
+
+/// Follows a run in the terminal until it ends: the status line and keys in a
+/// terminal, plain timestamped lines otherwise; records it in the journal.
+fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Result<PlayReport> {
+    let timeline = std::sync::Arc::clone(playback.timeline());
+    let run_id = run.journal.and_then(|j| {
+        j.start(&NewRun {
+            session_key: run.key.clone(),
+            program: run.program.clone(),
+            title: timeline.title.clone(),
+            duration: timeline.duration,
+            mode: if run.no_audio { "no-audio" } else { "audio" },
+            speed: run.speed,
+        })
+        .ok()
+    });
+    let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    let interrupted = Arc::new(AtomicBool::new(false));
+    if !interactive {
+        let flag = Arc::clone(&interrupted);
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    }
+    let raw = if interactive {
+        Some(RawMode::enter()?)
+    } else {
+        None
+    };
+    let mut out = std::io::stdout().lock();
+    let newline = if interactive { "\r\n" } else { "\n" };
+    // The loop writes to stdout; a closed pipe (`rustig play | head`) ends the run
+    // like `q` does, and the journal is still completed below.
+    let result = (|| -> std::io::Result<()> {
+        for line in playback.opening_lines() {
+            write!(out, "{line}{newline}")?;
+            if interactive && line == timeline.title {
+                write!(out, "{}{newline}", status::KEYS_HELP)?;
+            }
+        }
+        let mut last_journal = Instant::now();
+        loop {
+            let mut printed = false;
+            for update in playback.poll() {
+                if let Update::Line(line) = update {
+                    if interactive {
+                        write!(out, "{CLEAR_LINE}")?;
+                    }
+                    write!(out, "{line}{newline}")?;
+                    printed = true;
+                }
+            }
+            if interactive {
+                let width = terminal::size()
+                    .map_or(100, |(w, _)| usize::from(w))
+                    .saturating_sub(1);
+                write!(out, "{CLEAR_LINE}{}", playback.status_line(width))?;
+                out.flush()?;
+            } else if printed {
+                out.flush()?;
+            }
+            if interrupted.load(Ordering::Relaxed) {
+                playback.stop();
+            }
+            if playback.ended().is_some() {
+                return Ok(());
+            }
+            if let (Some(j), Some(id)) = (run.journal, run_id)
+                && last_journal.elapsed() >= JOURNAL_EVERY
+            {
+                let _ = j.progress(id, playback.seconds(), false, false);
+                last_journal = Instant::now();
+            }
+            if !interactive {
+                std::thread::sleep(TICK);
+                continue;
+            }
+            if event::poll(TICK)?
+                && let TermEvent::Key(key) = event::read()?
+                && let Some(key) = key_of(key)
+            {
+                playback.key(key);
+            }
+        }
+    })();
+    let pipe_closed = matches!(&result, Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe);
+    if pipe_closed {
+        playback.stop();
+    }
+    let (transport, report) = playback.finish();
+    if report.completed()
+        && let Some(stats) = report.device
+    {
+        // Let the device play out what it still holds before the stream is dropped.
+        std::thread::sleep(
+            Duration::from_nanos(stats.output_latency_ns)
+                .max(Duration::from_millis(100))
+                .min(Duration::from_millis(500)),
+        );
+    }
+    drop(transport);
+    drop(raw);
+    if let (Some(j), Some(id)) = (run.journal, run_id) {
+        // A sped-up clock is a preview, not a training.
+        let trained =
+            report.completed() && (!run.no_audio || (run.speed - 1.0).abs() < f64::EPSILON);
+        let _ = j.progress(id, report.reached, true, trained);
+    }
+    if !pipe_closed {
+        result?;
+        if interactive {
+            write!(out, "{CLEAR_LINE}")?;
+        }
+        match report.end {
+            End::Completed => writeln!(out, "{}", status::finished_line(&timeline))?,
+            End::DeviceLost => writeln!(
+                out,
+                "{} Het geluidsapparaat is weggevallen; gestopt.",
+                status::stamp(report.reached)
+            )?,
+            End::Stopped => writeln!(out, "{} Gestopt.", status::stamp(report.reached))?,
+        }
+        // The pipe may close at the very end too.
+        let _ = out.flush();
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Context;
 
 use super::Outcome;
-use super::load::{clock, load};
+use super::load::load;
 use crate::mix::Sounds;
 use crate::output::{RenderError, RenderOptions, render_wav};
+use crate::timeline::clock;
 use crate::voice::VoiceLookup;
 
 /// Render a session to a 16-bit PCM WAV file.
@@ -63,7 +64,6 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     // Ctrl-C stops between blocks, so the temporary file is removed.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
     let options = RenderOptions {
-        rate: args.rate,
         channels: args.channels,
         stems: args.stems.clone(),
     };

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Outcome;
-use super::load::{clock, load};
+use super::load::load;
+use crate::timeline::clock;
 use crate::timeline::{Event, Timeline};
 use crate::voice::VoiceLookup;
 

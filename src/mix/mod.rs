@@ -78,31 +78,6 @@ impl Sounds {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct ClickAt {
-    frame: u64,
-    accent: bool,
-}
-
-#[derive(Debug, Clone)]
-struct ClipAt {
-    frame: u64,
-    samples: Arc<[i16]>,
-}
-
-impl ClipAt {
-    fn end(&self) -> u64 {
-        self.frame + self.samples.len() as u64
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-struct ToneAt {
-    frame: u64,
-    len: u64,
-    rising: bool,
-}
-
 /// A peak limiter with instant attack and a short linear release, so no sample ever
 /// exceeds [`LIMIT`]. With the default levels it only acts where a loud voice peak
 /// meets a click.
@@ -110,6 +85,8 @@ struct ToneAt {
 pub struct Limiter {
     gain: f32,
     step: f32,
+    /// Samples turned down so far.
+    limited: u64,
 }
 
 impl Limiter {
@@ -118,7 +95,18 @@ impl Limiter {
         Limiter {
             gain: 1.0,
             step: (1.0 / (LIMITER_RELEASE * f64::from(rate))).min(1.0) as f32,
+            limited: 0,
         }
+    }
+
+    /// Back to unity gain (after a seek); the count of limited samples is kept.
+    pub fn reset(&mut self) {
+        self.gain = 1.0;
+    }
+
+    /// Samples this limiter has turned down.
+    pub fn limited(&self) -> u64 {
+        self.limited
     }
 
     /// Limits one sample.
@@ -133,6 +121,9 @@ impl Limiter {
             g = LIMIT / a;
         }
         self.gain = g;
+        if g < 1.0 {
+            self.limited += 1;
+        }
         // The clamp only absorbs the rounding of `LIMIT / a · x`.
         (x * g).clamp(-LIMIT, LIMIT)
     }
@@ -149,23 +140,33 @@ pub enum Layer {
     Tones,
 }
 
+/// An event's place in frames at the mixer's rate: where it starts and ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u64,
+    end: u64,
+}
+
 /// Turns a timeline into frames. See the module docs for its real-time contract.
+///
+/// It walks the shared timeline with one cursor per layer (an index into
+/// `timeline.events`), so its own state does not grow with the session: no event is
+/// copied, and clip samples are shared with [`Sounds`].
 #[derive(Debug, Clone)]
 pub struct Mixer {
+    timeline: Arc<Timeline>,
+    sounds: Sounds,
     rate: u32,
     channels: usize,
     max_block: usize,
     position: u64,
     length: u64,
-    clicks: Vec<ClickAt>,
-    clips: Vec<ClipAt>,
-    tones: Vec<ToneAt>,
-    click_cursor: usize,
-    clip_cursor: usize,
-    tone_cursor: usize,
+    /// The next event that may still sound, per layer (metronome, voice, tones), and
+    /// the first clip whose ducking ramp has not ended.
+    cursors: [usize; 3],
     duck_cursor: usize,
-    click: Arc<[f32]>,
-    accent: Arc<[f32]>,
+    /// The longest clip and tone, in frames: how far back a seek must look.
+    longest: [u64; 3],
     volume: f32,
     duck_gain: f32,
     ramp: u64,
@@ -180,65 +181,44 @@ pub struct Mixer {
     limiter: Limiter,
 }
 
+/// The layer an event sounds in: 0 metronome, 1 voice, 2 tones.
+fn layer_of(e: &Event) -> usize {
+    match e {
+        Event::Click { .. } => 0,
+        Event::Clip { .. } => 1,
+        Event::Tone { .. } => 2,
+    }
+}
+
 impl Mixer {
     /// Builds a mixer for `timeline` with `sounds` (decoded at the same rate), writing
     /// `channels` interleaved channels in blocks of at most `max_block` frames per
     /// internal step (any `process` length works).
-    pub fn new(timeline: &Timeline, sounds: &Sounds, channels: usize, max_block: usize) -> Mixer {
+    pub fn new(
+        timeline: impl Into<Arc<Timeline>>,
+        sounds: &Sounds,
+        channels: usize,
+        max_block: usize,
+    ) -> Mixer {
+        let timeline = timeline.into();
         let rate = sounds.rate;
-        let frame = |t: f64| (t * f64::from(rate)).round().max(0.0) as u64;
-        let mut clicks = Vec::new();
-        let mut clips = Vec::new();
-        let mut tones = Vec::new();
-        for e in &timeline.events {
-            match e {
-                Event::Click { time, accent } => clicks.push(ClickAt {
-                    frame: frame(*time),
-                    accent: *accent,
-                }),
-                Event::Clip {
-                    time, pack_index, ..
-                } => {
-                    if let Some(samples) = sounds.clips.get(*pack_index) {
-                        clips.push(ClipAt {
-                            frame: frame(*time),
-                            samples: Arc::clone(samples),
-                        });
-                    }
-                }
-                Event::Tone {
-                    time,
-                    phase,
-                    duration,
-                } => {
-                    let start = frame(*time);
-                    let len = frame(time + duration).saturating_sub(start);
-                    tones.push(ToneAt {
-                        frame: start,
-                        len,
-                        rising: *phase == Phase::Inhale,
-                    });
-                }
-            }
-        }
         let max_block = max_block.max(1);
+        let volume = timeline.metronome.volume;
+        let duck_gain = 10f32.powf(timeline.metronome.duck_db / 20.0);
+        let length = frame_at(timeline.duration, rate);
         let mut m = Mixer {
+            timeline,
+            sounds: sounds.clone(),
             rate,
             channels: channels.max(1),
             max_block,
             position: 0,
-            length: frame(timeline.duration),
-            clicks,
-            clips,
-            tones,
-            click_cursor: 0,
-            clip_cursor: 0,
-            tone_cursor: 0,
+            length,
+            cursors: [0; 3],
             duck_cursor: 0,
-            click: Arc::clone(&sounds.click),
-            accent: Arc::clone(&sounds.accent),
-            volume: timeline.metronome.volume,
-            duck_gain: 10f32.powf(timeline.metronome.duck_db / 20.0),
+            longest: [0; 3],
+            volume,
+            duck_gain,
             ramp: ((DUCK_RAMP * f64::from(rate)).round() as u64).max(1),
             metronome_on: true,
             layers: [
@@ -252,22 +232,45 @@ impl Mixer {
             limiter: Limiter::new(rate),
         };
         let peak = |s: &[f32]| s.iter().fold(0.0f32, |p, x| p.max(x.abs()));
-        let clip_peak = |s: &[i16]| {
-            s.iter()
-                .map(|x| x.unsigned_abs())
-                .max()
-                .map_or(0.0, |p| f32::from(p) * CLIP_SCALE)
-        };
+        let mut longest = [m.sounds.click.len() as u64, 0, 0];
+        let mut clip_peak = 0.0f32;
+        for e in &m.timeline.events {
+            let i = layer_of(e);
+            if i > 0 {
+                let s = m.span(e);
+                longest[i] = longest[i].max(s.end - s.start);
+            }
+            if let Event::Clip { pack_index, .. } = e
+                && let Some(samples) = m.sounds.clips.get(*pack_index)
+            {
+                let p = samples.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
+                clip_peak = clip_peak.max(f32::from(p) * CLIP_SCALE);
+            }
+        }
+        m.longest = longest;
+        let has = |layer| m.timeline.events.iter().any(|e| layer_of(e) == layer);
         m.peaks = [
-            m.volume * peak(&m.click).max(peak(&m.accent)),
-            m.clips
-                .iter()
-                .map(|c| clip_peak(&c.samples))
-                .fold(0.0, f32::max),
-            synth::TONE_LEVEL as f32,
+            if has(0) {
+                m.volume * peak(&m.sounds.click).max(peak(&m.sounds.accent))
+            } else {
+                0.0
+            },
+            clip_peak,
+            if has(2) {
+                synth::TONE_LEVEL as f32
+            } else {
+                0.0
+            },
         ];
+        m.duck_gain = headroom_duck(m.duck_gain, m.peaks);
         m.seek(0);
         m
+    }
+
+    /// Where `e` starts and ends in frames. A clip whose samples are not loaded is
+    /// empty.
+    fn span(&self, e: &Event) -> Span {
+        span_of(e, self.rate, &self.sounds)
     }
 
     /// Output sample rate.
@@ -295,6 +298,17 @@ impl Mixer {
         self.position >= self.length
     }
 
+    /// The timeline this mixer plays.
+    pub fn timeline(&self) -> &Arc<Timeline> {
+        &self.timeline
+    }
+
+    /// Samples the limiter has turned down since the mixer was made: 0 means every
+    /// layer summed stayed under [`LIMIT`] on its own.
+    pub fn limited_samples(&self) -> u64 {
+        self.limiter.limited()
+    }
+
     /// Turns the metronome on or off (live control); takes effect at the next block.
     pub fn set_metronome(&mut self, on: bool) {
         self.metronome_on = on;
@@ -309,18 +323,26 @@ impl Mixer {
     /// sound. Does not allocate.
     pub fn seek(&mut self, frame: u64) {
         self.position = frame;
-        let click_len = self.click.len() as u64;
-        self.click_cursor = self
-            .clicks
-            .partition_point(|c| c.frame + click_len <= frame);
-        self.clip_cursor = self.clips.partition_point(|c| c.end() <= frame);
-        self.tone_cursor = self.tones.partition_point(|t| t.frame + t.len <= frame);
-        self.duck_cursor = self.clips.partition_point(|c| c.end() + self.ramp <= frame);
-        self.limiter = Limiter {
-            gain: 1.0,
-            step: self.limiter.step,
-        };
+        for layer in 0..3 {
+            self.cursors[layer] = self.first_sounding(layer, frame, 0);
+        }
+        self.duck_cursor = self.first_sounding(1, frame, self.ramp);
+        self.limiter.reset();
         self.dirty = [true; 3];
+    }
+
+    /// The index of the first event of `layer` that still sounds at `frame` (its end
+    /// plus `tail` is after `frame`), or the number of events. Events of one layer
+    /// never overlap, so their ends rise with their starts: binary search to where an
+    /// event of the layer could still sound, then a short scan.
+    fn first_sounding(&self, layer: usize, frame: u64, tail: u64) -> usize {
+        let events = &self.timeline.events;
+        let reach = self.longest[layer] + tail;
+        let from = events.partition_point(|e| frame_at(e.time(), self.rate) + reach <= frame);
+        events[from..]
+            .iter()
+            .position(|e| layer_of(e) == layer && self.span(e).end + tail > frame)
+            .map_or(events.len(), |i| from + i)
     }
 
     /// Fills `out` (interleaved, `channels` per frame) with the next frames, silence
@@ -360,111 +382,219 @@ impl Mixer {
     fn render_layers(&mut self, n: usize) -> [bool; 3] {
         let b0 = self.position;
         let b1 = b0 + n as u64;
-        let busy = [
-            self.metronome_on
-                && self
-                    .clicks
-                    .get(self.click_cursor)
-                    .is_some_and(|c| c.frame < b1),
-            self.clips
-                .get(self.clip_cursor)
-                .is_some_and(|c| c.frame < b1),
-            self.tones
-                .get(self.tone_cursor)
-                .is_some_and(|t| t.frame < b1),
-        ];
+        let events = &self.timeline.events;
+        let rate = self.rate;
+        let mut busy = [false; 3];
+        for (layer, b) in busy.iter_mut().enumerate() {
+            *b = events[self.cursors[layer]..]
+                .iter()
+                .take_while(|e| frame_at(e.time(), rate) < b1)
+                .any(|e| layer_of(e) == layer);
+        }
+        busy[0] &= self.metronome_on;
         for ((layer, dirty), busy) in self.layers.iter_mut().zip(&mut self.dirty).zip(busy) {
             if busy || *dirty {
                 layer[..n].fill(0.0);
             }
             *dirty = busy;
         }
-        self.render_clicks(b0, b1);
-        self.render_clips(b0, b1);
-        self.render_tones(b0, b1);
+        // Ducking looks at the clips whose ramp-out has not ended before this block.
+        self.duck_cursor = self.advance(self.duck_cursor, 1, b0, self.ramp);
+        let ducking = Ducking {
+            events: &events[self.duck_cursor..],
+            rate,
+            sounds: &self.sounds,
+            ramp: self.ramp,
+            gain: self.duck_gain,
+        };
+        let [clicks, voice, tones] = &mut self.layers;
+        if busy[0] {
+            render_clicks(
+                &events[self.cursors[0]..],
+                &self.sounds,
+                self.volume,
+                &ducking,
+                b0,
+                clicks,
+            );
+        }
+        if busy[1] {
+            render_clips(&events[self.cursors[1]..], &self.sounds, b0, voice);
+        }
+        if busy[2] {
+            render_tones(
+                &events[self.cursors[2]..],
+                &self.sounds,
+                &ducking,
+                b0,
+                tones,
+            );
+        }
+        for layer in 0..3 {
+            self.cursors[layer] = self.advance(self.cursors[layer], layer, b1, 0);
+        }
         self.position = b1;
         busy
     }
 
-    fn render_clicks(&mut self, b0: u64, b1: u64) {
-        let len = self.click.len() as u64;
-        while self.duck_cursor < self.clips.len()
-            && self.clips[self.duck_cursor].end() + self.ramp <= b0
-        {
-            self.duck_cursor += 1;
-        }
-        if self.metronome_on {
-            let out = &mut self.layers[0];
-            for c in self.clicks[self.click_cursor..]
-                .iter()
-                .take_while(|c| c.frame < b1)
-            {
-                let (s, e) = (c.frame.max(b0), (c.frame + len).min(b1));
-                if s >= e {
-                    continue;
-                }
-                let (buf, gain) = if c.accent {
-                    (&self.accent, self.volume)
-                } else {
-                    (&self.click, self.volume)
-                };
-                for f in s..e {
-                    let duck = duck_at(
-                        &self.clips[self.duck_cursor..],
-                        f,
-                        self.ramp,
-                        self.duck_gain,
-                    );
-                    out[(f - b0) as usize] += buf[(f - c.frame) as usize] * gain * duck;
-                }
+    /// Moves a cursor of `layer` past the events that have ended (end plus `tail`)
+    /// by `frame`, and past events of other layers before the next one of its own.
+    fn advance(&self, mut cursor: usize, layer: usize, frame: u64, tail: u64) -> usize {
+        let events = &self.timeline.events;
+        while let Some(e) = events.get(cursor) {
+            if layer_of(e) == layer && self.span(e).end + tail > frame {
+                break;
             }
+            cursor += 1;
         }
-        while self.click_cursor < self.clicks.len()
-            && self.clicks[self.click_cursor].frame + len <= b1
-        {
-            self.click_cursor += 1;
+        cursor
+    }
+}
+
+/// The gain of clicks and tones under the voice: the session's ducking, or lower
+/// where the loudest clip plus the loudest click and tone could reach [`LIMIT`], so
+/// the limiter never has to act on voice over clicks or tones.
+fn headroom_duck(duck: f32, [clicks, voice, tones]: [f32; 3]) -> f32 {
+    let under = clicks + tones;
+    if under <= 0.0 || voice + duck * under <= LIMIT {
+        return duck;
+    }
+    ((LIMIT - voice) / under).clamp(0.0, duck)
+}
+
+/// `round(t · rate)`, the frame every event and length is placed on.
+#[inline]
+fn frame_at(t: f64, rate: u32) -> u64 {
+    (t * f64::from(rate)).round().max(0.0) as u64
+}
+
+/// Where `e` starts and ends in frames at `rate`.
+#[inline]
+fn span_of(e: &Event, rate: u32, sounds: &Sounds) -> Span {
+    let start = frame_at(e.time(), rate);
+    let len = match e {
+        Event::Click { .. } => sounds.click.len() as u64,
+        Event::Clip { pack_index, .. } => {
+            sounds.clips.get(*pack_index).map_or(0, |s| s.len()) as u64
+        }
+        Event::Tone { time, duration, .. } => frame_at(time + duration, rate).saturating_sub(start),
+    };
+    Span {
+        start,
+        end: start + len,
+    }
+}
+
+/// The events at and after a block's first frame, in frames, for one layer.
+fn sounding<'a>(
+    events: &'a [Event],
+    layer: usize,
+    rate: u32,
+    sounds: &'a Sounds,
+    b1: u64,
+) -> impl Iterator<Item = (&'a Event, Span)> + 'a {
+    events
+        .iter()
+        .take_while(move |e| frame_at(e.time(), rate) < b1)
+        .filter(move |e| layer_of(e) == layer)
+        .map(move |e| (e, span_of(e, rate, sounds)))
+}
+
+/// What the metronome and the tones need to duck under the voice.
+struct Ducking<'a> {
+    /// Events from the first clip whose ramp-out has not ended.
+    events: &'a [Event],
+    rate: u32,
+    sounds: &'a Sounds,
+    ramp: u64,
+    gain: f32,
+}
+
+impl Ducking<'_> {
+    /// The gain at frame `f`.
+    #[inline]
+    fn at(&self, f: u64) -> f32 {
+        let rate = self.rate;
+        let clips = self
+            .events
+            .iter()
+            .take_while(|e| frame_at(e.time(), rate) <= f + self.ramp)
+            .filter(|e| layer_of(e) == 1)
+            .map(|e| span_of(e, rate, self.sounds));
+        duck_at(clips, f, self.ramp, self.gain)
+    }
+}
+
+fn render_clicks(
+    events: &[Event],
+    sounds: &Sounds,
+    volume: f32,
+    ducking: &Ducking<'_>,
+    b0: u64,
+    out: &mut [f32],
+) {
+    let b1 = b0 + out.len() as u64;
+    for (e, span) in sounding(events, 0, sounds.rate, sounds, b1) {
+        let (s, end) = (span.start.max(b0), span.end.min(b1));
+        let buf = match e {
+            Event::Click { accent: true, .. } => &sounds.accent,
+            _ => &sounds.click,
+        };
+        for f in s..end {
+            out[(f - b0) as usize] += buf[(f - span.start) as usize] * volume * ducking.at(f);
         }
     }
+}
 
-    fn render_clips(&mut self, b0: u64, b1: u64) {
-        let out = &mut self.layers[1];
-        for c in self.clips[self.clip_cursor..]
-            .iter()
-            .take_while(|c| c.frame < b1)
-        {
-            let (s, e) = (c.frame.max(b0), c.end().min(b1));
-            if s >= e {
-                continue;
-            }
-            let src = &c.samples[(s - c.frame) as usize..(e - c.frame) as usize];
-            for (o, x) in out[(s - b0) as usize..(e - b0) as usize]
-                .iter_mut()
-                .zip(src)
-            {
-                *o += f32::from(*x) * CLIP_SCALE;
-            }
+fn render_clips(events: &[Event], sounds: &Sounds, b0: u64, out: &mut [f32]) {
+    let b1 = b0 + out.len() as u64;
+    for (e, span) in sounding(events, 1, sounds.rate, sounds, b1) {
+        let Some(samples) = clip_samples(e, sounds) else {
+            continue;
+        };
+        let (s, end) = (span.start.max(b0), span.end.min(b1));
+        if s >= end {
+            continue;
         }
-        while self.clip_cursor < self.clips.len() && self.clips[self.clip_cursor].end() <= b1 {
-            self.clip_cursor += 1;
+        let src = &samples[(s - span.start) as usize..(end - span.start) as usize];
+        for (o, x) in out[(s - b0) as usize..(end - b0) as usize]
+            .iter_mut()
+            .zip(src)
+        {
+            *o += f32::from(*x) * CLIP_SCALE;
         }
     }
+}
 
-    fn render_tones(&mut self, b0: u64, b1: u64) {
-        let out = &mut self.layers[2];
-        for t in self.tones[self.tone_cursor..]
-            .iter()
-            .take_while(|t| t.frame < b1)
-        {
-            let (s, e) = (t.frame.max(b0), (t.frame + t.len).min(b1));
-            for f in s..e {
-                out[(f - b0) as usize] +=
-                    synth::tone_sample(f - t.frame, t.len, self.rate, t.rising);
+/// The samples of a clip event, if loaded.
+fn clip_samples<'a>(e: &Event, sounds: &'a Sounds) -> Option<&'a Arc<[i16]>> {
+    match e {
+        Event::Clip { pack_index, .. } => sounds.clips.get(*pack_index),
+        _ => None,
+    }
+}
+
+fn render_tones(
+    events: &[Event],
+    sounds: &Sounds,
+    ducking: &Ducking<'_>,
+    b0: u64,
+    out: &mut [f32],
+) {
+    let b1 = b0 + out.len() as u64;
+    let rate = sounds.rate;
+    for (e, span) in sounding(events, 2, rate, sounds, b1) {
+        let rising = matches!(
+            e,
+            Event::Tone {
+                phase: Phase::Inhale,
+                ..
             }
-        }
-        while self.tone_cursor < self.tones.len()
-            && self.tones[self.tone_cursor].frame + self.tones[self.tone_cursor].len <= b1
-        {
-            self.tone_cursor += 1;
+        );
+        let len = span.end - span.start;
+        for f in span.start.max(b0)..span.end.min(b1) {
+            out[(f - b0) as usize] +=
+                synth::tone_sample(f - span.start, len, rate, rising) * ducking.at(f);
         }
     }
 }
@@ -501,18 +631,17 @@ fn mix_into(
     }
 }
 
-/// The metronome gain at frame `f`: `duck` while a clip sounds, ramping linearly over
-/// `ramp` frames before a clip starts and after it ends, 1 elsewhere. `clips` starts
-/// at the first clip whose ramp-out has not ended before the current block.
+/// The gain of clicks and tones at frame `f`: `duck` while a clip sounds, ramping
+/// linearly over `ramp` frames before a clip starts and after it ends, 1 elsewhere.
+/// `clips` are the spans of the clips near `f` (those whose ramp-in has begun).
 #[inline]
-fn duck_at(clips: &[ClipAt], f: u64, ramp: u64, duck: f32) -> f32 {
+fn duck_at(clips: impl Iterator<Item = Span>, f: u64, ramp: u64, duck: f32) -> f32 {
     let mut g = 1.0f32;
-    for c in clips.iter().take_while(|c| c.frame <= f + ramp) {
-        let end = c.end();
-        let dist = if f < c.frame {
-            c.frame - f
-        } else if f >= end {
-            f - end + 1
+    for c in clips {
+        let dist = if f < c.start {
+            c.start - f
+        } else if f >= c.end {
+            f - c.end + 1
         } else {
             0
         };

@@ -1,14 +1,12 @@
 //! Unit tests of the mixer's building blocks, at rates small enough that expected
 //! values are exact.
 
-use std::sync::Arc;
-
 use super::*;
 
-fn clip(frame: u64, len: usize) -> ClipAt {
-    ClipAt {
-        frame,
-        samples: Arc::from(vec![16384i16; len]),
+fn clip(start: u64, len: u64) -> Span {
+    Span {
+        start,
+        end: start + len,
     }
 }
 
@@ -16,7 +14,7 @@ fn clip(frame: u64, len: usize) -> ClipAt {
 #[test]
 fn ducking_ramps_in_before_and_out_after_each_clip() {
     let clips = [clip(10, 5)];
-    let g = |f| duck_at(&clips, f, 4, 0.25);
+    let g = |f| duck_at(clips.iter().copied(), f, 4, 0.25);
     assert_eq!(g(5), 1.0, "far before");
     assert_eq!(g(6), 1.0, "4 frames before: the ramp starts");
     assert_eq!(g(8), 0.25 + 0.75 * 0.5, "halfway down");
@@ -30,7 +28,7 @@ fn ducking_ramps_in_before_and_out_after_each_clip() {
 #[test]
 fn ducking_takes_the_lowest_gain_of_neighbouring_clips() {
     let clips = [clip(0, 10), clip(12, 10)];
-    assert_eq!(duck_at(&clips, 11, 4, 0.5), 0.5 + 0.5 * 0.25);
+    assert_eq!(duck_at(clips.iter().copied(), 11, 4, 0.5), 0.5 + 0.5 * 0.25);
 }
 
 /// The limiter never lets a sample past LIMIT and recovers afterwards.
@@ -61,4 +59,21 @@ fn clicks_are_at_least_one_frame_and_start_loud() {
         assert_eq!(n.len(), 1920, "40 ms");
         assert_ne!(n, a, "the accent sounds different");
     }
+}
+
+/// Clicks and tones duck deeper than the session asks when a loud clip plus them
+/// could reach the limit, and keep the session's ducking otherwise.
+#[test]
+fn ducking_leaves_headroom_under_loud_clips() {
+    assert_eq!(headroom_duck(0.25, [0.6, 0.5, 0.22]), 0.25, "room enough");
+    let g = headroom_duck(0.25, [0.6, 0.891, 0.22]);
+    assert!(
+        (0.891 + g * 0.82 - LIMIT).abs() < 1e-6,
+        "exactly up to the limit"
+    );
+    assert_eq!(
+        headroom_duck(0.25, [0.0, 0.99, 0.0]),
+        0.25,
+        "nothing under the voice"
+    );
 }

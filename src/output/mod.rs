@@ -5,6 +5,7 @@
 //! write leaves nothing behind and never damages an existing file.
 
 mod atomic;
+pub mod blocks;
 pub mod export;
 mod wav;
 

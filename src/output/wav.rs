@@ -3,20 +3,18 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use super::AtomicFile;
+use super::blocks::{BLOCK_FRAMES, Stopped, mix_to_end};
 use crate::mix::{Layer, Limiter, Mixer, Sounds};
-use crate::timeline::Timeline;
+use std::sync::Arc;
 
-/// Frames mixed and written per step.
-const BLOCK_FRAMES: usize = 8192;
+use crate::timeline::Timeline;
 
 /// How to render.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    /// Sample rate, 8000..=192000.
-    pub rate: u32,
     /// 1 or 2.
     pub channels: u16,
     /// Also write `metronome.wav`, `voice.wav` and `tones.wav` here.
@@ -176,10 +174,10 @@ pub fn to_i16(x: f32) -> i16 {
     (y.to_bits() as i32 - 0x4B40_0000) as i16
 }
 
-/// Renders `timeline` to `out` (and stems), atomically. `cancel` is polled between
+/// Renders `timeline` to `out` (and stems), atomically, at the rate of `sounds`. `cancel` is polled between
 /// blocks; when it is set, the render stops and leaves no file.
 pub fn render_wav(
-    timeline: &Timeline,
+    timeline: &Arc<Timeline>,
     sounds: &Sounds,
     out: &Path,
     options: &RenderOptions,
@@ -188,10 +186,10 @@ pub fn render_wav(
 ) -> Result<RenderSummary, RenderError> {
     let channels = options.channels.clamp(1, 2);
     // The mixer runs mono; the writer spreads each sample over the channels.
-    let mut mixer = Mixer::new(timeline, sounds, 1, BLOCK_FRAMES);
+    let mut mixer = Mixer::new(Arc::clone(timeline), sounds, 1, BLOCK_FRAMES);
     let frames = mixer.length();
     let header = wav_header(sounds.rate, channels, frames, &[]).ok_or(RenderError::TooLarge {
-        rate: options.rate,
+        rate: sounds.rate,
         channels,
         bytes: frames * u64::from(channels) * 2,
     })?;
@@ -215,25 +213,26 @@ pub fn render_wav(
             ));
         }
     }
-    let mut buf = vec![0.0f32; BLOCK_FRAMES];
     let mut mono = vec![0.0f32; BLOCK_FRAMES];
     let mut done = 0u64;
-    while done < frames {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(RenderError::Interrupted);
-        }
-        let n = (frames - done).min(BLOCK_FRAMES as u64) as usize;
-        mixer.process(&mut buf[..n]);
-        main.write(&buf[..n], usize::from(channels))?;
+    let channels = usize::from(channels);
+    mix_to_end(&mut mixer, cancel, |mixer, block| {
+        let n = block.len();
+        main.write(block, channels)?;
         for (stem, layer, limiter) in &mut stems {
             for (m, &x) in mono[..n].iter_mut().zip(mixer.last_layer(*layer, n)) {
                 *m = limiter.apply(x);
             }
-            stem.write(&mono[..n], usize::from(channels))?;
+            stem.write(&mono[..n], channels)?;
         }
         done += n as u64;
         progress(done, frames);
-    }
+        Ok(())
+    })
+    .map_err(|stop| match stop {
+        Stopped::Interrupted => RenderError::Interrupted,
+        Stopped::Sink(e) => e,
+    })?;
     let mut files = vec![out.to_path_buf()];
     main.finish()?;
     for (stem, _, _) in stems {

@@ -1,238 +1,272 @@
-//! Live play: a session on the default output device (or a silent clock with
-//! `--no-audio`), with a status line and keys.
+//! Live play, the library core: a loaded session on a [`Transport`] (a sound device,
+//! a silent clock, or a mock), steered by [`Key`]s and reporting what happens.
+//!
+//! [`Playback`] holds the run's state: the timeline (recompiled when the cadence
+//! changes), which cue lines are due, pause and metronome flags. It takes commands
+//! and returns events and lines of text for a front end to show; it never prints,
+//! touches the terminal or the journal. The terminal front end is `cli/play.rs`.
 //!
 //! The cpal callback owns the [`Mixer`](crate::mix::Mixer) through a
-//! [`player::Player`] and only calls `process`; everything else (keys, the status
-//! line, recompiling the timeline for a cadence change, the journal) runs here on the
-//! control thread and reaches the callback through a lock-free ring. This module and
-//! `cli/` are the only places that print.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//! [`player::Player`] and only calls `process`; commands reach it through a
+//! lock-free ring ([`player`]).
 
 pub mod device;
 pub mod player;
 pub mod status;
+mod transport;
 
-use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use crossterm::{cursor, terminal};
+pub use transport::{
+    ClockTransport, DeviceDescription, DeviceStats, DeviceTransport, LIVE_BLOCK, MockTransport,
+    StartError, Transport,
+};
 
-use crate::journal::{Journal, NewRun};
 use crate::load::Loaded;
-use crate::mix::{Mixer, Sounds};
 use crate::session::{BlockKind, CADENCE_RANGE};
 use crate::timeline::{Timeline, compile};
-use device::{DeviceError, Output};
-use player::{Command, Control};
 use status::Flags;
 
-/// Frames the mixer renders per internal step during live play.
-const LIVE_BLOCK: usize = 1024;
-/// How often the status line is redrawn and new cue lines are printed. Keys are read
-/// as they come, so this does not delay them.
-const TICK: Duration = Duration::from_millis(50);
-/// Back to the start of the line and clear it, before redrawing the status line.
-const CLEAR_LINE: &str = "\r\x1b[2K";
-/// How often progress is written to the journal during a run.
-const JOURNAL_EVERY: Duration = Duration::from_secs(15);
+/// Steps per minute one `+` or `-` changes the cadence by.
+pub const CADENCE_STEP: i32 = 2;
 
-/// How to play.
-#[derive(Debug, Clone)]
-pub struct PlayOptions {
-    /// Start this many seconds into the session.
-    pub from: f64,
-    /// Run the clock without a device, printing cues as text.
-    pub no_audio: bool,
-    /// Clock speed for `--no-audio`.
-    pub speed: f64,
-    /// Identifies the session in the journal.
-    pub session_key: String,
-    /// The program the session belongs to, if any.
-    pub program: Option<String>,
-    /// Record the run in the journal (default location) when true.
-    pub journal: bool,
-    /// When the command started (for the start-up latency figure).
-    pub started: Instant,
+/// What the runner can ask for while playing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Pause, or resume after a pause.
+    TogglePause,
+    /// Skip to the next block (stops the run after the last one).
+    NextBlock,
+    /// Back to the start of the current block.
+    BlockStart,
+    /// Cadence up by [`CADENCE_STEP`] for the whole session.
+    Faster,
+    /// Cadence down by [`CADENCE_STEP`].
+    Slower,
+    /// Metronome on or off.
+    ToggleMetronome,
+    /// Stop the run.
+    Quit,
 }
 
-/// How a run ended.
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Played to the end.
+    Completed,
+    /// The runner stopped it (or skipped past the last block).
+    Stopped,
+    /// The sound device disappeared.
+    DeviceLost,
+}
+
+/// What a [`Playback`] reports from [`Playback::poll`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// A cue or block line became due: show it.
+    Line(String),
+    /// The run is over.
+    Ended(End),
+}
+
+/// How a run went, for the journal and the closing lines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlayReport {
     /// Seconds of the session reached.
     pub reached: f64,
+    /// How it ended.
+    pub end: End,
+    /// What the device reported, if one played.
+    pub device: Option<DeviceStats>,
+}
+
+impl PlayReport {
     /// Played to the end.
-    pub completed: bool,
-    /// Underruns and stream errors reported by the device.
-    pub xruns: u64,
-    /// Milliseconds from the command's start to the first buffer handed to the device.
-    pub first_buffer_ms: Option<f64>,
-    /// The device disappeared during the run.
-    pub device_lost: bool,
-}
-
-/// Why playing failed.
-#[derive(Debug, thiserror::Error)]
-pub enum PlayError {
-    /// No sound could be played.
-    #[error(
-        "{0}; try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone"
-    )]
-    Device(DeviceError),
-    /// The clips could not be prepared.
-    #[error("cannot prepare the voice clips: {0}")]
-    Clips(#[from] crate::voice::DecodeError),
-    /// Terminal I/O failed.
-    #[error("terminal: {0}")]
-    Terminal(#[from] std::io::Error),
-}
-
-impl From<DeviceError> for PlayError {
-    fn from(e: DeviceError) -> Self {
-        PlayError::Device(e)
+    pub fn completed(&self) -> bool {
+        self.end == End::Completed
     }
 }
 
-/// Where the position comes from: a device playing the mixer, or a silent clock.
-enum Transport {
-    Audio {
-        control: Control,
-        _stream: cpal::Stream,
-        sounds: Sounds,
-        channels: usize,
-    },
-    Clock {
-        base: f64,
-        anchor: Instant,
-        speed: f64,
-        paused: bool,
-        length: f64,
-    },
+/// A run in progress. See the module docs.
+pub struct Playback<T: Transport> {
+    loaded: Loaded,
+    timeline: Arc<Timeline>,
+    transport: T,
+    flags: Flags,
+    lines: Vec<(f64, String)>,
+    next_line: usize,
+    /// Lines up to this time have been shown (or skipped by a seek).
+    shown_until: f64,
+    end: Option<End>,
 }
 
-impl Transport {
-    fn seconds(&self) -> f64 {
-        match self {
-            Transport::Audio { control, .. } => control.seconds(),
-            Transport::Clock {
-                base,
-                anchor,
-                speed,
-                paused,
-                length,
-            } => {
-                if *paused {
-                    *base
+impl<T: Transport> Playback<T> {
+    /// Starts following `transport`, which plays `loaded` from `from` seconds.
+    pub fn new(loaded: Loaded, transport: T, from: f64) -> Playback<T> {
+        let timeline = Arc::clone(&loaded.compiled.timeline);
+        let lines = status::lines(&timeline);
+        let next_line = lines.partition_point(|(t, _)| *t < from);
+        Playback {
+            loaded,
+            timeline,
+            transport,
+            flags: Flags::default(),
+            lines,
+            next_line,
+            shown_until: from,
+            end: None,
+        }
+    }
+
+    /// The lines to show before the first [`poll`](Self::poll): the title, and the
+    /// block being entered when play starts inside one.
+    pub fn opening_lines(&self) -> Vec<String> {
+        let mut out = vec![self.timeline.title.clone()];
+        let from = self.shown_until;
+        if let Some(b) = self.timeline.block_at(from).filter(|b| b.start < from) {
+            out.push(status::block_line(b, from));
+        }
+        out
+    }
+
+    /// The timeline as it plays now (after any cadence change).
+    pub fn timeline(&self) -> &Arc<Timeline> {
+        &self.timeline
+    }
+
+    /// The transport, e.g. to read a device's description.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The transport, to drive a [`MockTransport`].
+    pub fn transport_mut(&mut self) -> &mut T {
+        &mut self.transport
+    }
+
+    /// The position in seconds.
+    pub fn seconds(&self) -> f64 {
+        self.transport.seconds()
+    }
+
+    /// Pause, metronome and cadence flags, as the status line shows them.
+    pub fn flags(&self) -> Flags {
+        self.flags
+    }
+
+    /// The status line at the current position, cut to `width` characters.
+    pub fn status_line(&self, width: usize) -> String {
+        status::status_line(&self.timeline, self.seconds(), self.flags, width)
+    }
+
+    /// Catches up with the transport: returns the lines that became due and, once,
+    /// [`Update::Ended`] when the run is over.
+    pub fn poll(&mut self) -> Vec<Update> {
+        self.transport.tick();
+        let now = self.transport.seconds();
+        self.shown_until = self.shown_until.max(now);
+        let mut out = Vec::new();
+        while let Some((t, line)) = self.lines.get(self.next_line) {
+            if *t > now {
+                break;
+            }
+            out.push(Update::Line(line.clone()));
+            self.next_line += 1;
+        }
+        if self.end.is_none() {
+            if self.transport.stats().is_some_and(|s| s.device_lost) {
+                self.end = Some(End::DeviceLost);
+            } else if self.transport.finished() {
+                self.end = Some(End::Completed);
+            }
+            if let Some(end) = self.end {
+                out.push(Update::Ended(end));
+            }
+        }
+        out
+    }
+
+    /// Stops the run (Ctrl-C, a closed pipe).
+    pub fn stop(&mut self) {
+        self.end.get_or_insert(End::Stopped);
+    }
+
+    /// Whether the run is over.
+    pub fn ended(&self) -> Option<End> {
+        self.end
+    }
+
+    /// Applies a key. Returns [`Update::Ended`] when it ends the run.
+    pub fn key(&mut self, key: Key) -> Option<Update> {
+        let now = self.transport.seconds();
+        match key {
+            Key::Quit => {
+                self.stop();
+                return Some(Update::Ended(End::Stopped));
+            }
+            Key::TogglePause => {
+                self.flags.paused = !self.flags.paused;
+                self.transport.set_paused(self.flags.paused);
+            }
+            Key::NextBlock => match self.timeline.blocks.iter().find(|b| b.start > now + 1e-9) {
+                Some(next) => {
+                    let to = next.start;
+                    self.seek(to);
+                }
+                // Skipping the last block stops the run; it does not count as completed.
+                None => {
+                    self.stop();
+                    return Some(Update::Ended(End::Stopped));
+                }
+            },
+            Key::BlockStart => {
+                let start = self.timeline.block_at(now).map_or(0.0, |b| b.start);
+                self.seek(start);
+            }
+            Key::ToggleMetronome => {
+                self.flags.metronome_off = !self.flags.metronome_off;
+                self.transport.set_metronome(!self.flags.metronome_off);
+            }
+            Key::Faster | Key::Slower => {
+                let step = if key == Key::Faster {
+                    CADENCE_STEP
                 } else {
-                    (base + anchor.elapsed().as_secs_f64() * speed).min(*length)
+                    -CADENCE_STEP
+                };
+                let delta = self.flags.cadence_delta + step;
+                if let Some(t) = with_cadence(&self.loaded, delta) {
+                    self.flags.cadence_delta = delta;
+                    let t = Arc::new(t);
+                    self.transport.replace(&t);
+                    self.lines = status::lines(&t);
+                    self.next_line = self.lines.partition_point(|(x, _)| *x <= self.shown_until);
+                    self.timeline = t;
                 }
             }
         }
+        None
     }
 
-    fn finished(&self) -> bool {
-        match self {
-            Transport::Audio { control, .. } => control.finished(),
-            Transport::Clock { length, .. } => self.seconds() >= *length,
+    fn seek(&mut self, to: f64) {
+        self.transport.seek(to);
+        self.shown_until = to;
+        self.next_line = self.lines.partition_point(|(t, _)| *t < to);
+    }
+
+    /// How the run went so far (the end is [`End::Stopped`] while it is going on).
+    pub fn report(&self) -> PlayReport {
+        PlayReport {
+            reached: self.transport.seconds(),
+            end: self.end.unwrap_or(End::Stopped),
+            device: self.transport.stats(),
         }
     }
 
-    fn set_paused(&mut self, pause: bool) {
-        let now = self.seconds();
-        match self {
-            Transport::Audio { control, .. } => {
-                control.send(if pause {
-                    Command::Pause
-                } else {
-                    Command::Resume
-                });
-            }
-            Transport::Clock {
-                base,
-                anchor,
-                paused,
-                ..
-            } => {
-                *base = now;
-                *anchor = Instant::now();
-                *paused = pause;
-            }
-        }
-    }
-
-    fn seek(&mut self, secs: f64) {
-        match self {
-            Transport::Audio { control, .. } => {
-                let frame = (secs * f64::from(control.rate())).round().max(0.0) as u64;
-                control.send(Command::Seek(frame));
-                // Show the new position at once, before the callback confirms it.
-                control
-                    .shared
-                    .position
-                    .store(frame.min(control.length()), Ordering::Relaxed);
-            }
-            Transport::Clock {
-                base,
-                anchor,
-                length,
-                ..
-            } => {
-                *base = secs.clamp(0.0, *length);
-                *anchor = Instant::now();
-            }
-        }
-    }
-
-    fn metronome(&mut self, on: bool) {
-        if let Transport::Audio { control, .. } = self {
-            control.send(Command::Metronome(on));
-        }
-    }
-
-    fn replace(&mut self, timeline: &Timeline) {
-        if let Transport::Audio {
-            control,
-            sounds,
-            channels,
-            ..
-        } = self
-        {
-            let mixer = Mixer::new(timeline, sounds, *channels, LIVE_BLOCK);
-            control.send(Command::Replace(Box::new(mixer)));
-        }
-    }
-
-    fn tick(&mut self) {
-        if let Transport::Audio { control, .. } = self {
-            control.collect_retired();
-        }
-    }
-}
-
-/// Puts the terminal in raw mode and restores it when dropped, whatever happens.
-struct RawMode;
-
-impl RawMode {
-    fn enter() -> std::io::Result<RawMode> {
-        terminal::enable_raw_mode()?;
-        let _ = crossterm::execute!(std::io::stdout(), cursor::Hide);
-        // A panic restores the terminal before its message is printed.
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = terminal::disable_raw_mode();
-            let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
-            previous(info);
-        }));
-        Ok(RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        let _ = terminal::disable_raw_mode();
-        let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
+    /// Ends the run and gives back the transport (to let a device play out) and the
+    /// report.
+    pub fn finish(self) -> (T, PlayReport) {
+        let report = self.report();
+        (self.transport, report)
     }
 }
 
@@ -255,298 +289,7 @@ fn with_cadence(loaded: &Loaded, delta: i32) -> Option<Timeline> {
             *c = clamp(*c);
         }
     }
-    compile(&session, &loaded.pack).ok().map(|c| c.timeline)
-}
-
-/// Plays a loaded session until it ends or the runner quits. Prints the status
-/// line (or plain lines) and records the run in the journal.
-pub fn play(loaded: &Loaded, options: &PlayOptions) -> Result<PlayReport, PlayError> {
-    let mut timeline = loaded.compiled.timeline.clone();
-    let from = options.from.clamp(0.0, timeline.duration);
-    let mut transport = if options.no_audio {
-        Transport::Clock {
-            base: from,
-            anchor: Instant::now(),
-            speed: options.speed,
-            paused: false,
-            length: timeline.duration,
-        }
-    } else {
-        let output = Output::open_default()?;
-        let (rate, channels) = (output.rate(), output.channels());
-        eprintln!(
-            "Geluid via {}: {rate} Hz, {channels} kanalen, {}",
-            output.name,
-            output.format()
-        );
-        // Every clip is decoded and resampled to the device's rate before it starts.
-        let sounds = Sounds::prepare(&timeline, &loaded.pack, rate)?;
-        let mixer = Mixer::new(&timeline, &sounds, channels, LIVE_BLOCK);
-        let (player, control) = player::player(
-            mixer,
-            (from * f64::from(rate)).round() as u64,
-            options.started,
-        );
-        let stream = output.start(player, Arc::clone(&control.shared))?;
-        Transport::Audio {
-            control,
-            _stream: stream,
-            sounds,
-            channels,
-        }
-    };
-
-    let journal = if options.journal {
-        Journal::default_path().and_then(|p| Journal::open(&p).ok())
-    } else {
-        None
-    };
-    let run_id = journal.as_ref().and_then(|j| {
-        j.start(&NewRun {
-            session_key: options.session_key.clone(),
-            program: options.program.clone(),
-            title: timeline.title.clone(),
-            duration: timeline.duration,
-            mode: if options.no_audio {
-                "no-audio"
-            } else {
-                "audio"
-            },
-            speed: options.speed,
-        })
+    compile(&session, &loaded.pack)
         .ok()
-    });
-
-    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdout())
-        && std::io::IsTerminal::is_terminal(&std::io::stdin());
-    let interrupted = Arc::new(AtomicBool::new(false));
-    if !interactive {
-        let flag = Arc::clone(&interrupted);
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    }
-    let raw = if interactive {
-        Some(RawMode::enter()?)
-    } else {
-        None
-    };
-    let mut out = std::io::stdout().lock();
-    let newline = if interactive { "\r\n" } else { "\n" };
-    let mut flags = Flags::default();
-    let mut quit = false;
-    let mut device_lost = false;
-    // The loop writes to stdout; a closed pipe (`rustig play | head`) ends the run
-    // like `q` does, and the journal is still completed below.
-    let result = (|| -> std::io::Result<()> {
-        write!(out, "{}{newline}", timeline.title)?;
-        if interactive {
-            write!(out, "{}{newline}", status::KEYS_HELP)?;
-        }
-        let mut lines = status::lines(&timeline);
-        let mut next_line = lines.partition_point(|(t, _)| *t < from);
-        // Starting inside a block: say which block it is.
-        if let Some(b) = timeline.block_at(from).filter(|b| b.start < from) {
-            write!(out, "{}{newline}", status::block_line(b, from))?;
-        }
-        // Lines up to this time have been printed (or skipped by a seek).
-        let mut printed_until = from;
-        let mut last_journal = Instant::now();
-        loop {
-            transport.tick();
-            let now = transport.seconds();
-            printed_until = printed_until.max(now);
-            let mut printed = false;
-            while next_line < lines.len() && lines[next_line].0 <= now {
-                if interactive {
-                    write!(out, "{CLEAR_LINE}")?;
-                }
-                write!(out, "{}{newline}", lines[next_line].1)?;
-                next_line += 1;
-                printed = true;
-            }
-            if interactive {
-                let width = terminal::size()
-                    .map_or(100, |(w, _)| usize::from(w))
-                    .saturating_sub(1);
-                let line = status::status_line(&timeline, now, flags, width);
-                write!(out, "{CLEAR_LINE}{line}")?;
-                out.flush()?;
-            } else if printed {
-                out.flush()?;
-            }
-            if let Transport::Audio { control, .. } = &transport
-                && control.shared.device_lost.load(Ordering::Relaxed)
-            {
-                device_lost = true;
-                return Ok(());
-            }
-            if interrupted.load(Ordering::Relaxed) {
-                quit = true;
-                return Ok(());
-            }
-            if transport.finished() {
-                return Ok(());
-            }
-            if let (Some(j), Some(id)) = (&journal, run_id)
-                && last_journal.elapsed() >= JOURNAL_EVERY
-            {
-                let _ = j.progress(id, now, false, false);
-                last_journal = Instant::now();
-            }
-            if !interactive {
-                std::thread::sleep(TICK);
-                continue;
-            }
-            if event::poll(TICK)?
-                && let TermEvent::Key(key) = event::read()?
-            {
-                match handle_key(key, loaded, &mut timeline, &mut transport, &mut flags) {
-                    KeyOutcome::Quit => {
-                        quit = true;
-                        return Ok(());
-                    }
-                    KeyOutcome::Seeked(to) => {
-                        printed_until = to;
-                        next_line = lines.partition_point(|(t, _)| *t < to);
-                    }
-                    KeyOutcome::Recompiled => {
-                        lines = status::lines(&timeline);
-                        next_line = lines.partition_point(|(t, _)| *t <= printed_until);
-                    }
-                    KeyOutcome::Nothing => {}
-                }
-            }
-        }
-    })();
-    let pipe_closed = matches!(&result, Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe);
-    if let Transport::Audio { control, .. } = &transport
-        && control.finished()
-    {
-        // Let the device play out what it still holds before the stream is dropped.
-        let latency = control.shared.output_latency_ns.load(Ordering::Relaxed);
-        std::thread::sleep(
-            Duration::from_nanos(latency)
-                .max(Duration::from_millis(100))
-                .min(Duration::from_millis(500)),
-        );
-    }
-    quit |= pipe_closed;
-    let reached = transport.seconds();
-    let completed = transport.finished() && !quit && !device_lost;
-    drop(raw);
-    if let (Some(j), Some(id)) = (&journal, run_id) {
-        // A sped-up clock is a preview, not a training.
-        let trained =
-            completed && (!options.no_audio || (options.speed - 1.0).abs() < f64::EPSILON);
-        let _ = j.progress(id, reached, true, trained);
-    }
-    if !pipe_closed {
-        result?;
-        if interactive {
-            write!(out, "{CLEAR_LINE}")?;
-        }
-        if completed {
-            writeln!(out, "{}", status::finished_line(&timeline))?;
-        } else if device_lost {
-            writeln!(
-                out,
-                "{} Het geluidsapparaat is weggevallen; gestopt.",
-                status::stamp(reached)
-            )?;
-        } else {
-            writeln!(out, "{} Gestopt.", status::stamp(reached))?;
-        }
-        // The pipe may close at the very end too.
-        let _ = out.flush();
-    }
-    let stats = match &transport {
-        Transport::Audio { control, .. } => Some((
-            control.shared.callbacks.load(Ordering::Relaxed),
-            control.shared.xruns.load(Ordering::Relaxed),
-            control.shared.first_callback_ns.load(Ordering::Relaxed) as f64 / 1e6,
-        )),
-        Transport::Clock { .. } => None,
-    };
-    if let (Some((callbacks, xruns, first_ms)), Some(_)) =
-        (stats, std::env::var_os("RUSTIG_PLAY_STATS"))
-    {
-        eprintln!(
-            "stats: first buffer after {first_ms:.1} ms, {callbacks} callbacks, {xruns} underruns"
-        );
-    }
-    let (xruns, first_buffer_ms) = match &transport {
-        Transport::Audio { control, .. } => {
-            let ns = control.shared.first_callback_ns.load(Ordering::Relaxed);
-            (
-                control.shared.xruns.load(Ordering::Relaxed),
-                (ns > 0).then(|| ns as f64 / 1e6),
-            )
-        }
-        Transport::Clock { .. } => (0, None),
-    };
-    Ok(PlayReport {
-        reached,
-        completed,
-        xruns,
-        first_buffer_ms,
-        device_lost,
-    })
-}
-
-enum KeyOutcome {
-    Quit,
-    /// Jumped to this time.
-    Seeked(f64),
-    /// The timeline was recompiled (cadence change).
-    Recompiled,
-    Nothing,
-}
-
-fn handle_key(
-    key: KeyEvent,
-    loaded: &Loaded,
-    timeline: &mut Timeline,
-    transport: &mut Transport,
-    flags: &mut Flags,
-) -> KeyOutcome {
-    if key.kind == KeyEventKind::Release {
-        return KeyOutcome::Nothing;
-    }
-    let now = transport.seconds();
-    match key.code {
-        KeyCode::Char('q') | KeyCode::Esc => KeyOutcome::Quit,
-        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => KeyOutcome::Quit,
-        KeyCode::Char(' ') => {
-            flags.paused = !flags.paused;
-            transport.set_paused(flags.paused);
-            KeyOutcome::Nothing
-        }
-        KeyCode::Char('n') => match timeline.blocks.iter().find(|b| b.start > now + 1e-9) {
-            Some(next) => {
-                transport.seek(next.start);
-                KeyOutcome::Seeked(next.start)
-            }
-            // Skipping the last block stops the run; it does not count as completed.
-            None => KeyOutcome::Quit,
-        },
-        KeyCode::Char('p') => {
-            let start = timeline.block_at(now).map_or(0.0, |b| b.start);
-            transport.seek(start);
-            KeyOutcome::Seeked(start)
-        }
-        KeyCode::Char('m') => {
-            flags.metronome_off = !flags.metronome_off;
-            transport.metronome(!flags.metronome_off);
-            KeyOutcome::Nothing
-        }
-        KeyCode::Char(c @ ('+' | '=' | '-')) => {
-            let delta = flags.cadence_delta + if c == '-' { -2 } else { 2 };
-            if let Some(t) = with_cadence(loaded, delta) {
-                flags.cadence_delta = delta;
-                transport.replace(&t);
-                *timeline = t;
-            }
-            KeyOutcome::Recompiled
-        }
-        _ => KeyOutcome::Nothing,
-    }
+        .map(|c| Arc::unwrap_or_clone(c.timeline))
 }

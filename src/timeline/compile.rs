@@ -29,8 +29,8 @@ const SPOKEN_BREATHS: usize = 3;
 /// A compiled timeline and the warnings found on the way.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    /// The timeline.
-    pub timeline: Timeline,
+    /// The timeline, shared with the mixers that play it.
+    pub timeline: std::sync::Arc<Timeline>,
     /// Problems that do not stop the session (late clips, a breathe block too short).
     pub warnings: Vec<Diagnostic>,
 }
@@ -304,7 +304,10 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
             duck_db: session.metronome.duck_db,
         },
     };
-    Ok(Compiled { timeline, warnings })
+    Ok(Compiled {
+        timeline: timeline.into(),
+        warnings,
+    })
 }
 
 /// Places clips in time order so they never overlap: a clip due while another is

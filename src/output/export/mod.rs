@@ -30,8 +30,8 @@ mod test;
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 pub use encode::{AudioEncoder, EncodeError, check_rate, settings, wav_header};
 pub use hash::{ClipDigests, content_hash};
@@ -44,8 +44,7 @@ use crate::load::{Loaded, SessionFile};
 use crate::mix::{Mixer, Sounds};
 use crate::voice::{ClipBank, DecodeError};
 
-/// Frames mixed and encoded per step.
-const BLOCK_FRAMES: usize = 8192;
+use crate::output::blocks::{BLOCK_FRAMES, Stopped, mix_to_end};
 
 /// The album (and playlist name) of sessions given on their own rather than as a
 /// program.
@@ -669,26 +668,21 @@ impl Plan {
             None => Sounds::prepare(timeline, &loaded.pack, rate),
         }
         .map_err(ExportError::Clips)?;
-        let mut mixer = Mixer::new(timeline, &sounds, 1, BLOCK_FRAMES);
+        let mut mixer = Mixer::new(Arc::clone(timeline), &sounds, 1, BLOCK_FRAMES);
         let frames = mixer.length();
         let path = &track.target;
         let (file, handle) = AtomicFile::create(path).map_err(|e| ExportError::io(path, e))?;
         let mut encoder = encode::create(format, handle, rate, frames, tags)
             .map_err(|e| ExportError::encode(format, path, e, rate))?;
-        let mut buf = vec![0.0f32; BLOCK_FRAMES];
-        let mut done = 0u64;
-        while done < frames {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(ExportError::Interrupted);
-            }
-            let n = (frames - done).min(BLOCK_FRAMES as u64) as usize;
-            mixer.process(&mut buf[..n]);
-            encoder
-                .write(&buf[..n])
-                .map_err(|e| ExportError::encode(format, path, e, rate))?;
-            done += n as u64;
-            on(Event::Rendered(n as u64));
-        }
+        mix_to_end(&mut mixer, cancel, |_, block| {
+            encoder.write(block)?;
+            on(Event::Rendered(block.len() as u64));
+            Ok(())
+        })
+        .map_err(|stop| match stop {
+            Stopped::Interrupted => ExportError::Interrupted,
+            Stopped::Sink(e) => ExportError::encode(format, path, e, rate),
+        })?;
         let handle = encoder
             .finish()
             .map_err(|e| ExportError::encode(format, path, e, rate))?;
