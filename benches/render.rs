@@ -16,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use rustig::load::{PackCache, SessionFile};
-use rustig::mix::Sounds;
+use rustig::mix::{ClipWindow, Sounds};
 use rustig::output::{RenderOptions, render_wav};
 use rustig::voice::VoiceLookup;
 
@@ -70,12 +70,14 @@ fn main() {
         channels: 1,
         stems: None,
     };
+    // As `rustig render` does: measure the clips first, load each while rendering.
     let prepare = best_of(3, || {
-        Sounds::prepare(t, &loaded.pack, rate).unwrap();
+        Sounds::measure(t, &loaded.pack, rate).unwrap();
     });
-    let sounds = Sounds::prepare(t, &loaded.pack, rate).unwrap();
+    let sounds = Sounds::measure(t, &loaded.pack, rate).unwrap();
     let render = best_of(3, || {
-        render_wav(t, &sounds, &out, &options, &cancel, |_, _| {}).unwrap();
+        let window = ClipWindow::new(&loaded.pack);
+        render_wav(t, &sounds, Some(window), &out, &options, &cancel, |_, _| {}).unwrap();
     });
     let bytes = std::fs::metadata(&out).unwrap().len();
     println!(

@@ -273,3 +273,32 @@ fn no_session_of_the_program_needs_the_limiter() {
         );
     }
 }
+
+/// Clips loaded while rendering (a `ClipWindow`) give the same frames as clips
+/// decoded up front, also when a clip is dropped and loaded again between uses.
+#[test]
+fn clips_loaded_while_rendering_sound_the_same() {
+    use rustig::mix::ClipWindow;
+    let t = timeline(&format!(
+        "{QUIET}[[block]]\nkind = \"run\"\nduration = \"5m\"\ncues = [{{ every = \"70s\", clip = \"kort\" }}, {{ at = \"100s\", clip = \"welkom\" }}]\n"
+    ));
+    let rate = 8000;
+    let whole = mixed(&t, rate, 1, 1000, 0);
+    let pack = test_pack();
+    let sounds = Sounds::measure(&t, &pack, rate).unwrap();
+    let mut m = Mixer::new(t.clone(), &sounds, 1, 1000);
+    let mut window = ClipWindow::new(&pack);
+    let mut out = Vec::new();
+    let mut most = 0;
+    let mut buf = vec![0.0; 1000];
+    while !m.finished() {
+        let n = ((m.length() - m.position()) as usize).min(1000);
+        let upto = m.position() + n as u64;
+        window.advance(&mut m, upto).unwrap();
+        most = most.max(window.loaded());
+        m.process(&mut buf[..n]);
+        out.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(out, whole);
+    assert_eq!(most, 1, "never more than the clip that is speaking");
+}

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::Outcome;
 use super::load::load;
-use crate::mix::Sounds;
+use crate::mix::{ClipWindow, Sounds};
 use crate::output::{RenderError, RenderOptions, render_wav};
 use crate::timeline::clock;
 use crate::voice::VoiceLookup;
@@ -57,8 +57,11 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Failure);
     };
     let timeline = &loaded.compiled.timeline;
-    let sounds = Sounds::prepare(timeline, &loaded.pack, args.rate)
+    // Clips are loaded as the render reaches them, so a long session needs no more
+    // memory than a short one.
+    let sounds = Sounds::measure(timeline, &loaded.pack, args.rate)
         .context("cannot load the voice clips")?;
+    let window = ClipWindow::new(&loaded.pack);
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     // Ctrl-C stops between blocks, so the temporary file is removed.
@@ -70,6 +73,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     match render_wav(
         timeline,
         &sounds,
+        Some(window),
         &args.output,
         &options,
         &cancel,

@@ -8,6 +8,9 @@
 //! `round(time · rate)` of its absolute time, so there is no drift.
 
 pub mod synth;
+mod window;
+
+pub use window::ClipWindow;
 
 use std::sync::Arc;
 
@@ -33,6 +36,44 @@ pub struct Sounds {
     pub click: Arc<[f32]>,
     /// The accented click (same length as `click`).
     pub accent: Arc<[f32]>,
+    /// The length and loudest sample of every clip the timeline uses, also of clips
+    /// not (yet) in `clips` (see [`ClipWindow`]).
+    pub shapes: ClipShapes,
+}
+
+/// The length in frames of each clip by pack index, and the loudest sample of all:
+/// what a mixer must know of a clip before its samples arrive. O(pack), not O(session).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClipShapes {
+    lens: Vec<u64>,
+    peak: f32,
+}
+
+impl ClipShapes {
+    /// The shapes of the clips `indices` of `bank`.
+    fn of(bank: &ClipBank, indices: &[usize]) -> ClipShapes {
+        let mut shapes = ClipShapes::default();
+        for &i in indices {
+            if let Some(samples) = bank.get(i) {
+                shapes.add(i, samples);
+            }
+        }
+        shapes
+    }
+
+    fn add(&mut self, index: usize, samples: &[i16]) {
+        if self.lens.len() <= index {
+            self.lens.resize(index + 1, 0);
+        }
+        self.lens[index] = samples.len() as u64;
+        let p = samples.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
+        self.peak = self.peak.max(f32::from(p) * CLIP_SCALE);
+    }
+
+    /// Frames of clip `index` (0 if the timeline does not use it).
+    fn len(&self, index: usize) -> u64 {
+        self.lens.get(index).copied().unwrap_or(0)
+    }
 }
 
 impl Sounds {
@@ -45,6 +86,26 @@ impl Sounds {
     ) -> Result<Sounds, DecodeError> {
         let clips = pack.load_clips(timeline.clip_indices(), rate)?;
         Sounds::with_clips(timeline, clips, rate)
+    }
+
+    /// Like [`Sounds::prepare`], but keeps no clip: each is decoded once to learn its
+    /// shape and dropped, so memory does not grow with how many clips a session uses.
+    /// A [`ClipWindow`] loads them while rendering.
+    pub fn measure(
+        timeline: &Timeline,
+        pack: &VoicePack,
+        rate: u32,
+    ) -> Result<Sounds, DecodeError> {
+        let mut shapes = ClipShapes::default();
+        for i in timeline.clip_indices() {
+            let bank = pack.load_clips([i], rate)?;
+            if let Some(samples) = bank.get(i) {
+                shapes.add(i, samples);
+            }
+        }
+        let mut sounds = Sounds::with_clips(timeline, ClipBank::with_len(pack.clips.len()), rate)?;
+        sounds.shapes = shapes;
+        Ok(sounds)
     }
 
     /// Like [`Sounds::prepare`], with clips already decoded at `rate` (a bank shared by
@@ -69,11 +130,13 @@ impl Sounds {
                 (n.iter().map(|x| x * synth::NORMAL_CLICK_GAIN).collect(), a)
             }
         };
+        let shapes = ClipShapes::of(&clips, &timeline.clip_indices());
         Ok(Sounds {
             rate,
             clips,
             click: click.into(),
             accent: accent.into(),
+            shapes,
         })
     }
 }
@@ -233,20 +296,14 @@ impl Mixer {
         };
         let peak = |s: &[f32]| s.iter().fold(0.0f32, |p, x| p.max(x.abs()));
         let mut longest = [m.sounds.click.len() as u64, 0, 0];
-        let mut clip_peak = 0.0f32;
         for e in &m.timeline.events {
             let i = layer_of(e);
             if i > 0 {
                 let s = m.span(e);
                 longest[i] = longest[i].max(s.end - s.start);
             }
-            if let Event::Clip { pack_index, .. } = e
-                && let Some(samples) = m.sounds.clips.get(*pack_index)
-            {
-                let p = samples.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
-                clip_peak = clip_peak.max(f32::from(p) * CLIP_SCALE);
-            }
         }
+        let clip_peak = m.sounds.shapes.peak;
         m.longest = longest;
         let has = |layer| m.timeline.events.iter().any(|e| layer_of(e) == layer);
         m.peaks = [
@@ -307,6 +364,24 @@ impl Mixer {
     /// layer summed stayed under [`LIMIT`] on its own.
     pub fn limited_samples(&self) -> u64 {
         self.limiter.limited()
+    }
+
+    /// The length in frames of clip `index` at this mixer's rate.
+    pub fn clip_frames(&self, index: usize) -> u64 {
+        self.sounds.shapes.len(index)
+    }
+
+    /// Gives the mixer the samples of clip `index` (`None` takes them back), for a
+    /// [`ClipWindow`]. Samples of another length than [`Sounds::shapes`] knows are
+    /// ignored. A clip whose samples are missing when it is due is silent.
+    pub fn set_clip(&mut self, index: usize, samples: Option<Arc<[i16]>>) {
+        match samples {
+            Some(s) if s.len() as u64 == self.sounds.shapes.len(index) => {
+                self.sounds.clips.set(index, s);
+            }
+            Some(_) => {}
+            None => self.sounds.clips.set(index, Arc::from([])),
+        }
     }
 
     /// Turns the metronome on or off (live control); takes effect at the next block.
@@ -474,9 +549,7 @@ fn span_of(e: &Event, rate: u32, sounds: &Sounds) -> Span {
     let start = frame_at(e.time(), rate);
     let len = match e {
         Event::Click { .. } => sounds.click.len() as u64,
-        Event::Clip { pack_index, .. } => {
-            sounds.clips.get(*pack_index).map_or(0, |s| s.len()) as u64
-        }
+        Event::Clip { pack_index, .. } => sounds.shapes.len(*pack_index),
         Event::Tone { time, duration, .. } => frame_at(time + duration, rate).saturating_sub(start),
     };
     Span {
@@ -569,7 +642,10 @@ fn render_clips(events: &[Event], sounds: &Sounds, b0: u64, out: &mut [f32]) {
 /// The samples of a clip event, if loaded.
 fn clip_samples<'a>(e: &Event, sounds: &'a Sounds) -> Option<&'a Arc<[i16]>> {
     match e {
-        Event::Clip { pack_index, .. } => sounds.clips.get(*pack_index),
+        Event::Clip { pack_index, .. } => sounds
+            .clips
+            .get(*pack_index)
+            .filter(|s| s.len() as u64 == sounds.shapes.len(*pack_index)),
         _ => None,
     }
 }

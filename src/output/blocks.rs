@@ -19,11 +19,13 @@ pub enum Stopped<E> {
 
 /// Mixes from the mixer's position to its end in blocks of at most [`BLOCK_FRAMES`]
 /// frames (build the mixer with that block size, so its layers hold each whole block
-/// for stems), calling `sink(mixer, block)` for each. `cancel` is polled between
-/// blocks.
+/// for stems), calling `before(mixer, end)` before each block (to load what the
+/// frames up to `end` need) and `sink(mixer, block)` after it. `cancel` is polled
+/// between blocks.
 pub fn mix_to_end<E>(
     mixer: &mut Mixer,
     cancel: &AtomicBool,
+    mut before: impl FnMut(&mut Mixer, u64) -> Result<(), E>,
     mut sink: impl FnMut(&Mixer, &[f32]) -> Result<(), E>,
 ) -> Result<(), Stopped<E>> {
     let mut buf = vec![0.0f32; BLOCK_FRAMES * mixer.channels()];
@@ -32,6 +34,7 @@ pub fn mix_to_end<E>(
             return Err(Stopped::Interrupted);
         }
         let n = (mixer.length() - mixer.position()).min(BLOCK_FRAMES as u64) as usize;
+        before(mixer, mixer.position() + n as u64).map_err(Stopped::Sink)?;
         let block = &mut buf[..n * mixer.channels()];
         mixer.process(block);
         sink(mixer, block).map_err(Stopped::Sink)?;

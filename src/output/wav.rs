@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::AtomicFile;
 use super::blocks::{BLOCK_FRAMES, Stopped, mix_to_end};
-use crate::mix::{Layer, Limiter, Mixer, Sounds};
+use crate::mix::{ClipWindow, Layer, Limiter, Mixer, Sounds};
 use std::sync::Arc;
 
 use crate::timeline::Timeline;
@@ -54,6 +54,9 @@ pub enum RenderError {
         /// Bytes the data would need.
         bytes: u64,
     },
+    /// A clip could not be decoded while rendering.
+    #[error("cannot load the voice clips: {0}")]
+    Clips(#[source] crate::voice::DecodeError),
     /// The user interrupted the render.
     #[error("interrupted; no file was written")]
     Interrupted,
@@ -174,11 +177,15 @@ pub fn to_i16(x: f32) -> i16 {
     (y.to_bits() as i32 - 0x4B40_0000) as i16
 }
 
-/// Renders `timeline` to `out` (and stems), atomically, at the rate of `sounds`. `cancel` is polled between
-/// blocks; when it is set, the render stops and leaves no file.
+/// Renders `timeline` to `out` (and stems), atomically, at the rate of `sounds`.
+/// With a `window`, `sounds` come from [`Sounds::measure`] and each clip is loaded
+/// shortly before it is due, so memory stays the same for a session of any length.
+/// `cancel` is polled between blocks; when it is set, the render stops and leaves no
+/// file.
 pub fn render_wav(
     timeline: &Arc<Timeline>,
     sounds: &Sounds,
+    mut window: Option<ClipWindow<'_>>,
     out: &Path,
     options: &RenderOptions,
     cancel: &AtomicBool,
@@ -216,7 +223,11 @@ pub fn render_wav(
     let mut mono = vec![0.0f32; BLOCK_FRAMES];
     let mut done = 0u64;
     let channels = usize::from(channels);
-    mix_to_end(&mut mixer, cancel, |mixer, block| {
+    let load = |mixer: &mut Mixer, upto: u64| match &mut window {
+        Some(w) => w.advance(mixer, upto).map_err(RenderError::Clips),
+        None => Ok(()),
+    };
+    mix_to_end(&mut mixer, cancel, load, |mixer, block| {
         let n = block.len();
         main.write(block, channels)?;
         for (stem, layer, limiter) in &mut stems {

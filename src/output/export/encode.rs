@@ -25,9 +25,28 @@ pub enum EncodeError {
     /// Writing the file failed.
     #[error(transparent)]
     Io(#[from] io::Error),
-    /// The codec library reported an error.
-    #[error("{0}")]
-    Codec(String),
+    /// LAME refused a setting.
+    #[cfg(feature = "mp3")]
+    #[error("LAME rejected {setting}: {error}")]
+    LameSetting {
+        /// Which setting.
+        setting: &'static str,
+        /// What LAME said (it implements Display only, so it is no `source`).
+        error: mp3lame_encoder::BuildError,
+    },
+    /// LAME could not allocate its encoder.
+    #[error("LAME is out of memory")]
+    LameMemory,
+    /// LAME failed while encoding.
+    #[cfg(feature = "mp3")]
+    #[error("LAME: {0}")]
+    Lame(mp3lame_encoder::EncodeError),
+    /// This binary has no MP3 encoder.
+    #[error("this rustig was built without MP3 support")]
+    NoMp3,
+    /// The Vorbis encoder failed.
+    #[error("Vorbis: {0}")]
+    Vorbis(#[source] vorbis_rs::VorbisError),
     /// A WAV file holds at most 4 GiB.
     #[error("{bytes} bytes of audio do not fit in a WAV file (at most 4 GiB)")]
     TooLarge {
@@ -89,9 +108,7 @@ pub fn create(
         #[cfg(not(feature = "mp3"))]
         Format::Mp3 => {
             let _ = (file, rate, frames, tags);
-            Err(EncodeError::Codec(
-                "this rustig was built without MP3 support".into(),
-            ))
+            Err(EncodeError::NoMp3)
         }
         Format::Ogg => Ok(Box::new(Ogg::create(file, rate, tags)?)),
         Format::Wav => Ok(Box::new(Wav::create(file, rate, frames, tags)?)),
@@ -155,11 +172,8 @@ struct Mp3 {
 impl Mp3 {
     fn create(file: File, rate: u32, tags: &Tags) -> Result<Mp3, EncodeError> {
         use mp3lame_encoder::{Builder, Mode, Quality, VbrMode};
-        let lame_err = |what: &str, e: mp3lame_encoder::BuildError| {
-            EncodeError::Codec(format!("LAME rejected {what}: {e}"))
-        };
-        let mut b =
-            Builder::new().ok_or_else(|| EncodeError::Codec("LAME is out of memory".into()))?;
+        let lame_err = |setting: &'static str, error| EncodeError::LameSetting { setting, error };
+        let mut b = Builder::new().ok_or(EncodeError::LameMemory)?;
         b.set_num_channels(1).map_err(|e| lame_err("mono", e))?;
         b.set_sample_rate(rate)
             .map_err(|e| lame_err("the sample rate", e))?;
@@ -195,7 +209,7 @@ impl AudioEncoder for Mp3 {
             .reserve(mp3lame_encoder::max_required_buffer_size(samples.len()));
         self.lame
             .encode_to_vec(mp3lame_encoder::MonoPcm(samples), &mut self.buf)
-            .map_err(|e| EncodeError::Codec(format!("LAME: {e}")))?;
+            .map_err(EncodeError::Lame)?;
         self.out.write_all(&self.buf)?;
         Ok(())
     }
@@ -206,7 +220,7 @@ impl AudioEncoder for Mp3 {
             .reserve(mp3lame_encoder::max_required_buffer_size(0));
         self.lame
             .flush_to_vec::<mp3lame_encoder::FlushGap>(&mut self.buf)
-            .map_err(|e| EncodeError::Codec(format!("LAME: {e}")))?;
+            .map_err(EncodeError::Lame)?;
         self.out.write_all(&self.buf)?;
         // The Xing/Info frame LAME wrote first is a placeholder of the same size.
         let mut info = Vec::with_capacity(self.lame.lame_tag_size().max(1));
@@ -246,7 +260,7 @@ fn vorbis_builder<W: Write>(
 fn vorbis_err(e: vorbis_rs::VorbisError) -> EncodeError {
     match e {
         vorbis_rs::VorbisError::Io(e) => EncodeError::Io(e),
-        e => EncodeError::Codec(format!("Vorbis: {e}")),
+        e => EncodeError::Vorbis(e),
     }
 }
 

@@ -220,14 +220,15 @@ pub enum ExportError {
     #[error("cannot load the voice clips: {0}")]
     Clips(#[source] DecodeError),
     /// The encoder failed.
-    #[error("the {format} encoder failed on {}: {message}", .path.display())]
+    #[error("the {format} encoder failed on {}: {source}", .path.display())]
     Encoder {
         /// The format's name.
         format: &'static str,
         /// The file being written.
         path: PathBuf,
         /// What the codec library said.
-        message: String,
+        #[source]
+        source: EncodeError,
     },
     /// The session is too long for one WAV file.
     #[error(
@@ -273,12 +274,12 @@ impl ExportError {
     fn encode(format: Format, path: &Path, e: EncodeError, rate: u32) -> ExportError {
         match e {
             EncodeError::Io(source) => ExportError::io(path, source),
-            EncodeError::Codec(message) => ExportError::Encoder {
+            EncodeError::TooLarge { bytes } => ExportError::TooLarge { rate, bytes },
+            source => ExportError::Encoder {
                 format: format.name(),
                 path: path.to_path_buf(),
-                message,
+                source,
             },
-            EncodeError::TooLarge { bytes } => ExportError::TooLarge { rate, bytes },
         }
     }
 }
@@ -377,93 +378,41 @@ impl Plan {
     pub fn new(out: &Path, groups: Vec<Group>, options: Options) -> Result<Plan, ExportError> {
         let settings = settings(options.format, options.rate);
         let mut digests = ClipDigests::new();
+        let mut names = Names::default();
         let mut planned = Vec::new();
         let mut tracks = Vec::new();
-        // Lower-cased target → session: FAT and exFAT do not tell case apart.
-        let mut seen: HashMap<String, PathBuf> = HashMap::new();
         for (gi, group) in groups.into_iter().enumerate() {
             let folder = match &group.folder {
                 Some(f) => out.join(f),
                 None => out.to_path_buf(),
             };
-            let playlist_name = format!(
-                "{}.m3u8",
-                group
-                    .folder
-                    .clone()
-                    .unwrap_or_else(|| safe_name(LOOSE_ALBUM, "rustig"))
-            );
+            let playlist = folder.join(playlist_name(&group));
+            names.claim(&playlist, PathBuf::from(&group.album))?;
             let total = group.sessions.len();
-            let playlist = folder.join(playlist_name);
-            if let Some(first) = seen.insert(key(&playlist), PathBuf::from(&group.album)) {
-                return Err(ExportError::Collision {
-                    path: playlist,
-                    first,
-                    second: PathBuf::from(&group.album),
-                });
-            }
             for (k, input) in group.sessions.into_iter().enumerate() {
                 let number = k + 1;
-                let title = match &input.loaded {
-                    Some(l) => l.compiled.timeline.title.clone(),
-                    None => input
-                        .file
-                        .display
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                };
-                let file_name = track_file_name(number, total, &title, options.format.extension());
+                let file_name = track_file_name(
+                    number,
+                    total,
+                    &track_title(&input),
+                    options.format.extension(),
+                );
                 let target = folder.join(&file_name);
-                if let Some(first) = seen.insert(key(&target), input.file.display.clone()) {
-                    return Err(ExportError::Collision {
-                        path: target,
-                        first,
-                        second: input.file.display.clone(),
-                    });
-                }
-                let (status, tags, duration) = match &input.loaded {
-                    None => (Status::Invalid, None, 0.0),
-                    Some(l) => {
-                        let t = &l.compiled.timeline;
-                        let mut tags = Tags {
-                            title: t.title.clone(),
-                            album: group.album.clone(),
-                            track: number as u32,
-                            total: total as u32,
-                            comment: t.description.clone(),
-                            chapters: t
-                                .blocks
-                                .iter()
-                                .map(|b| Chapter {
-                                    start: b.start,
-                                    end: b.end,
-                                    name: b.name.clone(),
-                                })
-                                .collect(),
-                            duration: t.duration,
-                            hash: String::new(),
-                        };
-                        tags.hash = content_hash(
-                            &input.file.bytes,
-                            &l.pack,
-                            t,
-                            &settings,
-                            &tags,
-                            &mut digests,
-                        );
-                        let unchanged = !options.force
-                            && target.is_file()
-                            && stored_hash(&target, options.format).as_ref() == Some(&tags.hash)
-                            && complete(&target, options, &tags);
-                        let status = if unchanged {
-                            Status::Unchanged
-                        } else {
-                            Status::Write
-                        };
-                        (status, Some(tags), t.duration)
-                    }
-                };
+                names.claim(&target, input.file.display.clone())?;
+                let tags = input.loaded.as_ref().map(|l| {
+                    let mut tags = track_tags(l, &group.album, number, total);
+                    tags.hash = content_hash(
+                        &input.file.bytes,
+                        &l.pack,
+                        &l.compiled.timeline,
+                        &settings,
+                        &tags,
+                        &mut digests,
+                    );
+                    tags
+                });
+                let status = track_status(tags.as_ref(), &target, options);
+                let duration = tags.as_ref().map_or(0.0, |t| t.duration);
                 tracks.push(Track {
                     group: gi,
                     number,
@@ -674,11 +623,16 @@ impl Plan {
         let (file, handle) = AtomicFile::create(path).map_err(|e| ExportError::io(path, e))?;
         let mut encoder = encode::create(format, handle, rate, frames, tags)
             .map_err(|e| ExportError::encode(format, path, e, rate))?;
-        mix_to_end(&mut mixer, cancel, |_, block| {
-            encoder.write(block)?;
-            on(Event::Rendered(block.len() as u64));
-            Ok(())
-        })
+        mix_to_end(
+            &mut mixer,
+            cancel,
+            |_, _| Ok(()),
+            |_, block| {
+                encoder.write(block)?;
+                on(Event::Rendered(block.len() as u64));
+                Ok(())
+            },
+        )
         .map_err(|stop| match stop {
             Stopped::Interrupted => ExportError::Interrupted,
             Stopped::Sink(e) => ExportError::encode(format, path, e, rate),
@@ -726,6 +680,92 @@ impl Plan {
             written.push(g.playlist.clone());
         }
         Ok(written)
+    }
+}
+
+/// The targets planned so far, to refuse two of the same name. Keys are lower-cased:
+/// FAT and exFAT do not tell case apart.
+#[derive(Default)]
+struct Names {
+    seen: HashMap<String, PathBuf>,
+}
+
+impl Names {
+    /// Claims `path` for `owner` (a session or an album), or fails naming both.
+    fn claim(&mut self, path: &Path, owner: PathBuf) -> Result<(), ExportError> {
+        match self.seen.insert(key(path), owner.clone()) {
+            Some(first) => Err(ExportError::Collision {
+                path: path.to_path_buf(),
+                first,
+                second: owner,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A group's playlist file name: its folder's name, or `rustig.m3u8` for loose files.
+fn playlist_name(group: &Group) -> String {
+    format!(
+        "{}.m3u8",
+        group
+            .folder
+            .clone()
+            .unwrap_or_else(|| safe_name(LOOSE_ALBUM, "rustig"))
+    )
+}
+
+/// A track's title: the session's, or its file name when it did not compile.
+fn track_title(input: &Input) -> String {
+    match &input.loaded {
+        Some(l) => l.compiled.timeline.title.clone(),
+        None => input
+            .file
+            .display
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// The tags of track `number` of `total` in `album`, with a chapter per block (the
+/// content hash is added after).
+fn track_tags(loaded: &Loaded, album: &str, number: usize, total: usize) -> Tags {
+    let t = &loaded.compiled.timeline;
+    Tags {
+        title: t.title.clone(),
+        album: album.to_owned(),
+        track: number as u32,
+        total: total as u32,
+        comment: t.description.clone(),
+        chapters: t
+            .blocks
+            .iter()
+            .map(|b| Chapter {
+                start: b.start,
+                end: b.end,
+                name: b.name.clone(),
+            })
+            .collect(),
+        duration: t.duration,
+        hash: String::new(),
+    }
+}
+
+/// Whether a track must be written: not when it did not compile, nor when its file
+/// is there, complete and made from the same content (unless `--force`).
+fn track_status(tags: Option<&Tags>, target: &Path, options: Options) -> Status {
+    let Some(tags) = tags else {
+        return Status::Invalid;
+    };
+    let unchanged = !options.force
+        && target.is_file()
+        && stored_hash(target, options.format).as_ref() == Some(&tags.hash)
+        && complete(target, options, tags);
+    if unchanged {
+        Status::Unchanged
+    } else {
+        Status::Write
     }
 }
 
