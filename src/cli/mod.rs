@@ -7,8 +7,10 @@
 mod check;
 mod export;
 mod load;
+mod new;
 mod play;
 mod render;
+mod schema;
 mod show;
 mod voice;
 
@@ -49,6 +51,10 @@ pub enum Command {
     Export(export::Args),
     /// The clips of a voice pack; what a pack lacks; synthesize missing `say` texts.
     Voice(voice::Args),
+    /// Write a new session file to start from: a commented starter or a built-in example.
+    New(new::Args),
+    /// Print the JSON Schema of the session format, for editor completion and checks.
+    Schema(schema::Args),
 }
 
 /// How a command ended.
@@ -99,5 +105,7 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args, &lookup),
         Command::Export(args) => export::run(args, &lookup),
         Command::Voice(args) => voice::run(args, &lookup),
+        Command::New(args) => new::run(args),
+        Command::Schema(args) => schema::run(args),
     }
 }
