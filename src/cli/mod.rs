@@ -5,8 +5,10 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod completions;
 mod export;
 mod load;
+mod man;
 mod new;
 mod play;
 mod render;
@@ -55,6 +57,10 @@ pub enum Command {
     New(new::Args),
     /// Print the JSON Schema of the session format, for editor completion and checks.
     Schema(schema::Args),
+    /// Print a shell's completion script: commands, flags, session files and built-in sessions.
+    Completions(completions::Args),
+    /// Print the manual page, or write one per command into a folder.
+    Man(man::Args),
 }
 
 /// How a command ended.
@@ -69,6 +75,7 @@ pub enum Outcome {
 /// Runs the command line and returns the process exit status.
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    completions::complete_from_env();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -107,5 +114,7 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Voice(args) => voice::run(args, &lookup),
         Command::New(args) => new::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
