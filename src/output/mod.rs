@@ -6,6 +6,7 @@
 
 mod atomic;
 pub mod export;
+pub mod stale;
 mod wav;
 
 pub use atomic::AtomicFile;
