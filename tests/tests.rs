@@ -28,3 +28,9 @@ mod voice;
 mod pack;
 // The default program sessions/opbouw: from 12 to 36 minutes, safely.
 mod program;
+// `rustig completions` through a real bash, and `rustig man`.
+mod completions;
+// `rustig new`: starter sessions and examples.
+mod new;
+// The JSON Schema of the session format: a real validator and taplo.
+mod schema;

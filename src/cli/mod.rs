@@ -6,10 +6,14 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod completions;
 mod export;
 mod load;
+mod man;
+mod new;
 mod play;
 mod render;
+mod schema;
 mod show;
 mod voice;
 
@@ -50,6 +54,14 @@ pub enum Command {
     Export(export::Args),
     /// The clips of a voice pack; what a pack lacks; synthesize missing `say` texts.
     Voice(voice::Args),
+    /// Write a new session file to start from: a commented starter or a built-in example.
+    New(new::Args),
+    /// Print the JSON Schema of the session format, for editor completion and checks.
+    Schema(schema::Args),
+    /// Print a shell's completion script: commands, flags, session files and built-in sessions.
+    Completions(completions::Args),
+    /// Print the manual page, or write one per command into a folder.
+    Man(man::Args),
 }
 
 /// How a command ended.
@@ -66,6 +78,7 @@ pub enum Outcome {
 /// Runs the command line and returns the process exit status.
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    completions::complete_from_env();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -103,5 +116,9 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args, &lookup),
         Command::Export(args) => export::run(args, &lookup),
         Command::Voice(args) => voice::run(args, &lookup),
+        Command::New(args) => new::run(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }

@@ -7,6 +7,7 @@
 mod atomic;
 pub mod blocks;
 pub mod export;
+pub mod stale;
 mod wav;
 
 pub use atomic::AtomicFile;
