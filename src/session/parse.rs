@@ -37,72 +37,115 @@ const COMMON_BLOCK_KEYS: [&str; 5] = ["kind", "name", "cues", "auto_cues", "metr
 /// The built-in click sounds.
 pub const CLICK_SOUNDS: [&str; 3] = ["tik", "klak", "piep"];
 
-fn block_keys(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "walk" => &["kind", "name", "cues", "auto_cues", "metronome", "duration"],
-        "run" => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "duration",
-            "cadence",
-        ],
-        "intervals" => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "repeat",
-            "run",
-            "walk",
-            "walk_last",
-            "cadence",
-        ],
-        "strength" => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "exercises",
-            "work",
-            "rest",
-        ],
-        "stretch" => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "stretches",
-            "hold",
-            "sides",
-        ],
-        "breathe" => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "duration",
-            "inhale",
-            "exhale",
-            "hold",
-        ],
-        "silence" => &["kind", "name", "cues", "auto_cues", "metronome", "duration"],
-        _ => &["kind", "name", "cues", "auto_cues", "metronome"],
+/// A block's kind as written in `kind = "…"`, before its keys are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Walk,
+    Run,
+    Intervals,
+    Strength,
+    Stretch,
+    Breathe,
+    Silence,
+}
+
+impl Kind {
+    const ALL: [Kind; 7] = [
+        Kind::Walk,
+        Kind::Run,
+        Kind::Intervals,
+        Kind::Strength,
+        Kind::Stretch,
+        Kind::Breathe,
+        Kind::Silence,
+    ];
+
+    /// The kind named `name`, if any.
+    fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Its name in session files.
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Walk => "walk",
+            Kind::Run => "run",
+            Kind::Intervals => "intervals",
+            Kind::Strength => "strength",
+            Kind::Stretch => "stretch",
+            Kind::Breathe => "breathe",
+            Kind::Silence => "silence",
+        }
+    }
+
+    /// The keys a block of this kind may have.
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::Walk | Kind::Silence => {
+                &["kind", "name", "cues", "auto_cues", "metronome", "duration"]
+            }
+            Kind::Run => &[
+                "kind",
+                "name",
+                "cues",
+                "auto_cues",
+                "metronome",
+                "duration",
+                "cadence",
+            ],
+            Kind::Intervals => &[
+                "kind",
+                "name",
+                "cues",
+                "auto_cues",
+                "metronome",
+                "repeat",
+                "run",
+                "walk",
+                "walk_last",
+                "cadence",
+            ],
+            Kind::Strength => &[
+                "kind",
+                "name",
+                "cues",
+                "auto_cues",
+                "metronome",
+                "exercises",
+                "work",
+                "rest",
+            ],
+            Kind::Stretch => &[
+                "kind",
+                "name",
+                "cues",
+                "auto_cues",
+                "metronome",
+                "stretches",
+                "hold",
+                "sides",
+            ],
+            Kind::Breathe => &[
+                "kind",
+                "name",
+                "cues",
+                "auto_cues",
+                "metronome",
+                "duration",
+                "inhale",
+                "exhale",
+                "hold",
+            ],
+        }
     }
 }
 
 /// Which kinds have a key: used to explain a key written in the wrong kind of block.
 fn kinds_with_key(key: &str) -> Vec<&'static str> {
-    KIND_NAMES
-        .iter()
-        .copied()
-        .filter(|k| block_keys(k).contains(&key))
+    Kind::ALL
+        .into_iter()
+        .filter(|k| k.keys().contains(&key))
+        .map(Kind::name)
         .collect()
 }
 
@@ -449,33 +492,12 @@ fn required<'t, 'i>(
 }
 
 fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>) -> Option<Block> {
-    let kind_value = t.get("kind");
-    let kind = match kind_value {
-        None => {
-            ctx.error(span.clone(), format!("block {number} has no `kind`"))
-                .help = Some(format!(
-                "add e.g. kind = \"walk\"; the kinds are: {}",
-                KIND_NAMES.join(", ")
-            ));
-            return None;
-        }
-        Some(v) => {
-            let k = string(ctx, "kind", v)?;
-            if !KIND_NAMES.contains(&k.as_str()) {
-                let help = suggestion(&k, KIND_NAMES)
-                    .unwrap_or_else(|| format!("the kinds are: {}", KIND_NAMES.join(", ")));
-                ctx.error(v.span(), format!("unknown block kind `{k}`"))
-                    .help = Some(help);
-                return None;
-            }
-            k
-        }
-    };
+    let kind = read_kind(ctx, number, t, &span)?;
     let r = TableReader::new(
         t,
         span.clone(),
-        format!("block {number} ({kind})"),
-        block_keys(&kind),
+        format!("block {number} ({})", kind.name()),
+        kind.keys(),
     );
     let name = r.get("name").and_then(|v| string(ctx, "name", v));
     let auto_cues = r
@@ -484,138 +506,37 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
     let metronome = r
         .get("metronome")
         .and_then(|v| boolean(ctx, "metronome", v));
-    let cadence = r
-        .get("cadence")
-        .filter(|_| kind == "run" || kind == "intervals")
-        .and_then(|v| {
-            integer(ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32)
-        });
-
-    let dur = |ctx: &mut Ctx, key: &str, example: &str| {
-        required(ctx, &r, key, &kind, example).and_then(|v| positive(ctx, key, v))
+    let b = BlockReader {
+        r: &r,
+        kind,
+        number,
+        span: &span,
     };
-    let opt_dur = |ctx: &mut Ctx, key: &str, default: Duration, allow_zero: bool| match r.get(key) {
-        None => Some(default),
-        Some(v) if allow_zero => duration(ctx, key, v, false),
-        Some(v) => positive(ctx, key, v),
-    };
-    let block_kind = match kind.as_str() {
-        "walk" => dur(ctx, "duration", "\"5m\"").map(|duration| BlockKind::Walk { duration }),
-        "silence" => dur(ctx, "duration", "\"5m\"").map(|duration| BlockKind::Silence { duration }),
-        "run" => {
-            dur(ctx, "duration", "\"8m\"").map(|duration| BlockKind::Run { duration, cadence })
+    let block_kind = match kind {
+        Kind::Walk => b
+            .dur(ctx, "duration", "\"5m\"")
+            .map(|duration| BlockKind::Walk { duration }),
+        Kind::Silence => b
+            .dur(ctx, "duration", "\"5m\"")
+            .map(|duration| BlockKind::Silence { duration }),
+        Kind::Run => {
+            let cadence = b.cadence(ctx);
+            b.dur(ctx, "duration", "\"8m\"")
+                .map(|duration| BlockKind::Run { duration, cadence })
         }
-        "intervals" => {
-            let repeat = required(ctx, &r, "repeat", &kind, "6")
-                .and_then(|v| integer(ctx, "repeat", v, 1..=100, " runs"));
-            let run = dur(ctx, "run", "\"1m\"");
-            let walk_last = r
-                .get("walk_last")
-                .map(|v| boolean(ctx, "walk_last", v))
-                .unwrap_or(Some(false));
-            let needs_walk = repeat.is_none_or(|n| n > 1) || walk_last == Some(true);
-            let walk = match r.get("walk") {
-                Some(v) => positive(ctx, "walk", v),
-                None if needs_walk => dur(ctx, "walk", "\"2m\""),
-                None => Some(Duration::ZERO),
-            };
-            match (repeat, run, walk, walk_last) {
-                (Some(repeat), Some(run), Some(walk), Some(walk_last)) => {
-                    Some(BlockKind::Intervals {
-                        repeat: repeat as u32,
-                        run,
-                        walk,
-                        walk_last,
-                        cadence,
-                    })
-                }
-                _ => None,
-            }
-        }
-        "strength" => {
-            let exercises = required(
-                ctx,
-                &r,
-                "exercises",
-                &kind,
-                "[\"squats\", \"lunges\", \"plank\"]",
-            )
-            .and_then(|v| non_empty_list(ctx, "exercises", v));
-            let work = opt_dur(ctx, "work", Duration::from_secs(30), false);
-            let rest = opt_dur(ctx, "rest", Duration::from_secs(15), true);
-            match (exercises, work, rest) {
-                (Some(exercises), Some(work), Some(rest)) => Some(BlockKind::Strength {
-                    exercises,
-                    work,
-                    rest,
-                }),
-                _ => None,
-            }
-        }
-        "stretch" => {
-            let stretches = required(
-                ctx,
-                &r,
-                "stretches",
-                &kind,
-                "[\"kuiten\", \"hamstrings\", \"quadriceps\"]",
-            )
-            .and_then(|v| non_empty_list(ctx, "stretches", v));
-            let hold = opt_dur(ctx, "hold", Duration::from_secs(30), false);
-            let sides = r
-                .get("sides")
-                .map(|v| integer(ctx, "sides", v, 1..=2, ""))
-                .unwrap_or(Some(2));
-            match (stretches, hold, sides) {
-                (Some(stretches), Some(hold), Some(sides)) => Some(BlockKind::Stretch {
-                    stretches,
-                    hold,
-                    sides: sides as u32,
-                }),
-                _ => None,
-            }
-        }
-        "breathe" => {
-            let duration = dur(ctx, "duration", "\"2m\"");
-            let inhale = opt_dur(ctx, "inhale", Duration::from_secs(4), false)
-                .filter(|d| at_least_a_second(ctx, &r, "inhale", *d));
-            let exhale = opt_dur(ctx, "exhale", Duration::from_secs(6), false)
-                .filter(|d| at_least_a_second(ctx, &r, "exhale", *d));
-            let hold = opt_dur(ctx, "hold", Duration::ZERO, true);
-            match (duration, inhale, exhale, hold) {
-                (Some(duration), Some(inhale), Some(exhale), Some(hold)) => {
-                    if exhale <= inhale {
-                        let at = r
-                            .get("exhale")
-                            .or(r.get("inhale"))
-                            .map_or(span.clone(), |v| v.span());
-                        ctx.error(at, format!("the exhale ({exhale}) must be longer than the inhale ({inhale})"))
-                            .help = Some("breathing out longer than in tells the body the effort is over, e.g. inhale = \"4s\", exhale = \"6s\"".into());
-                        None
-                    } else {
-                        if inhale + hold + exhale > duration {
-                            ctx.warning(span.clone(), format!("block {number} (breathe) is shorter than one breath ({}), so no breath sounds", inhale + hold + exhale));
-                        }
-                        Some(BlockKind::Breathe {
-                            duration,
-                            inhale,
-                            exhale,
-                            hold,
-                        })
-                    }
-                }
-                _ => None,
-            }
-        }
-        _ => None,
+        Kind::Intervals => b.intervals(ctx),
+        Kind::Strength => b.strength(ctx),
+        Kind::Stretch => b.stretch(ctx),
+        Kind::Breathe => b.breathe(ctx),
     };
     let cues = read_cues(ctx, &r, block_kind.as_ref().map(BlockKind::duration));
     r.finish(ctx, |k| {
         let kinds = kinds_with_key(k);
         (!kinds.is_empty()).then(|| {
             format!(
-                "`{k}` is a key of {} blocks, not of {kind} blocks",
-                kinds.join("/")
+                "`{k}` is a key of {} blocks, not of {} blocks",
+                kinds.join("/"),
+                kind.name()
             )
         })
     });
@@ -629,6 +550,167 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
         metronome,
         span,
     })
+}
+
+/// The `kind` of block `number`, or an error saying which kinds there are.
+fn read_kind(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: &Range<usize>) -> Option<Kind> {
+    let Some(v) = t.get("kind") else {
+        ctx.error(span.clone(), format!("block {number} has no `kind`"))
+            .help = Some(format!(
+            "add e.g. kind = \"walk\"; the kinds are: {}",
+            KIND_NAMES.join(", ")
+        ));
+        return None;
+    };
+    let k = string(ctx, "kind", v)?;
+    let kind = Kind::from_name(&k);
+    if kind.is_none() {
+        let help = suggestion(&k, KIND_NAMES)
+            .unwrap_or_else(|| format!("the kinds are: {}", KIND_NAMES.join(", ")));
+        ctx.error(v.span(), format!("unknown block kind `{k}`"))
+            .help = Some(help);
+    }
+    kind
+}
+
+/// The keys of one block, read by kind.
+struct BlockReader<'a, 'r, 't> {
+    r: &'a TableReader<'r, 't>,
+    kind: Kind,
+    number: usize,
+    span: &'a Range<usize>,
+}
+
+impl BlockReader<'_, '_, '_> {
+    /// A required positive duration.
+    fn dur(&self, ctx: &mut Ctx, key: &str, example: &str) -> Option<Duration> {
+        required(ctx, self.r, key, self.kind.name(), example).and_then(|v| positive(ctx, key, v))
+    }
+
+    /// An optional duration with its default; zero only where `allow_zero`.
+    fn opt_dur(
+        &self,
+        ctx: &mut Ctx,
+        key: &str,
+        default: Duration,
+        allow_zero: bool,
+    ) -> Option<Duration> {
+        match self.r.get(key) {
+            None => Some(default),
+            Some(v) if allow_zero => duration(ctx, key, v, false),
+            Some(v) => positive(ctx, key, v),
+        }
+    }
+
+    /// The block's own cadence, if it has one.
+    fn cadence(&self, ctx: &mut Ctx) -> Option<u32> {
+        self.r.get("cadence").and_then(|v| {
+            integer(ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32)
+        })
+    }
+
+    fn intervals(&self, ctx: &mut Ctx) -> Option<BlockKind> {
+        let cadence = self.cadence(ctx);
+        let repeat = required(ctx, self.r, "repeat", self.kind.name(), "6")
+            .and_then(|v| integer(ctx, "repeat", v, 1..=100, " runs"));
+        let run = self.dur(ctx, "run", "\"1m\"");
+        let walk_last = self
+            .r
+            .get("walk_last")
+            .map(|v| boolean(ctx, "walk_last", v))
+            .unwrap_or(Some(false));
+        let needs_walk = repeat.is_none_or(|n| n > 1) || walk_last == Some(true);
+        let walk = match self.r.get("walk") {
+            Some(v) => positive(ctx, "walk", v),
+            None if needs_walk => self.dur(ctx, "walk", "\"2m\""),
+            None => Some(Duration::ZERO),
+        };
+        Some(BlockKind::Intervals {
+            repeat: repeat? as u32,
+            run: run?,
+            walk: walk?,
+            walk_last: walk_last?,
+            cadence,
+        })
+    }
+
+    fn strength(&self, ctx: &mut Ctx) -> Option<BlockKind> {
+        let exercises = required(
+            ctx,
+            self.r,
+            "exercises",
+            self.kind.name(),
+            "[\"squats\", \"lunges\", \"plank\"]",
+        )
+        .and_then(|v| non_empty_list(ctx, "exercises", v));
+        let work = self.opt_dur(ctx, "work", Duration::from_secs(30), false);
+        let rest = self.opt_dur(ctx, "rest", Duration::from_secs(15), true);
+        Some(BlockKind::Strength {
+            exercises: exercises?,
+            work: work?,
+            rest: rest?,
+        })
+    }
+
+    fn stretch(&self, ctx: &mut Ctx) -> Option<BlockKind> {
+        let stretches = required(
+            ctx,
+            self.r,
+            "stretches",
+            self.kind.name(),
+            "[\"kuiten\", \"hamstrings\", \"quadriceps\"]",
+        )
+        .and_then(|v| non_empty_list(ctx, "stretches", v));
+        let hold = self.opt_dur(ctx, "hold", Duration::from_secs(30), false);
+        let sides = self
+            .r
+            .get("sides")
+            .map(|v| integer(ctx, "sides", v, 1..=2, ""))
+            .unwrap_or(Some(2));
+        Some(BlockKind::Stretch {
+            stretches: stretches?,
+            hold: hold?,
+            sides: sides? as u32,
+        })
+    }
+
+    fn breathe(&self, ctx: &mut Ctx) -> Option<BlockKind> {
+        let r = self.r;
+        let duration = self.dur(ctx, "duration", "\"2m\"");
+        let inhale = self
+            .opt_dur(ctx, "inhale", Duration::from_secs(4), false)
+            .filter(|d| at_least_a_second(ctx, r, "inhale", *d));
+        let exhale = self
+            .opt_dur(ctx, "exhale", Duration::from_secs(6), false)
+            .filter(|d| at_least_a_second(ctx, r, "exhale", *d));
+        let hold = self.opt_dur(ctx, "hold", Duration::ZERO, true);
+        let (duration, inhale, exhale, hold) = (duration?, inhale?, exhale?, hold?);
+        if exhale <= inhale {
+            let at = r
+                .get("exhale")
+                .or(r.get("inhale"))
+                .map_or(self.span.clone(), |v| v.span());
+            ctx.error(at, format!("the exhale ({exhale}) must be longer than the inhale ({inhale})"))
+                .help = Some("breathing out longer than in tells the body the effort is over, e.g. inhale = \"4s\", exhale = \"6s\"".into());
+            return None;
+        }
+        if inhale + hold + exhale > duration {
+            ctx.warning(
+                self.span.clone(),
+                format!(
+                    "block {} (breathe) is shorter than one breath ({}), so no breath sounds",
+                    self.number,
+                    inhale + hold + exhale
+                ),
+            );
+        }
+        Some(BlockKind::Breathe {
+            duration,
+            inhale,
+            exhale,
+            hold,
+        })
+    }
 }
 
 /// A breath phase shorter than a second cannot be followed; reports it.
