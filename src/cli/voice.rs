@@ -12,7 +12,8 @@ use super::load::print_diagnostics;
 use crate::load::read_session;
 use crate::session::diagnostic::display_path;
 use crate::session::{Diagnostic, Session, parse_session};
-use crate::voice::synth::{self, Espeak, MAX_CLIP_SECONDS, NewClip};
+use crate::voice::process::{self as voice_process, MAX_CLIP_SECONDS};
+use crate::voice::synth::{self, Espeak, NewClip};
 use crate::voice::{PackError, PackFiles, VoiceLookup, VoicePack, core_ids};
 
 /// Show, check and extend voice packs.
@@ -393,7 +394,7 @@ fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         "{}with espeak-ng {version}, voice {}, -s {} -p {} -g {} -a {}\n",
         text, espeak.voice, espeak.speed, espeak.pitch, espeak.gap, espeak.amplitude
     ))?;
-    let on_clip = |clip: &NewClip, made: &synth::Clip| {
+    let on_clip = |clip: &NewClip, made: &voice_process::Clip| {
         let _ = emit(&format!(
             "  {:<width$}  {:>5.2} s  {:>5.1} LUFS  \"{}\"\n",
             clip.id,

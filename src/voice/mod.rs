@@ -8,6 +8,7 @@
 
 mod clips;
 mod manifest;
+pub mod process;
 pub mod synth;
 
 pub use clips::{CLIP_SCALE, ClipBank, DecodeError, decode_wav, resample, to_clip_samples};
