@@ -8,6 +8,8 @@ mod util;
 #[global_allocator]
 static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
 
+// Clips in any format: WAV codings, FLAC, MP3, Ogg Vorbis, M4A; broken files.
+mod decode;
 // Command line: exit codes, atomic output, built-in sessions.
 mod cli;
 // Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.

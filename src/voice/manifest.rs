@@ -50,7 +50,7 @@ pub struct ClipInfo {
     pub file: String,
     /// What the clip says.
     pub text: String,
-    /// Length in seconds, from the WAV header.
+    /// Length in seconds (from the header of a WAV file).
     pub duration: f64,
     /// The clip's entry in `voice.toml`.
     pub span: Range<usize>,
@@ -69,7 +69,8 @@ pub struct Manifest {
     pub source: Arc<Source>,
 }
 
-/// Parses `voice.toml` and checks that every clip file exists and is a WAV file.
+/// Parses `voice.toml` and checks that every clip file exists and is audio rustig
+/// can decode ([`super::decode::duration`]).
 pub fn parse_manifest(
     path: &Path,
     bytes: &[u8],
@@ -169,7 +170,7 @@ pub fn parse_manifest(
                                 files.describe(&file)
                             ));
                         }
-                        Ok(bytes) => match wav_duration(&bytes) {
+                        Ok(bytes) => match super::decode::duration(&bytes, &file) {
                             Ok(duration) => clips.push(ClipInfo {
                                 id,
                                 file,
@@ -178,8 +179,9 @@ pub fn parse_manifest(
                                 span,
                             }),
                             Err(e) => {
-                                ctx.error(file_span, format!("clip file `{file}` is not a usable WAV file: {e}")).help =
-                                    Some("clips are WAV files (16/24-bit or float, mono or stereo, any rate)".into());
+                                let help = e.help();
+                                ctx.error(file_span, format!("clip file {e}")).help =
+                                    Some(help.into());
                             }
                         },
                     }
@@ -200,14 +202,4 @@ pub fn parse_manifest(
         }),
         ctx.diags,
     )
-}
-
-/// The length of a WAV file in seconds, from its header.
-fn wav_duration(bytes: &[u8]) -> Result<f64, hound::Error> {
-    let reader = hound::WavReader::new(std::io::Cursor::new(bytes))?;
-    let spec = reader.spec();
-    if reader.duration() == 0 {
-        return Err(hound::Error::FormatError("the file has no samples"));
-    }
-    Ok(f64::from(reader.duration()) / f64::from(spec.sample_rate))
 }

@@ -7,11 +7,16 @@
 //! `$XDG_DATA_HOME/rustig/voices/<voice>/`, then the pack built into the binary.
 
 mod clips;
+mod decode;
 mod manifest;
 pub mod process;
 pub mod synth;
 
-pub use clips::{CLIP_SCALE, ClipBank, DecodeError, decode_wav, resample, to_clip_samples};
+pub use clips::{CLIP_SCALE, ClipBank, resample, to_clip_samples};
+pub use decode::{
+    DecodeError, MAX_CHANNELS, MAX_FILE_BYTES, MAX_SECONDS, decode, decode_file, decode_wav,
+    duration,
+};
 pub use manifest::{ClipInfo, PackFiles, parse_manifest};
 
 use std::collections::HashMap;
@@ -286,7 +291,7 @@ impl VoicePack {
                 .files
                 .read(&clip.file)
                 .map_err(|e| DecodeError::Io(clip.file.clone(), e))?;
-            let (samples, from) = decode_wav(&bytes).map_err(|e| e.in_file(&clip.file))?;
+            let (samples, from) = decode(&bytes, &clip.file)?;
             bank.set(i, to_clip_samples(&resample(&samples, from, rate)));
         }
         Ok(bank)
