@@ -10,6 +10,8 @@ static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisable
 
 // Clips in any format: WAV codings, FLAC, MP3, Ogg Vorbis, M4A; broken files.
 mod decode;
+// `rustig voice import`: noisy, quiet, loud and padded recordings become a pack.
+mod import;
 // Command line: exit codes, atomic output, built-in sessions.
 mod cli;
 // Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.

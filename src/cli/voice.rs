@@ -12,6 +12,7 @@ use super::load::print_diagnostics;
 use crate::load::read_session;
 use crate::session::diagnostic::display_path;
 use crate::session::{Diagnostic, Session, parse_session};
+use crate::voice::import::{self, ImportOptions, Imported};
 use crate::voice::process::{self as voice_process, MAX_CLIP_SECONDS};
 use crate::voice::synth::{self, Espeak, NewClip};
 use crate::voice::{PackError, PackFiles, VoiceLookup, VoicePack, core_ids};
@@ -43,6 +44,39 @@ Needs espeak-ng (Debian/Ubuntu: apt-get install espeak-ng); the settings are tho
 audio/nl/make-voice.sh, and every clip is brought to -16 LUFS with 20 ms of silence at either end."
     )]
     Synth(SynthArgs),
+    /// Turn a folder of recordings (any format) into a finished pack folder.
+    #[command(
+        after_help = "Each recording is named after the clip id it says (techniek.armen.m4a or \
+techniek-armen.m4a), or mapped to an id (and text) in clips.toml (\"memo 1.m4a\" = \"techniek.armen\" or \
+= { id = \"…\", text = \"…\" }) or clips.csv (file,id,text) in SRC_DIR, or --map. Every clip is decoded, \
+resampled, freed of DC, trimmed above its own noise floor to 20 ms of silence, brought to -16 LUFS with a \
+true peak of at most -1 dBTP, and written as mono 16-bit WAV; texts come from the built-in pack. \
+SRC_DIR is only read; the pack appears only when complete."
+    )]
+    Import(ImportArgs),
+}
+
+/// Where to import from and to.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The folder of recordings.
+    #[arg(value_name = "SRC_DIR")]
+    pub src: PathBuf,
+    /// The new pack folder (must not exist, or be empty).
+    #[arg(short, long, value_name = "PACK_DIR")]
+    pub out: PathBuf,
+    /// The pack's name (default: the folder's name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// A mapping file (TOML or CSV) instead of SRC_DIR/clips.toml or clips.csv.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Apply a gentle 80 Hz high-pass against handling and wind noise.
+    #[arg(long)]
+    pub high_pass: bool,
+    /// The pack's sample rate in Hz.
+    #[arg(long, default_value_t = 44100, value_parser = clap::value_parser!(u32).range(8000..=96000))]
+    pub rate: u32,
 }
 
 /// Which pack to look at.
@@ -77,6 +111,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         VoiceCommand::List(a) => list(a, lookup),
         VoiceCommand::Check(a) => check(a, lookup),
         VoiceCommand::Synth(a) => synth(a, lookup),
+        VoiceCommand::Import(a) => import(a),
     }
 }
 
@@ -418,5 +453,73 @@ fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         if made.len() == 1 { "" } else { "s" },
         display_path(&dir.join("voice.toml"))
     ))?;
+    Ok(Outcome::Success)
+}
+
+/// `voice import`.
+fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
+    let options = ImportOptions {
+        name: args.name.clone(),
+        high_pass: args.high_pass,
+        rate: args.rate,
+        map: args.map.clone(),
+        ..ImportOptions::default()
+    };
+    emit(&format!(
+        "importing {} into {}\n",
+        display_path(&args.src),
+        display_path(&args.out)
+    ))?;
+    let on_clip = |c: &Imported| {
+        let _ = emit(&format!(
+            "  {}  <- {} ({} Hz, {:.2} s, {:.1} LUFS, DC {:+.4}): {:.2} s, {:+.1} dB to {:.1} LUFS, \
+             true peak {:.1} dBTP, edges {:.0}/{:.0} ms\n",
+            c.id,
+            c.source,
+            c.source_rate,
+            c.source_seconds,
+            c.source_loudness,
+            c.dc,
+            c.seconds,
+            import::gain_db(c),
+            c.loudness,
+            c.true_peak,
+            c.edges.0 * 1000.0,
+            c.edges.1 * 1000.0,
+        ));
+        if c.seconds > MAX_CLIP_SECONDS {
+            eprintln!(
+                "warning: {} lasts {:.1} s, longer than the {MAX_CLIP_SECONDS} s a clip should",
+                c.id, c.seconds
+            );
+        }
+    };
+    let report = match import::import(&args.src, &args.out, &options, on_clip) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("nothing was written");
+            return Ok(Outcome::Failure);
+        }
+    };
+    let mut text = String::new();
+    for name in &report.ignored {
+        text += &format!("ignored: {name} (not a recording)\n");
+    }
+    text += &format!(
+        "wrote {} clip{} and voice.toml to {}\n",
+        report.clips.len(),
+        if report.clips.len() == 1 { "" } else { "s" },
+        display_path(&args.out)
+    );
+    text += &format!(
+        "core clips: {} of {} recorded\n",
+        core_ids().len() - report.missing.len(),
+        core_ids().len()
+    );
+    for id in &report.missing {
+        text += &format!("missing: {id}\n");
+    }
+    emit(&text)?;
     Ok(Outcome::Success)
 }

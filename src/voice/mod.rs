@@ -8,6 +8,7 @@
 
 mod clips;
 mod decode;
+pub mod import;
 mod manifest;
 pub mod process;
 pub mod synth;
