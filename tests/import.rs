@@ -274,7 +274,10 @@ fn noisy_quiet_loud_and_padded_recordings_become_clips_within_the_pack_bars() {
         lines[6],
         format!("wrote 4 clips and voice.toml to {}", out_dir.display())
     );
-    assert_eq!(lines[7], "core clips: 4 of 52 recorded");
+    assert_eq!(
+        lines[7],
+        "core clips: 4 of 52 recorded; the rest are borrowed from the built-in pack `nl` until recorded"
+    );
     assert_eq!(lines[8], "missing: blok.warmup");
     assert_eq!(lines.len(), 8 + 48);
 
@@ -298,6 +301,57 @@ fn noisy_quiet_loud_and_padded_recordings_become_clips_within_the_pack_bars() {
         assert_eq!(file, format!("{}.wav", id.replace('.', "-")));
         assert_meets_the_bars(&out_dir.join(file));
     }
+    assert_eq!(parsed["pack"]["fallback"].as_str(), Some("nl"));
+
+    // The pack is complete: what it lacks, it borrows clip by clip from the built-in one.
+    let check = Rustig::new(&[
+        "--voice-dir",
+        out_dir.to_str().unwrap(),
+        "voice",
+        "check",
+        "--voice",
+        "coach",
+    ])
+    .run();
+    let (stdout, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(0), "{stdout}{stderr}");
+    let built_in = nl["clips"].as_table().unwrap().len();
+    let borrowed: Vec<String> = nl["clips"]
+        .as_table()
+        .unwrap()
+        .keys()
+        .filter(|id| !clips.contains_key(*id))
+        .map(|id| format!("borrowed: {id}\n"))
+        .collect();
+    assert_eq!(
+        stdout,
+        format!(
+            "voice pack \"Coach Anna\" (coach) from {}: {built_in} clips\n\
+             {} clips borrowed from the built-in pack `nl`:\n{}\
+             core clips: 52 of 52 present\n",
+            out_dir.display(),
+            built_in - 4,
+            borrowed.concat()
+        )
+    );
+
+    // A borrowed clip plays the built-in pack's samples.
+    let (pack, _) = rustig::voice::VoicePack::load_dir("coach", &out_dir).unwrap();
+    let (nl_pack, _) =
+        rustig::voice::VoicePack::load("nl", &rustig::voice::VoiceLookup::builtin_only()).unwrap();
+    let (i, j) = (
+        pack.index_of("blok.warmup").unwrap(),
+        nl_pack.index_of("blok.warmup").unwrap(),
+    );
+    assert_eq!(pack.clips[i].borrowed_from.as_deref(), Some("nl"));
+    assert_eq!(
+        pack.clips[pack.index_of("einde").unwrap()].borrowed_from,
+        None
+    );
+    let ours = pack.load_clips(0..pack.clips.len(), 44100).unwrap();
+    let theirs = nl_pack.load_clips([j], 44100).unwrap();
+    assert_eq!(ours.get(i).unwrap(), theirs.get(j).unwrap());
+
     let mut files: Vec<String> = std::fs::read_dir(&out_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

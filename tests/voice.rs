@@ -722,3 +722,95 @@ fn synth_uses_the_settings_of_the_dutch_packs_own_script() {
         "-v nl -s 145 -p 40 -g 1 -a 100 -b 1 -w o.wav -- x"
     );
 }
+
+/// Copies the fixture pack `test` to `dir`.
+fn copy_test_pack(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for entry in std::fs::read_dir(data("voice/test")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn voice_list_all_shows_every_pack_found_in_lookup_order_with_where_it_is_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_test_pack(&tmp.path().join("audio/test"));
+    let user = tmp.path().join("data/rustig/voices/nl");
+    copy_test_pack(&user);
+    let out = Rustig::new(&["voice", "list", "--all"])
+        .cwd(tmp.path())
+        .env("XDG_DATA_HOME", tmp.path().join("data"))
+        .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let built_in = VoicePack::load("nl", &rustig::voice::VoiceLookup::builtin_only())
+        .unwrap()
+        .0;
+    assert_eq!(
+        stdout,
+        format!(
+            "3 voice packs found (for each name, the first is the one --voice NAME uses):\n\
+             * test  \"Test\", 54 clips, from audio/test (this folder)\n\
+             * nl    \"Test\", 54 clips, from {} (your voices)\n\
+             \x20 nl    \"{}\", {} clips, from built into rustig (audio/nl/ of its source)\n",
+            user.display(),
+            built_in.name,
+            built_in.clips.len()
+        )
+    );
+}
+
+#[test]
+fn a_pack_with_a_fallback_borrows_each_missing_clip_and_voice_check_lists_them() {
+    let (_tmp, dir) = pack_copy();
+    drop_clip(&dir, "blok.run");
+    drop_clip(&dir, "adem.uit");
+    let manifest = dir.join("voice.toml");
+    let text_before = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text_before.replace(
+            "language = \"nl\"\n",
+            "language = \"nl\"\nfallback = \"nl\"\n",
+        ),
+    )
+    .unwrap();
+    let out = voice_check(&dir);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let (pack, _) = VoicePack::load_dir("test", &dir).unwrap();
+    let borrowed: Vec<&str> = pack.borrowed().map(|c| c.id.as_str()).collect();
+    assert!(borrowed.contains(&"blok.run") && borrowed.contains(&"adem.uit"));
+    assert!(!borrowed.contains(&"blok.walk"));
+    assert!(
+        stdout.contains(&format!(
+            "{} clips borrowed from the built-in pack `nl`:\n",
+            borrowed.len()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("borrowed: blok.run\n"), "{stdout}");
+    assert!(stdout.ends_with(&format!(
+        "core clips: {n} of {n} present\n",
+        n = core_ids().len()
+    )));
+
+    std::fs::write(
+        &manifest,
+        text_before.replace(
+            "language = \"nl\"\n",
+            "language = \"nl\"\nfallback = \"xx\"\n",
+        ),
+    )
+    .unwrap();
+    let out = voice_check(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out)
+            .1
+            .contains("voice.toml:4:12: there is no built-in pack `xx` to borrow clips from"),
+        "{}",
+        text(&out).1
+    );
+}

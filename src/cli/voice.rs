@@ -15,7 +15,7 @@ use crate::session::{Diagnostic, Session, parse_session};
 use crate::voice::import::{self, ImportOptions, Imported};
 use crate::voice::process::{self as voice_process, MAX_CLIP_SECONDS};
 use crate::voice::synth::{self, Espeak, NewClip};
-use crate::voice::{PackError, PackFiles, VoiceLookup, VoicePack, core_ids};
+use crate::voice::{PackError, PackFiles, Place, VoiceLookup, VoicePack, core_ids};
 
 /// Show, check and extend voice packs.
 #[derive(Debug, clap::Args)]
@@ -30,8 +30,9 @@ pub struct Args {
 /// The `voice` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum VoiceCommand {
-    /// List a pack's clips: id, length and text, and where the pack was loaded from.
-    List(PackArgs),
+    /// List a pack's clips: id, length and text, and where the pack was loaded from;
+    /// with --all, every pack found and where each is from.
+    List(ListArgs),
     /// Report what a pack lacks (core clips, unreadable files); exit status 1 if anything.
     Check(PackArgs),
     /// Synthesize clips with espeak-ng for the `say` texts of sessions that no clip has.
@@ -87,6 +88,17 @@ pub struct PackArgs {
     pub voice: String,
 }
 
+/// `voice list`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// The pack whose clips to list.
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// List every pack found (on disk and built in) instead, with where each is from.
+    #[arg(long, conflicts_with = "voice")]
+    pub all: bool,
+}
+
 /// What to synthesize and where to put it.
 #[derive(Debug, clap::Args)]
 pub struct SynthArgs {
@@ -108,7 +120,8 @@ pub struct SynthArgs {
 /// Runs a `voice` subcommand.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     match &args.command {
-        VoiceCommand::List(a) => list(a, lookup),
+        VoiceCommand::List(a) if a.all => list_all(lookup),
+        VoiceCommand::List(a) => list(&a.pack, lookup),
         VoiceCommand::Check(a) => check(a, lookup),
         VoiceCommand::Synth(a) => synth(a, lookup),
         VoiceCommand::Import(a) => import(a),
@@ -166,6 +179,66 @@ fn load_pack(voice: &str, lookup: &VoiceLookup) -> Option<(VoicePack, Vec<Diagno
     }
 }
 
+/// `voice list --all`.
+fn list_all(lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    let found = lookup.all();
+    let width = found
+        .iter()
+        .map(|f| f.voice.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = format!(
+        "{} voice pack{} found (for each name, the first is the one --voice NAME uses):\n",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" }
+    );
+    for f in &found {
+        let (loaded, from) = match &f.place {
+            Place::VoiceDir(dir) | Place::Local(dir) | Place::User(dir) => (
+                VoicePack::load_dir(&f.voice, dir).map(|(p, _)| p).ok(),
+                match &f.place {
+                    Place::VoiceDir(_) => {
+                        format!("{} (--voice-dir)", origin(&PackFiles::Dir(dir.clone())))
+                    }
+                    Place::Local(_) => {
+                        format!("{} (this folder)", origin(&PackFiles::Dir(dir.clone())))
+                    }
+                    _ => format!("{} (your voices)", display_path(dir)),
+                },
+            ),
+            Place::BuiltIn => (
+                VoicePack::load(&f.voice, &VoiceLookup::builtin_only())
+                    .map(|(p, _)| p)
+                    .ok(),
+                origin(&PackFiles::BuiltIn(f.voice.clone())),
+            ),
+        };
+        let what = match &loaded {
+            Some(p) => {
+                let borrowed = p.borrowed().count();
+                format!(
+                    "\"{}\", {} clips{}",
+                    p.name,
+                    p.clips.len(),
+                    if borrowed > 0 {
+                        format!(" ({borrowed} borrowed)")
+                    } else {
+                        String::new()
+                    }
+                )
+            }
+            None => format!("cannot be loaded (rustig voice check --voice {})", f.voice),
+        };
+        text += &format!(
+            "{}{:<width$}  {what}, from {from}\n",
+            if f.in_use { "* " } else { "  " },
+            f.voice
+        );
+    }
+    emit(&text)?;
+    Ok(Outcome::Success)
+}
+
 /// `voice list`.
 fn list(args: &PackArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let Some((pack, diags)) = load_pack(&args.voice, lookup) else {
@@ -220,13 +293,24 @@ fn check(args: &PackArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             diags.extend(pack.check());
             print_diagnostics(&diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            let header = format!(
+            let mut header = format!(
                 "voice pack \"{}\" ({}) from {}: {} clips\n",
                 pack.name,
                 pack.voice,
                 origin(&pack.files),
                 pack.clips.len()
             );
+            let borrowed: Vec<&crate::voice::ClipInfo> = pack.borrowed().collect();
+            if let Some(from) = borrowed.first().and_then(|c| c.borrowed_from.as_ref()) {
+                header += &format!(
+                    "{} clip{} borrowed from the built-in pack `{from}`:\n",
+                    borrowed.len(),
+                    if borrowed.len() == 1 { "" } else { "s" }
+                );
+                for clip in borrowed {
+                    header += &format!("borrowed: {}\n", clip.id);
+                }
+            }
             (pack.missing_core_ids(), header, errors)
         }
         Err(PackError::Invalid(diags)) => {
@@ -513,9 +597,17 @@ fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
         display_path(&args.out)
     );
     text += &format!(
-        "core clips: {} of {} recorded\n",
+        "core clips: {} of {} recorded{}\n",
         core_ids().len() - report.missing.len(),
-        core_ids().len()
+        core_ids().len(),
+        if report.missing.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the rest are borrowed from the built-in pack `{}` until recorded",
+                options.language
+            )
+        }
     );
     for id in &report.missing {
         text += &format!("missing: {id}\n");

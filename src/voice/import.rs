@@ -537,6 +537,10 @@ fn manifest_text(name: &str, language: &str, clips: &[&Imported]) -> String {
     let mut pack = toml_edit::Table::new();
     pack.insert("name", toml_edit::value(name));
     pack.insert("language", toml_edit::value(language));
+    // Clips not recorded (yet) are borrowed from the built-in pack of the language.
+    if VoicePack::load(language, &VoiceLookup::builtin_only()).is_ok() {
+        pack.insert("fallback", toml_edit::value(language));
+    }
     doc.insert("pack", toml_edit::Item::Table(pack));
     let mut table = toml_edit::Table::new();
     for clip in clips {

@@ -52,8 +52,10 @@ pub struct ClipInfo {
     pub text: String,
     /// Length in seconds (from the header of a WAV file).
     pub duration: f64,
-    /// The clip's entry in `voice.toml`.
+    /// The clip's entry in `voice.toml` (for a borrowed clip, the `fallback` entry).
     pub span: Range<usize>,
+    /// The built-in pack this clip is borrowed from (`[pack] fallback`), if it is.
+    pub borrowed_from: Option<String>,
 }
 
 /// A parsed manifest.
@@ -65,6 +67,9 @@ pub struct Manifest {
     pub language: String,
     /// The clips in file order.
     pub clips: Vec<ClipInfo>,
+    /// `[pack] fallback`: the built-in pack missing clips are borrowed from, and
+    /// where it is named.
+    pub fallback: Option<(String, Range<usize>)>,
     /// The manifest text.
     pub source: Arc<Source>,
 }
@@ -87,10 +92,16 @@ pub fn parse_manifest(
     let root = TableReader::new(doc.get_ref(), 0..0, "voice.toml", &["pack", "clips"]);
     let mut name = String::new();
     let mut language = String::new();
+    let mut fallback = None;
     match root.get("pack") {
         Some(v) => {
             if let Some(t) = table(&mut ctx, "pack", v) {
-                let r = TableReader::new(t, v.span(), "the [pack] table", &["name", "language"]);
+                let r = TableReader::new(
+                    t,
+                    v.span(),
+                    "the [pack] table",
+                    &["name", "language", "fallback"],
+                );
                 name = r
                     .get("name")
                     .and_then(|v| string(&mut ctx, "name", v))
@@ -99,6 +110,9 @@ pub fn parse_manifest(
                     .get("language")
                     .and_then(|v| string(&mut ctx, "language", v))
                     .unwrap_or_default();
+                fallback = r
+                    .get("fallback")
+                    .and_then(|v| string(&mut ctx, "fallback", v).map(|f| (f, v.span())));
                 r.finish(&mut ctx, |_| None);
             }
         }
@@ -177,6 +191,7 @@ pub fn parse_manifest(
                                 text,
                                 duration,
                                 span,
+                                borrowed_from: None,
                             }),
                             Err(e) => {
                                 let help = e.help();
@@ -198,6 +213,7 @@ pub fn parse_manifest(
             name,
             language,
             clips,
+            fallback,
             source,
         }),
         ctx.diags,

@@ -523,7 +523,7 @@ pub fn extend_pack(
 
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     if seed {
-        for existing in &pack.clips {
+        for existing in pack.clips.iter().filter(|c| c.borrowed_from.is_none()) {
             // Only files inside the pack folder are the pack's to copy; a path that
             // leads elsewhere stays as written (and must resolve from `dir`).
             let inside = Path::new(&existing.file)
