@@ -452,3 +452,29 @@ fn a_failed_import_writes_nothing_and_names_each_bad_file() {
         )
     );
 }
+
+fn rms(x: &[f32]) -> f64 {
+    (x.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>() / x.len() as f64).sqrt()
+}
+
+#[test]
+fn the_high_pass_takes_out_rumble_and_leaves_the_voice_band_and_dc_removal_centres() {
+    let rate = 44100;
+    let sine = |hz: f32| -> Vec<f32> {
+        (0..rate)
+            .map(|i| (2.0 * std::f32::consts::PI * hz * i as f32 / rate as f32).sin() * 0.5)
+            .collect()
+    };
+    let (mut rumble, mut voice) = (sine(20.0), sine(1000.0));
+    rustig::voice::process::high_pass(&mut rumble, rate, 80.0);
+    rustig::voice::process::high_pass(&mut voice, rate, 80.0);
+    let skip = rate as usize / 4; // past the filter's settling
+    let db = |x: &[f32]| 20.0 * (rms(&x[skip..]) / rms(&sine(1000.0)[skip..])).log10();
+    // Second order: -24 dB two octaves below the corner; flat at 1 kHz.
+    assert!(db(&rumble) < -23.0, "20 Hz: {} dB", db(&rumble));
+    assert!(db(&voice).abs() < 0.05, "1 kHz: {} dB", db(&voice));
+
+    let mut offset = vec![0.25f32, 0.75, 0.25, 0.75];
+    rustig::voice::process::remove_dc(&mut offset);
+    assert_eq!(offset, [-0.25, 0.25, -0.25, 0.25]);
+}
