@@ -1,7 +1,8 @@
 //! `rustig voice import` (issue 12): recordings made here — noisy, too quiet, too
 //! loud with DC, padded with seconds of silence, in WAV, FLAC, MP3 and M4A — become a
 //! pack whose every clip meets the bars of audio/nl; the source folder is untouched
-//! and a failed import leaves nothing behind.
+//! and a failed import leaves nothing behind. `voice record` is driven end to end
+//! through ALSA's file plugin (capture from a raw file, playback into nothing).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -477,4 +478,114 @@ fn the_high_pass_takes_out_rumble_and_leaves_the_voice_band_and_dc_removal_centr
     let mut offset = vec![0.25f32, 0.75, 0.25, 0.75];
     rustig::voice::process::remove_dc(&mut offset);
     assert_eq!(offset, [-0.25, 0.25, -0.25, 0.25]);
+}
+
+/// An ALSA configuration whose default device captures from `raw` (S16_LE mono
+/// 48 kHz, through `plug` to whatever the program asks) and plays into nothing.
+fn alsa_capture_conf(dir: &Path, raw: &Path) -> PathBuf {
+    let conf = dir.join("asound.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "pcm.!default {{\n  type plug\n  slave {{ pcm \"cap\"; format S16_LE; rate 48000; channels 1 }}\n}}\n\
+             pcm.cap {{\n  type file\n  slave.pcm \"null\"\n  file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n\
+             pcm.null {{\n  type null\n}}\n",
+            raw.display()
+        ),
+    )
+    .unwrap();
+    conf
+}
+
+#[test]
+fn voice_record_through_alsas_file_plugin_keeps_takes_within_the_bars() {
+    let tmp = tempfile::tempdir().unwrap();
+    // What the "microphone" hears: speech, then 3 s of silence (the take ends 1 s
+    // after the speech does).
+    let mut noise = Noise(11);
+    let mut mic = vec![0.0; 4800];
+    mic.extend(speech(48000, &mut noise).iter().map(|x| x * 0.5));
+    mic.extend(vec![0.0; 3 * 48000]);
+    let raw = tmp.path().join("mic.raw");
+    let bytes: Vec<u8> = mic
+        .iter()
+        .flat_map(|x| ((x * 32767.0).round() as i16).to_le_bytes())
+        .collect();
+    std::fs::write(&raw, bytes).unwrap();
+    let conf = alsa_capture_conf(tmp.path(), &raw);
+    let pack = tmp.path().join("anna");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rustig"))
+        .args([
+            "voice",
+            "record",
+            pack.to_str().unwrap(),
+            "--only",
+            "adem.in,einde",
+        ])
+        .env("ALSA_CONFIG_PATH", &conf)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        // Keep the first take, skip the second.
+        child.stdin.take().unwrap().write_all(b"k\ns\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "[1/2] adem.in");
+    assert_eq!(lines[1], "  say: \"Adem rustig in.\"");
+    assert!(
+        lines[2].starts_with("  ")
+            && lines[2].ends_with(" dBTP: k = keep, r = redo, s = skip, q = stop"),
+        "{stdout}"
+    );
+    assert!(lines[2].contains(" s, -16."), "{stdout}");
+    assert_eq!(lines[3], "[2/2] einde");
+    assert_eq!(
+        lines.last().copied(),
+        Some(format!("kept 1 clip; updated {}", pack.join("voice.toml").display()).as_str())
+    );
+    let manifest = std::fs::read_to_string(pack.join("voice.toml")).unwrap();
+    assert_eq!(
+        manifest,
+        "[pack]\nname = \"anna\"\nlanguage = \"nl\"\nfallback = \"nl\"\n\n[clips]\n\
+         \"adem.in\" = { file = \"adem-in.wav\", text = \"Adem rustig in.\" }\n"
+    );
+    let file = pack.join("adem-in.wav");
+    let (samples, rate) = decode_file(&file).unwrap();
+    let threshold = 10f32.powf(-50.0 / 20.0);
+    let first = samples.iter().position(|x| x.abs() > threshold).unwrap();
+    let last = samples.iter().rposition(|x| x.abs() > threshold).unwrap();
+    assert!(first as f64 / f64::from(rate) <= 0.030);
+    assert!((samples.len() - 1 - last) as f64 / f64::from(rate) <= 0.030);
+    let mut meter = EbuR128::new(1, rate, Mode::I | Mode::TRUE_PEAK).unwrap();
+    meter.add_frames_f32(&samples).unwrap();
+    assert!((meter.loudness_global().unwrap() + 16.0).abs() <= 0.2);
+    assert!(20.0 * meter.true_peak(0).unwrap().log10() <= -1.0);
+    assert!(!pack.join("einde.wav").exists());
+    // The take holds the speech (1.32 s) plus at most the 2 × 20 ms edges. Through
+    // the file plugin the first ~0.4 s of the infile never reach cpal (arecord gets
+    // them all), so only a lower bound of 0.5 s is asserted; see the issue 12 note.
+    let seconds = samples.len() as f64 / f64::from(rate);
+    assert!((0.5..=1.37).contains(&seconds), "{seconds} s\n{stdout}");
+}
+
+#[test]
+fn a_take_ends_one_second_after_the_speech_and_the_meter_shows_the_level() {
+    use rustig::voice::record::{TakeDetector, TakeState, meter};
+    let mut d = TakeDetector::new(1000);
+    assert_eq!(d.push(&[0.0; 100]), TakeState::Waiting);
+    assert_eq!(d.push(&[0.5; 100]), TakeState::Speaking);
+    assert!((d.level() - 20.0 * 0.5f64.log10()).abs() < 1e-9);
+    assert_eq!(d.push(&[0.0; 990]), TakeState::Speaking);
+    assert_eq!(d.push(&[0.0; 10]), TakeState::Done);
+    assert_eq!(d.push(&[0.5; 100]), TakeState::Done);
+    assert_eq!(meter(-23.0), "[############        ]  -23 dB");
+    assert_eq!(meter(0.0), "[####################]    0 dB");
+    assert_eq!(meter(f64::NEG_INFINITY), "[                    ] -inf dB");
 }

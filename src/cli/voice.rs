@@ -55,6 +55,35 @@ true peak of at most -1 dBTP, and written as mono 16-bit WAV; texts come from th
 SRC_DIR is only read; the pack appears only when complete."
     )]
     Import(ImportArgs),
+    /// Record clips from the default input device, guided: text, level meter, playback.
+    #[command(
+        after_help = "For each clip (the core set, or --only IDS, or --missing ones) the text to say is \
+shown; recording starts at once and stops 1 s after you stop speaking (or with Enter, or after \
+--max-seconds). The take is played back; then k = keep, r = redo, s = skip, q = stop. Kept takes \
+are processed as `voice import` does and added to PACK_DIR (voice.toml is created with \
+fallback = \"nl\" when missing)."
+    )]
+    Record(RecordArgs),
+}
+
+/// What to record, and where to.
+#[derive(Debug, clap::Args)]
+pub struct RecordArgs {
+    /// The pack folder to add the clips to (created when missing).
+    #[arg(value_name = "PACK_DIR")]
+    pub dir: PathBuf,
+    /// Only these clip ids (comma-separated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Only the clips the pack folder does not have yet.
+    #[arg(long)]
+    pub missing: bool,
+    /// The longest take, in seconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub max_seconds: u32,
+    /// Apply the gentle 80 Hz high-pass.
+    #[arg(long)]
+    pub high_pass: bool,
 }
 
 /// Where to import from and to.
@@ -125,6 +154,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         VoiceCommand::Check(a) => check(a, lookup),
         VoiceCommand::Synth(a) => synth(a, lookup),
         VoiceCommand::Import(a) => import(a),
+        VoiceCommand::Record(a) => record(a),
     }
 }
 
@@ -613,5 +643,246 @@ fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
         text += &format!("missing: {id}\n");
     }
     emit(&text)?;
+    Ok(Outcome::Success)
+}
+
+/// The samples a capture stream has delivered so far (mono), shared with its callback.
+type Captured = std::sync::Arc<std::sync::Mutex<Vec<f32>>>;
+
+/// Opens the default input device and starts capturing mono samples into `into`.
+fn start_capture(into: &Captured) -> anyhow::Result<(cpal::Stream, u32)> {
+    use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+    #[cfg(target_os = "linux")]
+    let _alsa_messages = alsa::Output::local_error_handler().ok();
+    let device = cpal::default_host()
+        .default_input_device()
+        .ok_or_else(|| anyhow::anyhow!("no input device (microphone) found"))?;
+    let supported = device
+        .default_input_config()
+        .map_err(|e| anyhow::anyhow!("cannot open the input device: {e}"))?;
+    let format = supported.sample_format();
+    let config: cpal::StreamConfig = supported.into();
+    let channels = usize::from(config.channels.max(1));
+    let rate = config.sample_rate;
+    fn build<T>(
+        device: &cpal::Device,
+        config: cpal::StreamConfig,
+        channels: usize,
+        into: Captured,
+    ) -> Result<cpal::Stream, cpal::Error>
+    where
+        T: cpal::SizedSample + Send + 'static,
+        f32: cpal::FromSample<T>,
+    {
+        use cpal::FromSample;
+        use cpal::traits::DeviceTrait;
+        device.build_input_stream(
+            config,
+            move |data: &[T], _: &cpal::InputCallbackInfo| {
+                if let Ok(mut buf) = into.lock() {
+                    buf.extend(data.chunks_exact(channels).map(|f| {
+                        f.iter().map(|&x| f32::from_sample_(x)).sum::<f32>() / channels as f32
+                    }));
+                }
+            },
+            |_| {},
+            None,
+        )
+    }
+    let into = std::sync::Arc::clone(into);
+    let stream = match format {
+        cpal::SampleFormat::F32 => build::<f32>(&device, config, channels, into),
+        cpal::SampleFormat::I16 => build::<i16>(&device, config, channels, into),
+        cpal::SampleFormat::I32 => build::<i32>(&device, config, channels, into),
+        cpal::SampleFormat::U16 => build::<u16>(&device, config, channels, into),
+        other => anyhow::bail!("the input device's sample format {other} is not supported"),
+    }
+    .map_err(|e| anyhow::anyhow!("cannot open the input device: {e}"))?;
+    stream
+        .play()
+        .map_err(|e| anyhow::anyhow!("cannot start recording: {e}"))?;
+    Ok((stream, rate))
+}
+
+/// Plays mono `samples` at `rate` on the default output device, to the end.
+fn play_back(samples: &[f32], rate: u32) -> anyhow::Result<()> {
+    use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+    #[cfg(target_os = "linux")]
+    let _alsa_messages = alsa::Output::local_error_handler().ok();
+    let device = cpal::default_host()
+        .default_output_device()
+        .ok_or_else(|| anyhow::anyhow!("no output device"))?;
+    let supported = device.default_output_config()?;
+    if supported.sample_format() != cpal::SampleFormat::F32 {
+        anyhow::bail!("the output device does not take f32 samples");
+    }
+    let config: cpal::StreamConfig = supported.into();
+    let channels = usize::from(config.channels.max(1));
+    let out = crate::voice::resample(samples, rate, config.sample_rate);
+    let seconds = out.len() as f64 / f64::from(config.sample_rate);
+    let mut pos = 0;
+    let stream = device.build_output_stream(
+        config,
+        move |data: &mut [f32], _: &cpal::OutputCallbackInfo| {
+            for frame in data.chunks_exact_mut(channels) {
+                let x = out.get(pos).copied().unwrap_or(0.0);
+                pos += 1;
+                frame.fill(x);
+            }
+        },
+        |_| {},
+        None,
+    )?;
+    stream.play()?;
+    std::thread::sleep(std::time::Duration::from_secs_f64(seconds + 0.2));
+    Ok(())
+}
+
+/// Reads one answer key: a key press on a terminal, else the first letter of a line
+/// of stdin (`None` at its end).
+fn read_key() -> Option<char> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let _ = crossterm::terminal::enable_raw_mode();
+        let key = loop {
+            match crossterm::event::read() {
+                Ok(crossterm::event::Event::Key(k))
+                    if k.kind == crossterm::event::KeyEventKind::Press =>
+                {
+                    if let crossterm::event::KeyCode::Char(c) = k.code {
+                        break Some(c);
+                    }
+                    if k.code == crossterm::event::KeyCode::Enter {
+                        break Some('\n');
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => break None,
+            }
+        };
+        let _ = crossterm::terminal::disable_raw_mode();
+        return key;
+    }
+    let mut line = String::new();
+    match std::io::stdin().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => line.trim().chars().next().or(Some('\n')),
+    }
+}
+
+/// Records one take: until a pause after speech, or `max_seconds`.
+fn take(max_seconds: u32) -> anyhow::Result<(Vec<f32>, u32)> {
+    use crate::voice::record::{TakeDetector, TakeState, meter};
+    let captured: Captured = Default::default();
+    let (stream, rate) = start_capture(&captured)?;
+    let mut detector = TakeDetector::new(rate);
+    let mut seen = 0;
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let state = {
+            let buf = captured
+                .lock()
+                .map_err(|_| anyhow::anyhow!("capture failed"))?;
+            let state = detector.push(&buf[seen..]);
+            seen = buf.len();
+            state
+        };
+        eprint!("\r  {}", meter(detector.level()));
+        if state == TakeState::Done || started.elapsed().as_secs() >= u64::from(max_seconds) {
+            break;
+        }
+    }
+    drop(stream);
+    eprintln!();
+    let samples = std::mem::take(
+        &mut *captured
+            .lock()
+            .map_err(|_| anyhow::anyhow!("capture failed"))?,
+    );
+
+    Ok((samples, rate))
+}
+
+/// `voice record`.
+fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
+    use crate::voice::process::{self, Settings};
+    let texts = import::builtin_texts("nl");
+    let have: BTreeSet<String> = std::fs::read_to_string(args.dir.join("voice.toml"))
+        .ok()
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .and_then(|t| Some(t.get("clips")?.as_table()?.keys().cloned().collect()))
+        .unwrap_or_default();
+    let ids: Vec<String> = if args.only.is_empty() {
+        core_ids()
+    } else {
+        args.only.clone()
+    }
+    .into_iter()
+    .filter(|id| !args.missing || !have.contains(id))
+    .collect();
+    for id in &ids {
+        if !texts.contains_key(id) {
+            eprintln!(
+                "error: `{id}` is not a clip of the built-in pack, so there is no text to say"
+            );
+            return Ok(Outcome::Failure);
+        }
+    }
+    let mut kept = Vec::new();
+    'clips: for (i, id) in ids.iter().enumerate() {
+        let text = &texts[id];
+        loop {
+            emit(&format!(
+                "[{}/{}] {id}\n  say: \"{text}\"\n",
+                i + 1,
+                ids.len()
+            ))?;
+            let (samples, rate) = match take(args.max_seconds) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(Outcome::Failure);
+                }
+            };
+            let resampled = crate::voice::resample(&samples, rate, 44100);
+            let Some(clip) =
+                process::process_with(&resampled, 44100, &Settings::recording(args.high_pass))
+            else {
+                emit("  no speech heard; again\n")?;
+                continue;
+            };
+            if let Err(e) = play_back(&samples, rate) {
+                eprintln!("warning: cannot play the take back: {e}");
+            }
+            emit(&format!(
+                "  {:.2} s, {:.1} LUFS, true peak {:.1} dBTP: k = keep, r = redo, s = skip, q = stop\n",
+                clip.duration(),
+                clip.loudness,
+                clip.true_peak()
+            ))?;
+            match read_key() {
+                Some('k') => {
+                    kept.push((id.clone(), text.clone(), clip));
+                    break;
+                }
+                Some('s') => break,
+                Some('q') | None => break 'clips,
+                _ => {}
+            }
+        }
+    }
+    if kept.is_empty() {
+        emit("nothing kept; the pack was not changed\n")?;
+        return Ok(Outcome::Success);
+    }
+    let manifest = crate::voice::record::save_clips(&args.dir, &kept)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", display_path(&args.dir)))?;
+    emit(&format!(
+        "kept {} clip{}; updated {}\n",
+        kept.len(),
+        if kept.len() == 1 { "" } else { "s" },
+        display_path(&manifest)
+    ))?;
     Ok(Outcome::Success)
 }

@@ -11,6 +11,7 @@ mod decode;
 pub mod import;
 mod manifest;
 pub mod process;
+pub mod record;
 pub mod synth;
 
 pub use clips::{CLIP_SCALE, ClipBank, resample, to_clip_samples};
