@@ -778,8 +778,22 @@ fn take(max_seconds: u32) -> anyhow::Result<(Vec<f32>, u32)> {
     let mut detector = TakeDetector::new(rate);
     let mut seen = 0;
     let started = std::time::Instant::now();
+    let terminal = {
+        use std::io::IsTerminal;
+        std::io::stdin().is_terminal() && crossterm::terminal::enable_raw_mode().is_ok()
+    };
+    // Enter (on a terminal) ends the take at once.
+    let enter = || {
+        use crossterm::event::{Event, KeyCode, poll, read};
+        terminal
+            && poll(std::time::Duration::ZERO).unwrap_or(false)
+            && matches!(read(), Ok(Event::Key(k)) if k.code == KeyCode::Enter)
+    };
     loop {
         std::thread::sleep(std::time::Duration::from_millis(50));
+        if enter() {
+            break;
+        }
         let state = {
             let buf = captured
                 .lock()
@@ -794,6 +808,9 @@ fn take(max_seconds: u32) -> anyhow::Result<(Vec<f32>, u32)> {
         }
     }
     drop(stream);
+    if terminal {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
     eprintln!();
     let samples = std::mem::take(
         &mut *captured
