@@ -5,6 +5,7 @@
 //! frames ([`mix`]) and written to files ([`output`]). The command line lives in
 //! [`cli`]; nothing below it prints.
 
+pub mod atomic;
 pub mod builtin;
 pub mod cli;
 pub mod journal;

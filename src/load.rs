@@ -251,7 +251,7 @@ fn check_click_file(session: &Session) -> Option<Diagnostic> {
             Ok(_) => "it has no samples".to_owned(),
             Err(e) => e
                 .to_string()
-                .trim_start_matches("cannot decode ``: ")
+                .trim_start_matches("`` cannot be decoded: ")
                 .to_owned(),
         },
     };

@@ -8,6 +8,10 @@ mod util;
 #[global_allocator]
 static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
 
+// Clips in any format: WAV codings, FLAC, MP3, Ogg Vorbis, M4A; broken files.
+mod decode;
+// `rustig voice import`: noisy, quiet, loud and padded recordings become a pack.
+mod import;
 // Command line: exit codes, atomic output, built-in sessions.
 mod cli;
 // Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.
@@ -34,3 +38,5 @@ mod completions;
 mod new;
 // The JSON Schema of the session format: a real validator and taplo.
 mod schema;
+// A render killed with SIGKILL leaves nothing behind after the next run.
+mod stale;

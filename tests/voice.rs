@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use ebur128::{EbuR128, Mode};
-use rustig::voice::synth::{
-    self, Espeak, FADE_MS, MAX_CLIP_SECONDS, NewClip, PAD_MS, PEAK_CEILING, SILENCE_DBFS,
-    TARGET_LUFS,
+use rustig::voice::process::{
+    self, FADE_MS, MAX_CLIP_SECONDS, PAD_MS, PEAK_CEILING, SILENCE_DBFS, TARGET_LUFS,
 };
+use rustig::voice::synth::{self, Espeak, NewClip};
 use rustig::voice::{VoicePack, core_ids, decode_wav};
 
 use crate::util::{Rustig, data, root, test_pack, text};
@@ -488,7 +488,7 @@ fn synth_makes_clips_that_meet_the_pack_standard_and_appends_them_to_voice_toml(
             (loudness - TARGET_LUFS).abs() <= 0.2,
             "{text}: {loudness} LUFS"
         );
-        assert!(synth::sample_peak_dbfs(&samples) <= -2.0, "{text}");
+        assert!(process::sample_peak_dbfs(&samples) <= -2.0, "{text}");
         let threshold = 10f32.powf(SILENCE_DBFS as f32 / 20.0);
         let lead = samples.iter().position(|x| x.abs() > threshold).unwrap();
         let trail = samples.len() - 1 - samples.iter().rposition(|x| x.abs() > threshold).unwrap();
@@ -555,14 +555,14 @@ fn synth_into_a_new_folder_copies_the_built_in_pack_so_it_stays_complete() {
 
 #[test]
 fn loudness_of_silence_or_of_less_than_one_block_is_unknown() {
-    assert_eq!(synth::integrated_loudness(&[0.0; 44100], 44100), None);
-    assert_eq!(synth::integrated_loudness(&[0.5; 100], 44100), None);
+    assert_eq!(process::integrated_loudness(&[0.0; 44100], 44100), None);
+    assert_eq!(process::integrated_loudness(&[0.5; 100], 44100), None);
 }
 
 #[test]
 fn process_brings_a_clip_to_minus_16_lufs_with_20_ms_edges_and_no_peak_over_the_ceiling() {
     for rate in [22050, 44100] {
-        let clip = synth::process(&speechlike(rate), rate).expect("there is sound");
+        let clip = process::process(&speechlike(rate), rate).expect("there is sound");
         let samples: Vec<f32> = clip
             .samples
             .iter()
@@ -587,7 +587,7 @@ fn process_brings_a_clip_to_minus_16_lufs_with_20_ms_edges_and_no_peak_over_the_
         assert_eq!(clip.samples[clip.samples.len() - 1], 0);
         assert!(clip.samples[..fade].iter().all(|s| s.unsigned_abs() < 104));
     }
-    assert_eq!(synth::process(&[0.0; 44100], 44100), None);
+    assert_eq!(process::process(&[0.0; 44100], 44100), None);
 }
 
 #[test]
@@ -597,11 +597,11 @@ fn the_limiter_keeps_every_sample_under_the_ceiling_and_leaves_quiet_audio_alone
     let mut loud: Vec<f32> = (0..rate).map(|_| noise.next() * 2.0).collect();
     loud[0] = 3.0;
     loud[rate as usize - 1] = -3.0;
-    synth::limit(&mut loud, rate, PEAK_CEILING);
+    process::limit(&mut loud, rate, PEAK_CEILING);
     assert!(loud.iter().all(|x| x.abs() <= PEAK_CEILING));
     let quiet: Vec<f32> = (0..rate).map(|_| noise.next() * 0.5).collect();
     let mut limited = quiet.clone();
-    synth::limit(&mut limited, rate, PEAK_CEILING);
+    process::limit(&mut limited, rate, PEAK_CEILING);
     assert_eq!(limited, quiet);
 }
 
@@ -704,10 +704,13 @@ fn synth_uses_the_settings_of_the_dutch_packs_own_script() {
     assert_eq!(number("PAD_MS"), f64::from(PAD_MS));
     assert_eq!(number("FADE_MS"), f64::from(FADE_MS));
     assert_eq!(number("MAX_DURATION"), MAX_CLIP_SECONDS);
-    assert_eq!(number("LIMIT_ATTACK_MS"), f64::from(synth::LIMIT_ATTACK_MS));
+    assert_eq!(
+        number("LIMIT_ATTACK_MS"),
+        f64::from(process::LIMIT_ATTACK_MS)
+    );
     assert_eq!(
         number("LIMIT_RELEASE_MS"),
-        f64::from(synth::LIMIT_RELEASE_MS)
+        f64::from(process::LIMIT_RELEASE_MS)
     );
     let args: Vec<String> = espeak
         .args("x", Path::new("o.wav"))
@@ -717,5 +720,97 @@ fn synth_uses_the_settings_of_the_dutch_packs_own_script() {
     assert_eq!(
         args.join(" "),
         "-v nl -s 145 -p 40 -g 1 -a 100 -b 1 -w o.wav -- x"
+    );
+}
+
+/// Copies the fixture pack `test` to `dir`.
+fn copy_test_pack(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for entry in std::fs::read_dir(data("voice/test")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn voice_list_all_shows_every_pack_found_in_lookup_order_with_where_it_is_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_test_pack(&tmp.path().join("audio/test"));
+    let user = tmp.path().join("data/rustig/voices/nl");
+    copy_test_pack(&user);
+    let out = Rustig::new(&["voice", "list", "--all"])
+        .cwd(tmp.path())
+        .env("XDG_DATA_HOME", tmp.path().join("data"))
+        .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let built_in = VoicePack::load("nl", &rustig::voice::VoiceLookup::builtin_only())
+        .unwrap()
+        .0;
+    assert_eq!(
+        stdout,
+        format!(
+            "3 voice packs found (for each name, the first is the one --voice NAME uses):\n\
+             * test  \"Test\", 54 clips, from audio/test (this folder)\n\
+             * nl    \"Test\", 54 clips, from {} (your voices)\n\
+             \x20 nl    \"{}\", {} clips, from built into rustig (audio/nl/ of its source)\n",
+            user.display(),
+            built_in.name,
+            built_in.clips.len()
+        )
+    );
+}
+
+#[test]
+fn a_pack_with_a_fallback_borrows_each_missing_clip_and_voice_check_lists_them() {
+    let (_tmp, dir) = pack_copy();
+    drop_clip(&dir, "blok.run");
+    drop_clip(&dir, "adem.uit");
+    let manifest = dir.join("voice.toml");
+    let text_before = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text_before.replace(
+            "language = \"nl\"\n",
+            "language = \"nl\"\nfallback = \"nl\"\n",
+        ),
+    )
+    .unwrap();
+    let out = voice_check(&dir);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let (pack, _) = VoicePack::load_dir("test", &dir).unwrap();
+    let borrowed: Vec<&str> = pack.borrowed().map(|c| c.id.as_str()).collect();
+    assert!(borrowed.contains(&"blok.run") && borrowed.contains(&"adem.uit"));
+    assert!(!borrowed.contains(&"blok.walk"));
+    assert!(
+        stdout.contains(&format!(
+            "{} clips borrowed from the built-in pack `nl`:\n",
+            borrowed.len()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("borrowed: blok.run\n"), "{stdout}");
+    assert!(stdout.ends_with(&format!(
+        "core clips: {n} of {n} present\n",
+        n = core_ids().len()
+    )));
+
+    std::fs::write(
+        &manifest,
+        text_before.replace(
+            "language = \"nl\"\n",
+            "language = \"nl\"\nfallback = \"xx\"\n",
+        ),
+    )
+    .unwrap();
+    let out = voice_check(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out)
+            .1
+            .contains("voice.toml:4:12: there is no built-in pack `xx` to borrow clips from"),
+        "{}",
+        text(&out).1
     );
 }

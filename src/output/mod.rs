@@ -4,13 +4,11 @@
 //! renamed into place, so readers never see half a file and an interrupted or failed
 //! write leaves nothing behind and never damages an existing file.
 
-mod atomic;
 pub mod blocks;
 pub mod export;
-pub mod stale;
 mod wav;
 
-pub use atomic::AtomicFile;
+pub use crate::atomic::{AtomicFile, stale};
 pub use wav::{
     RenderError, RenderOptions, RenderSummary, render_wav, to_i16, wav_header, write_pcm16,
 };

@@ -1,75 +1,10 @@
-//! Decoding clip WAV files and resampling them once to the output rate.
+//! Resampling decoded clips once to the output rate, and the bank that holds them.
 
 use std::sync::Arc;
 
 use rubato::audioadapter::Adapter;
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
-
-/// Why a clip could not be turned into samples.
-#[derive(Debug, thiserror::Error)]
-pub enum DecodeError {
-    /// The file could not be read.
-    #[error("cannot read clip file `{0}`: {1}")]
-    Io(String, #[source] std::io::Error),
-    /// The file is not a WAV file hound can read.
-    #[error("cannot decode `{file}`: {source}")]
-    Wav {
-        /// The clip file.
-        file: String,
-        /// What hound said.
-        #[source]
-        source: hound::Error,
-    },
-}
-
-impl DecodeError {
-    /// Names the file in a decoding error.
-    pub fn in_file(self, file: &str) -> DecodeError {
-        match self {
-            DecodeError::Wav { source, .. } => DecodeError::Wav {
-                file: file.to_owned(),
-                source,
-            },
-            other => other,
-        }
-    }
-}
-
-/// Decodes a WAV file (8/16/24/32-bit integer or 32-bit float, any channel count) to
-/// mono f32 samples and its sample rate. Channels are averaged.
-pub fn decode_wav(bytes: &[u8]) -> Result<(Vec<f32>, u32), DecodeError> {
-    let wav = |source| DecodeError::Wav {
-        file: String::new(),
-        source,
-    };
-    let mut reader = hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(wav)?;
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels.max(1));
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader
-            .samples::<f32>()
-            .collect::<Result<_, _>>()
-            .map_err(wav)?,
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            reader
-                .samples::<i32>()
-                .map(|s| s.map(|v| v as f32 * scale))
-                .collect::<Result<_, _>>()
-                .map_err(wav)?
-        }
-    };
-    let mono = if channels == 1 {
-        interleaved
-    } else {
-        interleaved
-            .chunks_exact(channels)
-            .map(|f| f.iter().sum::<f32>() / channels as f32)
-            .collect()
-    };
-    Ok((mono, spec.sample_rate))
-}
 
 /// Resamples mono samples from `from` Hz to `to` Hz with rubato's FFT resampler,
 /// whole clip at once, with its delay trimmed so the clip starts on time.

@@ -50,10 +50,12 @@ pub struct ClipInfo {
     pub file: String,
     /// What the clip says.
     pub text: String,
-    /// Length in seconds, from the WAV header.
+    /// Length in seconds (from the header of a WAV file).
     pub duration: f64,
-    /// The clip's entry in `voice.toml`.
+    /// The clip's entry in `voice.toml` (for a borrowed clip, the `fallback` entry).
     pub span: Range<usize>,
+    /// The built-in pack this clip is borrowed from (`[pack] fallback`), if it is.
+    pub borrowed_from: Option<String>,
 }
 
 /// A parsed manifest.
@@ -65,11 +67,15 @@ pub struct Manifest {
     pub language: String,
     /// The clips in file order.
     pub clips: Vec<ClipInfo>,
+    /// `[pack] fallback`: the built-in pack missing clips are borrowed from, and
+    /// where it is named.
+    pub fallback: Option<(String, Range<usize>)>,
     /// The manifest text.
     pub source: Arc<Source>,
 }
 
-/// Parses `voice.toml` and checks that every clip file exists and is a WAV file.
+/// Parses `voice.toml` and checks that every clip file exists and is audio rustig
+/// can decode ([`super::decode::duration`]).
 pub fn parse_manifest(
     path: &Path,
     bytes: &[u8],
@@ -86,10 +92,16 @@ pub fn parse_manifest(
     let root = TableReader::new(doc.get_ref(), 0..0, "voice.toml", &["pack", "clips"]);
     let mut name = String::new();
     let mut language = String::new();
+    let mut fallback = None;
     match root.get("pack") {
         Some(v) => {
             if let Some(t) = table(&mut ctx, "pack", v) {
-                let r = TableReader::new(t, v.span(), "the [pack] table", &["name", "language"]);
+                let r = TableReader::new(
+                    t,
+                    v.span(),
+                    "the [pack] table",
+                    &["name", "language", "fallback"],
+                );
                 name = r
                     .get("name")
                     .and_then(|v| string(&mut ctx, "name", v))
@@ -98,6 +110,9 @@ pub fn parse_manifest(
                     .get("language")
                     .and_then(|v| string(&mut ctx, "language", v))
                     .unwrap_or_default();
+                fallback = r
+                    .get("fallback")
+                    .and_then(|v| string(&mut ctx, "fallback", v).map(|f| (f, v.span())));
                 r.finish(&mut ctx, |_| None);
             }
         }
@@ -169,17 +184,19 @@ pub fn parse_manifest(
                                 files.describe(&file)
                             ));
                         }
-                        Ok(bytes) => match wav_duration(&bytes) {
+                        Ok(bytes) => match super::decode::duration(&bytes, &file) {
                             Ok(duration) => clips.push(ClipInfo {
                                 id,
                                 file,
                                 text,
                                 duration,
                                 span,
+                                borrowed_from: None,
                             }),
                             Err(e) => {
-                                ctx.error(file_span, format!("clip file `{file}` is not a usable WAV file: {e}")).help =
-                                    Some("clips are WAV files (16/24-bit or float, mono or stereo, any rate)".into());
+                                let help = e.help();
+                                ctx.error(file_span, format!("clip file {e}")).help =
+                                    Some(help.into());
                             }
                         },
                     }
@@ -196,18 +213,9 @@ pub fn parse_manifest(
             name,
             language,
             clips,
+            fallback,
             source,
         }),
         ctx.diags,
     )
-}
-
-/// The length of a WAV file in seconds, from its header.
-fn wav_duration(bytes: &[u8]) -> Result<f64, hound::Error> {
-    let reader = hound::WavReader::new(std::io::Cursor::new(bytes))?;
-    let spec = reader.spec();
-    if reader.duration() == 0 {
-        return Err(hound::Error::FormatError("the file has no samples"));
-    }
-    Ok(f64::from(reader.duration()) / f64::from(spec.sample_rate))
 }

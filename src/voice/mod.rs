@@ -7,10 +7,18 @@
 //! `$XDG_DATA_HOME/rustig/voices/<voice>/`, then the pack built into the binary.
 
 mod clips;
+mod decode;
+pub mod import;
 mod manifest;
+pub mod process;
+pub mod record;
 pub mod synth;
 
-pub use clips::{CLIP_SCALE, ClipBank, DecodeError, decode_wav, resample, to_clip_samples};
+pub use clips::{CLIP_SCALE, ClipBank, resample, to_clip_samples};
+pub use decode::{
+    DecodeError, MAX_CHANNELS, MAX_FILE_BYTES, MAX_SECONDS, decode, decode_file, decode_wav,
+    duration,
+};
 pub use manifest::{ClipInfo, PackFiles, parse_manifest};
 
 use std::collections::HashMap;
@@ -116,6 +124,96 @@ impl VoiceLookup {
     }
 }
 
+/// Where a pack found by [`VoiceLookup::all`] lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Given with `--voice-dir`.
+    VoiceDir(PathBuf),
+    /// `./audio/<voice>/`.
+    Local(PathBuf),
+    /// `$XDG_DATA_HOME/rustig/voices/<voice>/`.
+    User(PathBuf),
+    /// Built into the binary.
+    BuiltIn,
+}
+
+/// A pack folder (or built-in pack) found by [`VoiceLookup::all`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundPack {
+    /// The name it is chosen by (`--voice NAME`): its folder's name.
+    pub voice: String,
+    /// Where it is.
+    pub place: Place,
+    /// Whether `--voice NAME` picks this one (the first place in lookup order).
+    pub in_use: bool,
+}
+
+impl VoiceLookup {
+    /// Every pack this lookup can see, in lookup order: `--voice-dir` (a pack or a
+    /// folder of packs; it replaces the next two), `./audio/*/`,
+    /// `$XDG_DATA_HOME/rustig/voices/*/`, then the built-in packs.
+    pub fn all(&self) -> Vec<FoundPack> {
+        let subdirs = |dir: &Path| -> Vec<(String, PathBuf)> {
+            let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.join("voice.toml").is_file())
+                .map(|p| {
+                    let name = p
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
+                    (name, p)
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let mut found: Vec<FoundPack> = Vec::new();
+        let mut push = |voice: String, place: Place| {
+            let in_use = found.iter().all(|f| f.voice != voice);
+            found.push(FoundPack {
+                voice,
+                place,
+                in_use,
+            });
+        };
+        if let Some(dir) = &self.voice_dir {
+            if dir.join("voice.toml").is_file() {
+                let name = dir
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                push(name, Place::VoiceDir(dir.clone()));
+            } else {
+                for (name, p) in subdirs(dir) {
+                    push(name, Place::VoiceDir(p));
+                }
+            }
+        } else {
+            for (name, p) in subdirs(&self.cwd.join("audio")) {
+                push(name, Place::Local(p));
+            }
+            if let Some(user) = &self.user_voices {
+                for (name, p) in subdirs(user) {
+                    push(name, Place::User(p));
+                }
+            }
+        }
+        for d in crate::builtin::AUDIO.dirs() {
+            let name = d.path().display().to_string();
+            if crate::builtin::voice_file(&name, "voice.toml").is_some() {
+                push(name, Place::BuiltIn);
+            }
+        }
+        found
+    }
+}
+
 /// Why a voice pack could not be loaded.
 #[derive(Debug)]
 pub enum PackError {
@@ -196,9 +294,35 @@ impl VoicePack {
         bytes: &[u8],
         files: PackFiles,
     ) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let (manifest, diags) = parse_manifest(path, bytes, &files);
+        let (manifest, mut diags) = parse_manifest(path, bytes, &files);
         match manifest {
-            Some(m) => {
+            Some(mut m) => {
+                if let Some((fallback, span)) = m.fallback.take() {
+                    match VoicePack::load(&fallback, &VoiceLookup::builtin_only()) {
+                        Ok((built_in, _)) => {
+                            for clip in built_in.clips {
+                                if m.clips.iter().all(|c| c.id != clip.id) {
+                                    m.clips.push(ClipInfo {
+                                        span: span.clone(),
+                                        borrowed_from: Some(fallback.clone()),
+                                        ..clip
+                                    });
+                                }
+                            }
+                        }
+                        Err(_) => {
+                            diags.push(
+                                Diagnostic::error(
+                                    &m.source,
+                                    Some(span),
+                                    format!("there is no built-in pack `{fallback}` to borrow clips from"),
+                                )
+                                .with_help("the built-in pack is `nl`; or leave `fallback` out"),
+                            );
+                            return Err(diags);
+                        }
+                    }
+                }
                 let by_id = m
                     .clips
                     .iter()
@@ -220,6 +344,32 @@ impl VoicePack {
             }
             None => Err(diags),
         }
+    }
+
+    /// The clips borrowed from a built-in pack (`[pack] fallback`).
+    pub fn borrowed(&self) -> impl Iterator<Item = &ClipInfo> {
+        self.clips.iter().filter(|c| c.borrowed_from.is_some())
+    }
+
+    /// Where clip `index`'s file is read from: the pack's, or the built-in pack's
+    /// for a borrowed clip.
+    pub fn clip_files(&self, index: usize) -> PackFiles {
+        match self.clips.get(index).and_then(|c| c.borrowed_from.as_ref()) {
+            Some(voice) => PackFiles::BuiltIn(voice.clone()),
+            None => self.files.clone(),
+        }
+    }
+
+    /// The bytes of clip `index`'s file.
+    pub fn read_clip(&self, index: usize) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
+        let file = self.clips.get(index).map_or("", |c| c.file.as_str());
+        self.clip_files(index).read(file)
+    }
+
+    /// A readable description of where clip `index`'s file lives.
+    pub fn describe_clip(&self, index: usize) -> String {
+        let file = self.clips.get(index).map_or("", |c| c.file.as_str());
+        self.clip_files(index).describe(file)
     }
 
     /// The index of a clip id.
@@ -282,10 +432,9 @@ impl VoicePack {
             }
             let clip = &self.clips[i];
             let bytes = self
-                .files
-                .read(&clip.file)
+                .read_clip(i)
                 .map_err(|e| DecodeError::Io(clip.file.clone(), e))?;
-            let (samples, from) = decode_wav(&bytes).map_err(|e| e.in_file(&clip.file))?;
+            let (samples, from) = decode(&bytes, &clip.file)?;
             bank.set(i, to_clip_samples(&resample(&samples, from, rate)));
         }
         Ok(bank)

@@ -3,7 +3,7 @@
 A session may say free text (`say = "…"`) that only works when some clip of the voice
 pack has exactly that text. This module finds such texts ([`say_texts`], [`plan`]),
 speaks them with the external `espeak-ng` program ([`Espeak`]), brings each clip to
-the pack's standard ([`process`]: −16 LUFS, peaks below −2 dBFS, 20 ms of silence at
+the pack's standard ([`process`](super::process): −16 LUFS, peaks below −2 dBFS, 20 ms of silence at
 either end) and adds it to a pack folder on disk ([`extend_pack`]): clip files first,
 then `voice.toml`, each written to a temporary name and renamed into place.
 
@@ -16,36 +16,16 @@ needed.
 Nothing here prints; progress is reported through a callback.
 */
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::ffi::OsString;
-use std::io::{self, BufWriter};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::process::{Clip, process, write_wav};
 use super::{DecodeError, PackFiles, VoicePack, decode_wav, parse_manifest};
-use crate::output::AtomicFile;
+use crate::atomic::AtomicFile;
 use crate::session::{Session, Speech};
-
-/// Integrated loudness every clip is brought to, in LUFS.
-pub const TARGET_LUFS: f64 = -16.0;
-/// The longest clip the pack's guidelines allow, in seconds.
-pub const MAX_CLIP_SECONDS: f64 = 6.0;
-/// Level below which a sample counts as silence (trimming and measuring), in dBFS.
-pub const SILENCE_DBFS: f64 = -50.0;
-/// The limiter's ceiling as a linear amplitude (−2.05 dBFS).
-pub const PEAK_CEILING: f32 = 0.79;
-/// Silence kept before the first and after the last sound, in milliseconds.
-pub const PAD_MS: u32 = 20;
-/// Fade at both ends of a clip, in milliseconds.
-pub const FADE_MS: u32 = 5;
-/// The limiter's look-ahead (its attack), in milliseconds.
-pub const LIMIT_ATTACK_MS: u32 = 3;
-/// The limiter's release, in milliseconds.
-pub const LIMIT_RELEASE_MS: u32 = 60;
-/// Gain corrections stop once the loudness is this close to the target, in LU.
-const LUFS_TOLERANCE_BUILD: f64 = 0.1;
-/// At most this many gain corrections.
-const GAIN_ROUNDS: usize = 8;
 
 /// Why a clip could not be made or added to the pack.
 #[derive(Debug, thiserror::Error)]
@@ -400,207 +380,6 @@ fn fold_accent(c: char) -> &'static str {
     }
 }
 
-/// A finished clip: 16-bit mono samples and what was measured on them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Clip {
-    /// The samples.
-    pub samples: Vec<i16>,
-    /// Their rate in Hz.
-    pub rate: u32,
-    /// Integrated loudness in LUFS.
-    pub loudness: f64,
-    /// The largest sample in dBFS.
-    pub sample_peak: f64,
-    /// Silence before the first sample above [`SILENCE_DBFS`], in seconds.
-    pub lead: f64,
-    /// Silence after the last sample above [`SILENCE_DBFS`], in seconds.
-    pub trail: f64,
-}
-
-impl Clip {
-    /// Length in seconds.
-    pub fn duration(&self) -> f64 {
-        self.samples.len() as f64 / f64::from(self.rate)
-    }
-}
-
-/// The amplitude of [`SILENCE_DBFS`] in 16-bit sample units (about 104 of 32768).
-fn silence_threshold() -> f64 {
-    32768.0 * 10f64.powf(SILENCE_DBFS / 20.0)
-}
-
-/// Brings raw speech to the pack's standard, as `make-voice.py` does: gain towards
-/// [`TARGET_LUFS`], a look-ahead limiter at [`PEAK_CEILING`], 16-bit samples, trimmed
-/// to [`PAD_MS`] of silence at either end with [`FADE_MS`] fades; repeated with a
-/// corrected gain until the loudness is within 0.1 LU of the target. `None` when
-/// there is no sound above [`SILENCE_DBFS`] or too little to measure.
-pub fn process(raw: &[f32], rate: u32) -> Option<Clip> {
-    if rate == 0 {
-        return None;
-    }
-    let raw_loudness = integrated_loudness(raw, rate)?;
-    let mut gain_db = TARGET_LUFS - raw_loudness;
-    let mut best: Option<Clip> = None;
-    for _ in 0..GAIN_ROUNDS {
-        let gain = 10f32.powf(gain_db as f32 / 20.0);
-        let mut samples: Vec<f32> = raw.iter().map(|x| x * gain).collect();
-        limit(&mut samples, rate, PEAK_CEILING);
-        let quantized: Vec<i16> = samples
-            .iter()
-            .map(|x| (x * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
-            .collect();
-        let trimmed = trim(&quantized, rate)?;
-        let floats: Vec<f32> = trimmed.iter().map(|&x| f32::from(x) / 32768.0).collect();
-        let loudness = integrated_loudness(&floats, rate)?;
-        let (first, last) = sound_bounds(&trimmed)?;
-        let clip = Clip {
-            sample_peak: sample_peak_dbfs(&floats),
-            loudness,
-            lead: first as f64 / f64::from(rate),
-            trail: (trimmed.len() - 1 - last) as f64 / f64::from(rate),
-            samples: trimmed,
-            rate,
-        };
-        let done = (loudness - TARGET_LUFS).abs() <= LUFS_TOLERANCE_BUILD;
-        gain_db += TARGET_LUFS - loudness;
-        let better = best
-            .as_ref()
-            .is_none_or(|b| (loudness - TARGET_LUFS).abs() < (b.loudness - TARGET_LUFS).abs());
-        if better {
-            best = Some(clip);
-        }
-        if done {
-            break;
-        }
-    }
-    best
-}
-
-/// The first and last index of a sample above the silence threshold.
-fn sound_bounds(samples: &[i16]) -> Option<(usize, usize)> {
-    let t = silence_threshold();
-    let loud = |x: &i16| f64::from(*x).abs() > t;
-    Some((
-        samples.iter().position(loud)?,
-        samples.iter().rposition(loud)?,
-    ))
-}
-
-/// Cuts to [`PAD_MS`] before the first and after the last sound, fades the outer
-/// [`FADE_MS`], and adds zeros where the sound starts or ends closer to the edge.
-fn trim(samples: &[i16], rate: u32) -> Option<Vec<i16>> {
-    let (first, last) = sound_bounds(samples)?;
-    let pad = (f64::from(PAD_MS) * f64::from(rate) / 1000.0).round() as usize;
-    let fade = (f64::from(FADE_MS) * f64::from(rate) / 1000.0).round() as i32;
-    let a = first.saturating_sub(pad);
-    let b = samples.len().min(last + 1 + pad);
-    let mut seg = samples[a..b].to_vec();
-    let n = seg.len();
-    for i in 0..(fade.max(0) as usize).min(n) {
-        let scale = |x: i16| (i32::from(x) * i as i32 / fade) as i16;
-        seg[i] = scale(seg[i]);
-        seg[n - 1 - i] = scale(seg[n - 1 - i]);
-    }
-    let mut out = vec![0; pad - (first - a)];
-    out.extend_from_slice(&seg);
-    out.resize(out.len() + pad - (b - 1 - last), 0);
-    Some(out)
-}
-
-/// A look-ahead peak limiter: scales `samples` so that no sample exceeds `ceiling`,
-/// with the gain lowered over [`LIMIT_ATTACK_MS`] before a peak and recovering with
-/// a [`LIMIT_RELEASE_MS`] time constant after it.
-///
-/// The gain at a sample is the mean of `attack` values of a released running
-/// minimum, each of which already lies below the gain that sample needs, so the
-/// ceiling holds without a hard clip.
-pub fn limit(samples: &mut [f32], rate: u32, ceiling: f32) {
-    let n = samples.len();
-    if n == 0 || ceiling <= 0.0 {
-        return;
-    }
-    let look = ((u64::from(LIMIT_ATTACK_MS) * u64::from(rate) / 1000) as usize).max(1);
-    let need: Vec<f32> = samples
-        .iter()
-        .map(|x| {
-            let a = x.abs();
-            if a > ceiling { ceiling / a } else { 1.0 }
-        })
-        .collect();
-    // env[t] (t = k + look - 1) is the minimum need over samples k..k+look, released.
-    let release = (-1.0 / (f64::from(LIMIT_RELEASE_MS) / 1000.0 * f64::from(rate))).exp() as f32;
-    let total = n + look - 1;
-    let mut env = Vec::with_capacity(total);
-    let mut window: VecDeque<usize> = VecDeque::new();
-    let mut gain = 1.0f32;
-    for t in 0..total {
-        if t < n {
-            while window.back().is_some_and(|&j| need[j] >= need[t]) {
-                window.pop_back();
-            }
-            window.push_back(t);
-        }
-        let lo = t.saturating_sub(look - 1);
-        while window.front().is_some_and(|&j| j < lo) {
-            window.pop_front();
-        }
-        let min = window.front().map_or(1.0, |&j| need[j]);
-        gain = min.min(1.0 - (1.0 - gain) * release);
-        env.push(gain);
-    }
-    // Sample j averages env[j ..= j + look - 1]: the minima whose windows hold j.
-    let mut sum: f64 = env[..look - 1].iter().map(|&g| f64::from(g)).sum();
-    for (j, x) in samples.iter_mut().enumerate() {
-        sum += f64::from(env[j + look - 1]);
-        let g = (sum / look as f64) as f32;
-        *x = (*x * g).clamp(-ceiling, ceiling);
-        sum -= f64::from(env[j]);
-    }
-}
-
-/// The largest absolute sample in dBFS (−∞ for silence).
-pub fn sample_peak_dbfs(samples: &[f32]) -> f64 {
-    let peak = samples.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-    20.0 * f64::from(peak).log10()
-}
-
-/// Integrated loudness of mono samples in LUFS (ITU-R BS.1770, EBU R 128), measured
-/// with the `ebur128` crate. `None` when shorter than one 400 ms block or silent.
-pub fn integrated_loudness(samples: &[f32], rate: u32) -> Option<f64> {
-    let mut meter = ebur128::EbuR128::new(1, rate, ebur128::Mode::I).ok()?;
-    meter.add_frames_f32(samples).ok()?;
-    meter.loudness_global().ok().filter(|l| l.is_finite())
-}
-
-/// Writes a clip as a 16-bit mono WAV file, under a temporary name renamed into place.
-pub fn write_wav(path: &Path, clip: &Clip) -> Result<(), SynthError> {
-    let wav_error = |e: hound::Error| match e {
-        hound::Error::IoError(e) => SynthError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
-        other => SynthError::Io {
-            path: path.to_path_buf(),
-            source: io::Error::other(other.to_string()),
-        },
-    };
-    let (atomic, file) = AtomicFile::create(path).map_err(io_error(path))?;
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: clip.rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::new(BufWriter::new(file), spec).map_err(wav_error)?;
-    let mut samples = writer.get_i16_writer(clip.samples.len() as u32);
-    for &s in &clip.samples {
-        samples.write_sample(s);
-    }
-    samples.flush().map_err(wav_error)?;
-    writer.finalize().map_err(wav_error)?;
-    atomic.commit().map_err(io_error(path))
-}
-
 /// A TOML basic string: `"…"` with quotes, backslashes and control characters escaped.
 pub fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -623,61 +402,60 @@ pub fn toml_string(text: &str) -> String {
 /// The `[clips]` line of a new clip: `"say.x" = { file = "say-x.wav", text = "…" }`.
 pub fn manifest_line(clip: &NewClip) -> String {
     format!(
-        "{} = {{ file = {}, text = {} }}",
+        "{} = {}",
         toml_string(&clip.id),
-        toml_string(&clip.file),
-        toml_string(&clip.text)
+        clip_value(&clip.file, &clip.text)
     )
+}
+
+/// The inline table of a clip entry: `{ file = "…", text = "…" }`, basic strings.
+fn clip_value(file: &str, text: &str) -> String {
+    format!(
+        "{{ file = {}, text = {} }}",
+        toml_string(file),
+        toml_string(text)
+    )
+}
+
+/// `voice.toml` with entries for `clips` added at the end of its `[clips]` table,
+/// under `comment` (a `# …` line), edited with `toml_edit` so the rest of the text,
+/// comments included, stays as it was. `None` when the text is not TOML or has no
+/// `[clips]` table (an inline `clips = {…}` is not extended).
+pub fn add_clip_entries(
+    manifest: &str,
+    comment: &str,
+    clips: &[(String, String, String)],
+) -> Option<String> {
+    let mut doc: toml_edit::DocumentMut = manifest.parse().ok()?;
+    let table = doc.get_mut("clips")?.as_table_mut()?;
+    for (i, (id, file, text)) in clips.iter().enumerate() {
+        let mut key: toml_edit::Key = toml_string(id).parse().ok()?;
+        if i == 0 {
+            key.leaf_decor_mut().set_prefix(format!("{comment}\n"));
+        }
+        let mut value: toml_edit::Value = clip_value(file, text).parse().ok()?;
+        value.decor_mut().set_prefix(" ");
+        table.insert_formatted(&key, toml_edit::Item::Value(value));
+    }
+    let mut out = doc.to_string();
+    if !manifest.ends_with('\n') && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// `voice.toml` with lines for `clips` added at the end of its `[clips]` table, the
 /// rest of the text untouched. `None` when there is no `[clips]` header line.
 pub fn append_clips(manifest: &str, clips: &[NewClip]) -> Option<String> {
-    let is_header = |line: &str| line.trim_start().starts_with('[');
-    let is_clips_header = |line: &str| {
-        let t = line.trim();
-        let t = t.split_once('#').map_or(t, |(before, _)| before.trim_end());
-        t.strip_prefix('[')
-            .and_then(|r| r.strip_suffix(']'))
-            .is_some_and(|inner| matches!(inner.trim(), "clips" | "\"clips\""))
-    };
-    // Byte offsets of line starts, and where each line's content ends.
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut offset = 0;
-    for line in manifest.split_inclusive('\n') {
-        lines.push((offset, line));
-        offset += line.len();
-    }
-    let header = lines.iter().position(|(_, l)| is_clips_header(l))?;
-    let end = lines[header + 1..]
+    let entries: Vec<(String, String, String)> = clips
         .iter()
-        .position(|(_, l)| is_header(l))
-        .map_or(lines.len(), |i| header + 1 + i);
-    // After the table's last line that is neither blank nor a comment (comments just
-    // before the next header usually introduce that table).
-    let last = (header..end)
-        .rev()
-        .find(|&i| {
-            let t = lines[i].1.trim();
-            !t.is_empty() && !t.starts_with('#')
-        })
-        .unwrap_or(header);
-    let (start, line) = lines[last];
-    let insert_at = start + line.len();
-    let mut added = String::new();
-    if !line.ends_with('\n') {
-        added.push('\n');
-    }
-    added.push_str("# Synthesized with espeak-ng by `rustig voice synth`.\n");
-    for clip in clips {
-        added.push_str(&manifest_line(clip));
-        added.push('\n');
-    }
-    let mut out = String::with_capacity(manifest.len() + added.len());
-    out.push_str(&manifest[..insert_at]);
-    out.push_str(&added);
-    out.push_str(&manifest[insert_at..]);
-    Some(out)
+        .map(|c| (c.id.clone(), c.file.clone(), c.text.clone()))
+        .collect();
+    add_clip_entries(
+        manifest,
+        "# Synthesized with espeak-ng by `rustig voice synth`.",
+        &entries,
+    )
 }
 
 /// One clip made by [`extend_pack`].
@@ -745,7 +523,7 @@ pub fn extend_pack(
 
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     if seed {
-        for existing in &pack.clips {
+        for existing in pack.clips.iter().filter(|c| c.borrowed_from.is_none()) {
             // Only files inside the pack folder are the pack's to copy; a path that
             // leads elsewhere stays as written (and must resolve from `dir`).
             let inside = Path::new(&existing.file)
@@ -766,7 +544,8 @@ pub fn extend_pack(
         }
     }
     for (clip, done) in clips.iter().zip(&finished) {
-        write_wav(&dir.join(&clip.file), done)?;
+        let path = dir.join(&clip.file);
+        write_wav(&path, done).map_err(io_error(&path))?;
     }
 
     let (manifest, diags) = parse_manifest(

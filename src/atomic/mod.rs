@@ -1,4 +1,7 @@
-//! A file that appears under its name only when complete.
+//! A file that appears under its name only when complete, and the clean-up of the
+//! temporary files of runs that were killed before they could remove them.
+
+pub mod stale;
 
 use std::fs::File;
 use std::io;
@@ -10,6 +13,8 @@ use tempfile::TempPath;
 /// place. Dropped without commit, it is deleted.
 #[derive(Debug)]
 pub struct AtomicFile {
+    /// Held while writing, so a later run knows the part file is not stale.
+    _lock: stale::PartLock,
     temp: TempPath,
     target: PathBuf,
 }
@@ -50,6 +55,7 @@ impl AtomicFile {
         let (file, temp) = named.into_parts();
         Ok((
             AtomicFile {
+                _lock: stale::lock_part(&temp),
                 temp,
                 target: target.to_path_buf(),
             },
