@@ -7,7 +7,9 @@
 mod check;
 mod export;
 mod load;
+mod log;
 mod play;
+mod questions;
 mod render;
 mod show;
 mod voice;
@@ -49,6 +51,8 @@ pub enum Command {
     Export(export::Args),
     /// The clips of a voice pack; what a pack lacks; synthesize missing `say` texts.
     Voice(voice::Args),
+    /// The journal of runs: history, and runs done with an exported file.
+    Log(log::Args),
 }
 
 /// How a command ended.
@@ -99,5 +103,6 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args, &lookup),
         Command::Export(args) => export::run(args, &lookup),
         Command::Voice(args) => voice::run(args, &lookup),
+        Command::Log(args) => log::run(args),
     }
 }
