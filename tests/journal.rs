@@ -296,3 +296,55 @@ fn a_writer_killed_with_sigkill_leaves_a_sound_database_with_every_committed_run
         stored.len()
     );
 }
+
+#[test]
+fn status_shows_the_next_session_and_suggests_a_repeat_after_stress_went_up_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_, fresh, _) = rustig(d, &["status"]);
+    assert_eq!(
+        fresh,
+        "Programma: Van 12 naar 36 minuten\n\
+         Nog geen training afgerond.\n\
+         Hardlopen per training: 0 van 36 minuten\n\
+         Trainingen deze week: 0\n\
+         Volgende: Week 1 · training 1 (39 min): 6 min wandelen, 12× (1 min hardlopen, 1 min wandelen), 5 min wandelen, rekken, 2 min ademhaling\n"
+    );
+    for (file, date, after) in [
+        ("week01-1.toml", "2026-01-05T07:30", "3"),
+        ("week01-2.toml", "2026-01-07T07:30", "4"),
+    ] {
+        let session = format!("sessions/opbouw/{file}");
+        let args = [
+            "log",
+            "add",
+            &session,
+            "--date",
+            date,
+            "--stress-before",
+            "2",
+            "--stress-after",
+            after,
+        ];
+        assert_eq!(rustig(d, &args).0, 0);
+    }
+    let (code, text, _) = rustig(d, &["status"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        text,
+        "Programma: Van 12 naar 36 minuten\n\
+         Laatst afgerond: week 1, training 2\n\
+         Hardlopen per training: 12 van 36 minuten\n\
+         Trainingen deze week: 0\n\
+         Volgende: Week 1 · training 3 (39 min): 6 min wandelen, 12× (1 min hardlopen, 1 min wandelen), 5 min wandelen, rekken, 2 min ademhaling\n\
+         Tip: je stress was na de laatste twee trainingen hoger dan ervoor. Herhaal liever Week 1 · training 2 en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).\n\
+         Stress voor: ▂▂\n\
+         Stress na:   ▄▆\n"
+    );
+    let (_, json, _) = rustig(d, &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["next"]["session"], "opbouw/week01-3.toml");
+    assert_eq!(v["repeat"]["session"], "opbouw/week01-2.toml");
+    assert_eq!(v["repeat"]["reason"], "stress_up");
+    assert_eq!(v["run_minutes"], 12.0);
+}

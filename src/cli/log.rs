@@ -2,6 +2,7 @@
 //! `rustig log remove ID`, `rustig log edit ID …`: the history of runs, and runs done
 //! with an exported file on a phone.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
@@ -347,7 +348,11 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
     let runs = journal.runs_since(since)?;
     if args.json {
         let rows: Vec<serde_json::Value> = runs.iter().map(json).collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&rows)?
+        )?;
     } else if args.csv {
         let mut w = csv::Writer::from_writer(std::io::stdout().lock());
         w.write_record([
@@ -389,7 +394,7 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
             journal.path().display()
         );
     } else {
-        print!("{}", table(&runs));
+        write!(std::io::stdout().lock(), "{}", table(&runs))?;
     }
     Ok(Outcome::Success)
 }

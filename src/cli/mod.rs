@@ -12,6 +12,7 @@ mod play;
 mod questions;
 mod render;
 mod show;
+mod status;
 mod voice;
 
 use std::path::PathBuf;
@@ -53,6 +54,8 @@ pub enum Command {
     Voice(voice::Args),
     /// The journal of runs: history, and runs done with an exported file.
     Log(log::Args),
+    /// Where you are in the program, and what the next run is.
+    Status(status::Args),
 }
 
 /// How a command ended.
@@ -104,5 +107,6 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Export(args) => export::run(args, &lookup),
         Command::Voice(args) => voice::run(args, &lookup),
         Command::Log(args) => log::run(args),
+        Command::Status(args) => status::run(args),
     }
 }
