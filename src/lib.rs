@@ -12,6 +12,7 @@ pub mod load;
 pub mod mix;
 pub mod output;
 pub mod play;
+pub mod report;
 pub mod session;
 pub mod timeline;
 pub mod voice;

@@ -348,3 +348,185 @@ fn status_shows_the_next_session_and_suggests_a_repeat_after_stress_went_up_twic
     assert_eq!(v["repeat"]["reason"], "stress_up");
     assert_eq!(v["run_minutes"], 12.0);
 }
+
+/// Three answered runs (stress 4→1, 4→2, 4→3) and one without answers.
+fn journal_with_runs(d: &Path) {
+    for i in 1..=3 {
+        let session = format!("sessions/opbouw/week01-{i}.toml");
+        let date = format!("2026-03-0{}T07:30", i + 1);
+        let after = i.to_string();
+        let args = [
+            "log",
+            "add",
+            &session,
+            "--date",
+            &date,
+            "--stress-before",
+            "4",
+            "--stress-after",
+            &after,
+            "--mood-before",
+            "2",
+            "--mood-after",
+            "4",
+            "--note",
+            "<rustig>",
+        ];
+        assert_eq!(rustig(d, &args).0, 0);
+    }
+    assert_eq!(
+        rustig(
+            d,
+            &[
+                "log",
+                "add",
+                "sessions/opbouw/week02-1.toml",
+                "--date",
+                "2026-03-09"
+            ]
+        )
+        .0,
+        0
+    );
+}
+
+/// The `<svg>` inside `<section id="...">`.
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page.find(&format!("<section id=\"{id}\">")).unwrap();
+    let end = start + page[start..].find("</section>").unwrap();
+    &page[start..end]
+}
+
+#[test]
+fn the_report_is_one_offline_page_with_a_point_per_answered_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    journal_with_runs(d);
+    let html = d.join("rapport.html");
+    let (code, out, _) = rustig(d, &["report", "-o", html.to_str().unwrap()]);
+    assert_eq!(
+        (code, out),
+        (0, format!("{} geschreven.\n", html.display()))
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"nl\">"));
+    for forbidden in ["<script", "http://", "https://", "src="] {
+        let outside_svg_ns = page.replace("http://www.w3.org/2000/svg", "");
+        assert!(
+            !outside_svg_ns.contains(forbidden),
+            "{forbidden} in the page"
+        );
+    }
+    let stress = section(&page, "stress");
+    assert_eq!(stress.matches("<circle").count(), 3);
+    assert!(
+        stress.contains("Na 3 van de 3 trainingen met antwoorden was je stress lager dan ervoor.")
+    );
+    assert_eq!(section(&page, "mood").matches("<circle").count(), 3);
+    assert!(
+        section(&page, "notes")
+            .contains("<li>02-03-2026 — Week 1 · training 1: &lt;rustig&gt;</li>")
+    );
+    assert!(
+        section(&page, "weeks").contains("<tr><td>2026-W10</td><td>117</td><td>3 van 3</td></tr>")
+    );
+    let svg = d.join("stress.svg");
+    assert_eq!(
+        rustig(
+            d,
+            &["report", "-o", svg.to_str().unwrap(), "--format", "svg"]
+        )
+        .0,
+        0
+    );
+    let svg = std::fs::read_to_string(svg).unwrap();
+    assert!(svg.starts_with("<svg width=\"800\" height=\"360\""));
+    assert_eq!(svg.matches("<circle").count(), 3);
+    let png = d.join("stress.png");
+    assert_eq!(
+        rustig(
+            d,
+            &["report", "-o", png.to_str().unwrap(), "--format", "png"]
+        )
+        .0,
+        0
+    );
+    let bytes = std::fs::read(png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&bytes[16..24], &[0, 0, 3, 32, 0, 0, 1, 104], "800 x 360");
+}
+
+#[test]
+#[allow(clippy::print_stderr)]
+fn the_report_opens_in_headless_chromium_not_blank_with_one_point_per_answered_run() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but /usr/bin/chromium is missing: .ci/run installs it"
+        );
+        eprintln!(
+            "skipped: /usr/bin/chromium is not installed (apt-get install chromium) and CI is unset"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    journal_with_runs(d);
+    let html = d.join("rapport.html");
+    assert_eq!(rustig(d, &["report", "-o", html.to_str().unwrap()]).0, 0);
+    let shot = d.join("shot.png");
+    let browse = |extra: &[String]| {
+        let profile = tempfile::tempdir().unwrap();
+        std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=412,1400",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap()
+    };
+    let out = browse(&["--dump-dom".to_owned()]);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        section(&dom, "stress").matches("<circle").count(),
+        3,
+        "{dom}"
+    );
+    browse(&[format!("--screenshot={}", shot.display())]);
+    let bytes = std::fs::read(&shot).expect("chromium wrote the screenshot");
+    let decoded = image_pixels(&bytes);
+    let first = decoded[0];
+    let differing = decoded.iter().filter(|p| **p != first).count();
+    assert!(
+        differing > decoded.len() / 100,
+        "screenshot is blank: {differing} of {} pixels differ",
+        decoded.len()
+    );
+}
+
+/// The RGB(A) pixels of a PNG, one `u32` each.
+fn image_pixels(bytes: &[u8]) -> Vec<u32> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let step = info.color_type.samples();
+    buf[..info.buffer_size()]
+        .chunks(step)
+        .map(|p| {
+            p.iter()
+                .take(3)
+                .fold(0u32, |acc, &c| acc << 8 | u32::from(c))
+        })
+        .collect()
+}

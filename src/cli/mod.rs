@@ -11,6 +11,7 @@ mod log;
 mod play;
 mod questions;
 mod render;
+mod report;
 mod show;
 mod status;
 mod voice;
@@ -56,6 +57,8 @@ pub enum Command {
     Log(log::Args),
     /// Where you are in the program, and what the next run is.
     Status(status::Args),
+    /// A Dutch HTML report of the journal for you and your coach, or its main chart.
+    Report(report::Args),
 }
 
 /// How a command ended.
@@ -108,5 +111,6 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Voice(args) => voice::run(args, &lookup),
         Command::Log(args) => log::run(args),
         Command::Status(args) => status::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
