@@ -530,3 +530,45 @@ fn image_pixels(bytes: &[u8]) -> Vec<u32> {
         })
         .collect()
 }
+
+#[test]
+fn a_journal_from_a_newer_rustig_is_refused_with_exit_1_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rustig/journal.db");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE runs (x); PRAGMA user_version = 3;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    for args in [
+        &["log"][..],
+        &["status"],
+        &["log", "add", "sessions/opbouw/week01-1.toml"],
+    ] {
+        let (code, out, err) = rustig(dir.path(), args);
+        assert_eq!((code, out.as_str()), (1, ""), "{args:?}");
+        assert_eq!(
+            err,
+            format!(
+                "error: journal {} has schema version 3, but this rustig knows versions up to 2: it was written by a newer rustig. Update rustig; the file is left untouched\n",
+                path.display()
+            )
+        );
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_version_1_journal_from_the_released_rustig_is_backed_up_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rustig/journal.db");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::copy(crate::util::data("journal/v1/journal.db"), &path).unwrap();
+    let (code, out, _) = rustig(dir.path(), &["log", "--csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 4, "a header and the 3 runs: {out}");
+    assert!(out.lines().nth(3).unwrap().starts_with("3,"));
+    assert!(path.with_file_name("journal.db.bak-v1").is_file());
+}

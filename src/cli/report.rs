@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::Outcome;
-use super::status::{run_minutes, week_and_session};
+use super::status::week_and_session;
 use crate::journal::Journal;
 use crate::load::default_program;
 use crate::output::AtomicFile;
@@ -32,7 +32,7 @@ pub enum Format {
     Png,
 }
 
-/// Planned minutes of running per program week, from the built-in program.
+/// Planned minutes of sessions per program week, from the built-in program.
 fn plan() -> Vec<f64> {
     let (_, files) = default_program();
     let Some(files) = files else {
@@ -50,7 +50,7 @@ fn plan() -> Vec<f64> {
         if weeks.len() <= i {
             weeks.resize(i + 1, 0.0);
         }
-        weeks[i] += run_minutes(&s);
+        weeks[i] += s.blocks_duration().secs() / 60.0;
     }
     weeks
 }

@@ -56,10 +56,12 @@ pub fn mood(r: &Run) -> (Option<u8>, Option<u8>) {
 }
 
 /// Paired scores: per run a short bar at "before", a line to a dot at "after" (one
-/// dot per answered run). Scores 1–5 upwards.
+/// dot per answered run), green when "after" is better or the same. Scores 1–5
+/// upwards.
 fn draw_pairs<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     pairs: &[(u8, u8)],
+    higher_is_better: bool,
 ) -> Result<(), ReportError> {
     root.fill(&WHITE).map_err(draw_err)?;
     let n = pairs.len().max(1) as f64;
@@ -77,7 +79,8 @@ fn draw_pairs<DB: DrawingBackend>(
     for (i, &(before, after)) in pairs.iter().enumerate() {
         let x = i as f64 + 0.5;
         let (b, a) = (f64::from(before), f64::from(after));
-        let colour = if a <= b { AFTER } else { BEFORE };
+        let better = if higher_is_better { a >= b } else { a <= b };
+        let colour = if better { AFTER } else { BEFORE };
         chart
             .draw_series([Rectangle::new(
                 [(x - half, b - 0.04), (x + half, b + 0.04)],
@@ -96,14 +99,14 @@ fn draw_pairs<DB: DrawingBackend>(
 
 /// The main chart (stress before→after) as an SVG document.
 pub fn stress_svg(runs: &[Run]) -> Result<String, ReportError> {
-    pairs_svg(&pairs(runs, stress))
+    pairs_svg(&pairs(runs, stress), false)
 }
 
-fn pairs_svg(p: &[(u8, u8)]) -> Result<String, ReportError> {
+fn pairs_svg(p: &[(u8, u8)], higher_is_better: bool) -> Result<String, ReportError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, CHART).into_drawing_area();
-        draw_pairs(&root, p)?;
+        draw_pairs(&root, p, higher_is_better)?;
     }
     Ok(svg)
 }
@@ -123,7 +126,7 @@ pub fn stress_png(runs: &[Run], path: &Path) -> Result<(), ReportError> {
         .into_temp_path();
     {
         let root = BitMapBackend::new(&temp, CHART).into_drawing_area();
-        draw_pairs(&root, &pairs(runs, stress))?;
+        draw_pairs(&root, &pairs(runs, stress), false)?;
     }
     #[cfg(unix)]
     {
@@ -169,7 +172,8 @@ pub fn weeks(runs: &[Run]) -> Vec<Week> {
     map.into_values().collect()
 }
 
-/// Bars of minutes per week, with the plan (`plan[i]` for the i-th week) as a line.
+/// Bars of minutes of sessions done per week, with the plan (`plan[i]`: the minutes of
+/// the program's week i + 1) as a line.
 fn weeks_svg(weeks: &[Week], plan: &[f64]) -> Result<String, ReportError> {
     let mut svg = String::new();
     {
@@ -250,12 +254,12 @@ table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;
 <p class=\"legend\"><span class=\"b\">▬ voor de training</span><span class=\"a\">● na de training (groen: rustiger of gelijk, rood: gespannener)</span></p>\n\
 <p>Van onder (1, ontspannen) naar boven (5, erg gespannen); één training per kolom, oudste links.</p>\n{}</section>\n",
         stress_pairs.len(),
-        pairs_svg(&stress_pairs)?
+        pairs_svg(&stress_pairs, false)?
     ));
     page.push_str(&format!(
         "<section id=\"mood\">\n<h2>Stemming voor en na</h2>\n\
-<p>Van onder (1, somber) naar boven (5, heel goed).</p>\n{}</section>\n",
-        pairs_svg(&mood_pairs)?
+<p>Van onder (1, somber) naar boven (5, heel goed); groen: beter of gelijk na de training.</p>\n{}</section>\n",
+        pairs_svg(&mood_pairs, true)?
     ));
     page.push_str(&format!(
         "<section id=\"weeks\">\n<h2>Minuten per week</h2>\n\
