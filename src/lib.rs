@@ -13,6 +13,7 @@ pub mod load;
 pub mod mix;
 pub mod output;
 pub mod play;
+pub mod report;
 pub mod schema;
 pub mod session;
 pub mod timeline;

@@ -20,6 +20,8 @@ mod export;
 mod golden;
 // One invalid session per kind of error, with its exact message.
 mod invalid;
+// The journal: log, status, report, concurrent and killed writers.
+mod journal;
 // Live play: the real-time player, --no-audio, capture through ALSA's file plugin.
 mod play;
 // Exact frames of clicks, clips and tones in the mixer's output.

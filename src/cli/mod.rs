@@ -9,12 +9,16 @@ mod check;
 mod completions;
 mod export;
 mod load;
+mod log;
 mod man;
 mod new;
 mod play;
+mod questions;
 mod render;
+mod report;
 mod schema;
 mod show;
+mod status;
 mod voice;
 
 use std::path::PathBuf;
@@ -62,6 +66,12 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page, or write one per command into a folder.
     Man(man::Args),
+    /// The journal of runs: history, and runs done with an exported file.
+    Log(log::Args),
+    /// Where you are in the program, and what the next run is.
+    Status(status::Args),
+    /// A Dutch HTML report of the journal for you and your coach, or its main chart.
+    Report(report::Args),
 }
 
 /// How a command ended.
@@ -120,5 +130,8 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Log(args) => log::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

@@ -1,95 +1,98 @@
-//! The run journal: every `rustig play` is recorded in a small SQLite database in
-//! the user's data folder (`$XDG_DATA_HOME/rustig/journal.db`), so `play` without a
-//! session knows which session of the default program comes next.
+//! The run journal: every `rustig play` and every `rustig log add` is recorded in a
+//! small SQLite database in the user's data folder
+//! (`$XDG_DATA_HOME/rustig/journal.db`), with how the runner felt before and after.
+//! It never leaves the machine.
 //!
-//! The schema is versioned with `PRAGMA user_version` and upgraded by the ordered
-//! [`MIGRATIONS`] on open; never edit a released migration, add a new one.
+//! - [`schema`]: the versioned schema, migrations and backups;
+//! - [`runs`]: what a run is, and the writes (each in one transaction);
+//! - [`queries`]: reading runs back;
+//! - [`next`]: which session comes next, and when to repeat one instead.
+//!
+//! The database is in WAL mode with a busy timeout, so several rustig processes can
+//! write at once, and a process killed during a write loses only that write.
 
-use std::collections::HashSet;
+pub mod next;
+pub mod queries;
+pub mod runs;
+pub mod schema;
+
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-/// Schema migrations, applied in order; `user_version` counts those applied.
-pub const MIGRATIONS: &[&str] = &["CREATE TABLE runs (
-        id          INTEGER PRIMARY KEY,
-        session_key TEXT    NOT NULL,            -- 'opbouw/week01-1.toml' or a file path
-        program     TEXT,                        -- 'opbouw' for the default program
-        title       TEXT    NOT NULL,
-        started_at  INTEGER NOT NULL,            -- unix seconds, UTC
-        ended_at    INTEGER,                     -- NULL while playing (or after a crash)
-        position    REAL    NOT NULL DEFAULT 0,  -- seconds of the session reached
-        duration    REAL    NOT NULL,            -- the session's length in seconds
-        completed   INTEGER NOT NULL DEFAULT 0,  -- 1 when played to the end
-        mode        TEXT    NOT NULL,            -- 'audio' or 'no-audio'
-        speed       REAL    NOT NULL DEFAULT 1
-    );
-    CREATE INDEX runs_by_session ON runs (session_key, completed);"];
+pub use next::{Choice, Plan, RepeatReason, next_session};
+pub use runs::{Answers, Edit, LoggedRun, NewRun, Run, session_key};
+pub use schema::MIGRATIONS;
 
-/// A database problem, with the file it concerns.
+/// A journal problem, naming the file and what to do.
 #[derive(Debug, thiserror::Error)]
-#[error("journal {path}: {source}")]
-pub struct JournalError {
-    /// The database file.
-    pub path: PathBuf,
-    /// What SQLite said.
-    #[source]
-    pub source: rusqlite::Error,
-}
-
-/// What is known about a run when it starts.
-#[derive(Debug, Clone)]
-pub struct NewRun {
-    /// Identifies the session across runs.
-    pub session_key: String,
-    /// The program it belongs to, if any.
-    pub program: Option<String>,
-    /// The session's title.
-    pub title: String,
-    /// Length in seconds.
-    pub duration: f64,
-    /// `audio` or `no-audio`.
-    pub mode: &'static str,
-    /// Clock speed (1 with audio).
-    pub speed: f64,
-}
-
-/// One recorded run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Run {
-    /// Row id.
-    pub id: i64,
-    /// The session key.
-    pub session_key: String,
-    /// Program, if any.
-    pub program: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Unix seconds.
-    pub started_at: i64,
-    /// Unix seconds, if it ended cleanly.
-    pub ended_at: Option<i64>,
-    /// Seconds reached.
-    pub position: f64,
-    /// Session length.
-    pub duration: f64,
-    /// Played to the end.
-    pub completed: bool,
-    /// `audio` or `no-audio`.
-    pub mode: String,
+pub enum JournalError {
+    /// SQLite failed.
+    #[error("journal {path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The file was written by a newer rustig.
+    #[error(
+        "journal {path} has schema version {found}, but this rustig knows versions up to {known}: it was written by a newer rustig. Update rustig; the file is left untouched"
+    )]
+    Newer {
+        /// The database file.
+        path: PathBuf,
+        /// Its `user_version`.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
+    /// The file is not a database, or a damaged one.
+    #[error(
+        "journal {path} is damaged or not a rustig journal ({detail}). It is left untouched: move it away (for example to journal.db.broken) to start a new journal, or put back a backup journal.db.bak-vN"
+    )]
+    Damaged {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite found.
+        detail: String,
+    },
+    /// The backup before a migration failed; nothing was migrated.
+    #[error(
+        "journal {path}: cannot write the backup {backup} before upgrading ({detail}); nothing was changed. Free some space or check the folder's permissions"
+    )]
+    Backup {
+        /// The database file.
+        path: PathBuf,
+        /// The backup that could not be written.
+        backup: PathBuf,
+        /// Why.
+        detail: String,
+    },
+    /// The folder could not be created.
+    #[error("journal {path}: cannot create its folder: {source}")]
+    Folder {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No run has this id.
+    #[error("journal {path}: there is no run {id}; `rustig log` lists the runs with their ids")]
+    NoRun {
+        /// The database file.
+        path: PathBuf,
+        /// The id asked for.
+        id: i64,
+    },
 }
 
 /// The open journal.
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 impl Journal {
@@ -99,176 +102,40 @@ impl Journal {
         dirs::data_dir().map(|d| d.join("rustig").join("journal.db"))
     }
 
-    /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the journal at `path` and brings its schema up to
+    /// date. An older file is first copied to `journal.db.bak-vN`; a newer or damaged
+    /// one is refused and never written.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
-        let err = |source| JournalError {
-            path: path.to_path_buf(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| JournalError::Folder {
+                path: path.to_path_buf(),
+                source,
+            })?;
         }
-        let mut conn = Connection::open(path).map_err(err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(2))
-            .map_err(err)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(err)?;
-        let version = usize::try_from(version).unwrap_or(0);
-        if version < MIGRATIONS.len() {
-            let tx = conn.transaction().map_err(err)?;
-            for migration in &MIGRATIONS[version..] {
-                tx.execute_batch(migration).map_err(err)?;
-            }
-            tx.execute_batch(&format!("PRAGMA user_version = {}", MIGRATIONS.len()))
-                .map_err(err)?;
-            tx.commit().map_err(err)?;
-        }
+        let mut conn = Connection::open(path).map_err(|e| schema::classify(path, e))?;
+        schema::prepare(&mut conn, path)?;
         Ok(Journal {
             conn,
             path: path.to_path_buf(),
         })
     }
 
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open file.
+    pub fn version(&self) -> Result<i64, JournalError> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     fn err(&self, source: rusqlite::Error) -> JournalError {
-        JournalError {
-            path: self.path.clone(),
-            source,
-        }
-    }
-
-    /// Records the start of a run and returns its id.
-    pub fn start(&self, run: &NewRun) -> Result<i64, JournalError> {
-        self.conn
-            .execute(
-                "INSERT INTO runs (session_key, program, title, started_at, duration, mode, speed)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    run.session_key,
-                    run.program,
-                    run.title,
-                    now(),
-                    run.duration,
-                    run.mode,
-                    run.speed
-                ],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    /// Records how far a run got; `ended` marks a clean end, `completed` a run played
-    /// to its end.
-    pub fn progress(
-        &self,
-        id: i64,
-        position: f64,
-        ended: bool,
-        completed: bool,
-    ) -> Result<(), JournalError> {
-        let ended_at = ended.then(now);
-        self.conn
-            .execute(
-                "UPDATE runs SET position = ?2, ended_at = COALESCE(?3, ended_at), completed = MAX(completed, ?4) WHERE id = ?1",
-                params![id, position, ended_at, completed],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
-    /// The session keys of `program` that have a completed run.
-    pub fn completed(&self, program: &str) -> Result<HashSet<String>, JournalError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT session_key FROM runs WHERE program = ?1 AND completed = 1")
-            .map_err(|e| self.err(e))?;
-        let keys = stmt
-            .query_map([program], |r| r.get::<_, String>(0))
-            .map_err(|e| self.err(e))?
-            .collect::<Result<HashSet<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        Ok(keys)
-    }
-
-    /// Every run, newest first.
-    pub fn runs(&self) -> Result<Vec<Run>, JournalError> {
-        self.select("ORDER BY started_at DESC, id DESC", [])
-    }
-
-    /// The run with this id.
-    pub fn run(&self, id: i64) -> Result<Option<Run>, JournalError> {
-        Ok(self.select("WHERE id = ?1", [id])?.pop())
-    }
-
-    fn select(&self, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Run>, JournalError> {
-        let sql = format!(
-            "SELECT id, session_key, program, title, started_at, ended_at, position, duration, completed, mode
-             FROM runs {tail}"
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params, |r| {
-                Ok(Run {
-                    id: r.get(0)?,
-                    session_key: r.get(1)?,
-                    program: r.get(2)?,
-                    title: r.get(3)?,
-                    started_at: r.get(4)?,
-                    ended_at: r.get(5)?,
-                    position: r.get(6)?,
-                    duration: r.get(7)?,
-                    completed: r.get(8)?,
-                    mode: r.get(9)?,
-                })
-            })
-            .map_err(|e| self.err(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        Ok(rows)
+        schema::classify(&self.path, source)
     }
 }
 
 #[cfg(test)]
-mod test {
-    use super::*;
-
-    #[test]
-    fn a_new_journal_gets_the_latest_schema_and_records_runs() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/journal.db");
-        let j = Journal::open(&path).unwrap();
-        let version: i64 = j
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version as usize, MIGRATIONS.len());
-        let run = NewRun {
-            session_key: "opbouw/week01-1.toml".into(),
-            program: Some("opbouw".into()),
-            title: "Week 1 · training 1".into(),
-            duration: 1500.0,
-            mode: "audio",
-            speed: 1.0,
-        };
-        let a = j.start(&run).unwrap();
-        j.progress(a, 600.0, true, false).unwrap();
-        assert!(
-            j.completed("opbouw").unwrap().is_empty(),
-            "a run stopped halfway does not complete"
-        );
-        let b = j.start(&run).unwrap();
-        j.progress(b, 1500.0, true, true).unwrap();
-        assert_eq!(
-            j.completed("opbouw").unwrap(),
-            HashSet::from(["opbouw/week01-1.toml".to_owned()])
-        );
-        let runs = j.runs().unwrap();
-        assert_eq!(runs.len(), 2);
-        assert_eq!(j.run(a).unwrap().unwrap().position, 600.0);
-        drop(j);
-        // Reopening does not re-run migrations.
-        let j = Journal::open(&path).unwrap();
-        assert_eq!(j.runs().unwrap().len(), 2);
-    }
-}
+mod test;

@@ -1,0 +1,472 @@
+//! `rustig log [--csv|--json] [--since DATE]`, `rustig log add SESSION …`,
+//! `rustig log remove ID`, `rustig log edit ID …`: the history of runs, and runs done
+//! with an exported file on a phone.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
+
+use super::Outcome;
+use super::load::print_diagnostics;
+use super::questions::{Moment, ask_terminal, interactive};
+use crate::journal::{Answers, Edit, Journal, LoggedRun, Run, session_key};
+use crate::load::read_session;
+use crate::session::parse_session;
+
+/// The history of runs; record, correct or remove one.
+#[derive(Debug, clap::Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "The journal is $XDG_DATA_HOME/rustig/journal.db (usually ~/.local/share/rustig/journal.db). \
+It never leaves this machine; see docs/dagboek.md."
+)]
+pub struct Args {
+    /// What to do (default: show the history).
+    #[command(subcommand)]
+    pub action: Option<Action>,
+    /// Comma-separated values, for a spreadsheet or a coach.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// JSON, one object per run.
+    #[arg(long)]
+    pub json: bool,
+    /// Only runs on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+}
+
+/// `log` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Record a run done elsewhere, e.g. with an exported file on a phone.
+    Add(AddArgs),
+    /// Remove a run (by the id `rustig log` shows).
+    Remove {
+        /// The run's id.
+        id: i64,
+    },
+    /// Correct a run: only the given values change.
+    Edit(EditArgs),
+}
+
+/// Answers given as flags.
+#[derive(Debug, clap::Args)]
+pub struct Scores {
+    /// Stress before the run, 1 (relaxed) to 5 (very tense).
+    #[arg(long, value_name = "N")]
+    pub stress_before: Option<i64>,
+    /// Stress after the run, 1 to 5.
+    #[arg(long, value_name = "N")]
+    pub stress_after: Option<i64>,
+    /// Mood before the run, 1 (low) to 5 (very good).
+    #[arg(long, value_name = "N")]
+    pub mood_before: Option<i64>,
+    /// Mood after the run, 1 to 5.
+    #[arg(long, value_name = "N")]
+    pub mood_after: Option<i64>,
+    /// How heavy it felt, 1 (very light) to 5 (too heavy).
+    #[arg(long, value_name = "N")]
+    pub effort: Option<i64>,
+    /// A short note.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// `log add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The session file (or built-in session, e.g. sessions/opbouw/week01-1.toml).
+    pub session: PathBuf,
+    /// When it started: YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time (default: now).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Done to the end (the default).
+    #[arg(long, conflicts_with = "partial")]
+    pub completed: bool,
+    /// Stopped after this many minutes.
+    #[arg(long, value_name = "MIN")]
+    pub partial: Option<f64>,
+    /// Never ask in the terminal.
+    #[arg(long)]
+    pub no_questions: bool,
+    /// The answers.
+    #[command(flatten)]
+    pub scores: Scores,
+}
+
+/// `log edit`.
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    /// The run's id.
+    pub id: i64,
+    /// Another session.
+    #[arg(long, value_name = "SESSION")]
+    pub session: Option<PathBuf>,
+    /// Another start: YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Done to the end.
+    #[arg(long, conflicts_with = "partial")]
+    pub completed: bool,
+    /// Stopped after this many minutes.
+    #[arg(long, value_name = "MIN")]
+    pub partial: Option<f64>,
+    /// The answers to change (`--note ""` removes the note).
+    #[command(flatten)]
+    pub scores: Scores,
+}
+
+/// A user error: printed as `error: …`, exit 1.
+fn invalid(message: String) -> anyhow::Result<Outcome> {
+    eprintln!("error: {message}");
+    Ok(Outcome::Failure)
+}
+
+/// Validates the flags' scores; the error names the flag.
+pub fn answers(s: &Scores) -> Result<Answers, String> {
+    let check = |flag: &str, v: Option<i64>| -> Result<Option<u8>, String> {
+        match v {
+            None => Ok(None),
+            Some(n @ 1..=5) => Ok(Some(n as u8)),
+            Some(n) => Err(format!(
+                "--{flag} {n}: a score is a whole number from 1 to 5"
+            )),
+        }
+    };
+    Ok(Answers {
+        stress_before: check("stress-before", s.stress_before)?,
+        mood_before: check("mood-before", s.mood_before)?,
+        stress_after: check("stress-after", s.stress_after)?,
+        mood_after: check("mood-after", s.mood_after)?,
+        effort: check("effort", s.effort)?,
+        note: s.note.clone(),
+    })
+}
+
+/// Unix seconds of `--date` in local time; not in the future.
+pub fn parse_date(flag: &str, text: &str, now: i64) -> Result<i64, String> {
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+        .map_err(|_| format!("--{flag} {text}: write a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-05-14T07:30"))?;
+    let at = Local
+        .from_local_datetime(&naive)
+        .earliest()
+        .ok_or_else(|| format!("--{flag} {text}: that time does not exist here (clock change)"))?
+        .timestamp();
+    if at > now {
+        return Err(format!(
+            "--{flag} {text}: that is in the future; record a run after you have done it"
+        ));
+    }
+    Ok(at)
+}
+
+fn now() -> i64 {
+    Local::now().timestamp()
+}
+
+/// The journal at its default place.
+pub fn open() -> anyhow::Result<Journal> {
+    let path = Journal::default_path()
+        .ok_or_else(|| anyhow::anyhow!("no data folder: set XDG_DATA_HOME or HOME"))?;
+    Ok(Journal::open(&path)?)
+}
+
+/// Reads a session for the journal: key, program, title, length in seconds.
+fn session(path: &Path) -> Option<(String, Option<String>, String, f64)> {
+    let file = match read_session(path) {
+        Ok(f) => f,
+        Err(d) => {
+            print_diagnostics(&[d]);
+            return None;
+        }
+    };
+    let (parsed, diags) = parse_session(&file.display, &file.bytes, &file.base);
+    print_diagnostics(&diags);
+    let parsed = parsed?;
+    let (key, program) = session_key(path);
+    let length = parsed.blocks_duration().secs();
+    Some((key, program, parsed.title, length))
+}
+
+fn partial_secs(min: f64, length: f64) -> Result<f64, String> {
+    if !(min.is_finite() && min >= 0.0) {
+        return Err(format!("--partial {min}: minutes must be 0 or more"));
+    }
+    if min * 60.0 > length {
+        return Err(format!(
+            "--partial {min}: the session lasts only {:.0} minutes; use --completed",
+            length / 60.0
+        ));
+    }
+    Ok(min * 60.0)
+}
+
+/// Runs `log`.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    match &args.action {
+        None => list(args),
+        Some(Action::Add(a)) => add(a),
+        Some(Action::Remove { id }) => {
+            let journal = open()?;
+            let run = journal.run(*id)?;
+            journal.remove(*id)?;
+            if let Some(r) = run {
+                println!(
+                    "Training {id} verwijderd ({} op {}).",
+                    r.title,
+                    local(r.started_at)
+                );
+            }
+            Ok(Outcome::Success)
+        }
+        Some(Action::Edit(e)) => edit(e),
+    }
+}
+
+fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
+    let mut answers = match answers(&a.scores) {
+        Ok(x) => x,
+        Err(e) => return invalid(e),
+    };
+    let started_at = match a.date.as_deref().map(|d| parse_date("date", d, now())) {
+        None => now(),
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return invalid(e),
+    };
+    let Some((key, program, title, length)) = session(&a.session) else {
+        return Ok(Outcome::Failure);
+    };
+    let position = match a.partial.map(|m| partial_secs(m, length)) {
+        None => length,
+        Some(Ok(s)) => s,
+        Some(Err(e)) => return invalid(e),
+    };
+    if !a.no_questions && interactive() {
+        answers = ask_terminal(Moment::Before, &answers)?;
+        answers = ask_terminal(Moment::After, &answers)?;
+    }
+    let journal = open()?;
+    let id = journal.add(&LoggedRun {
+        session_key: key,
+        program,
+        title: title.clone(),
+        started_at,
+        position,
+        duration: length,
+        completed: a.partial.is_none(),
+        answers,
+    })?;
+    println!(
+        "Training {id} opgeslagen: {title} op {}.",
+        local(started_at)
+    );
+    Ok(Outcome::Success)
+}
+
+fn edit(e: &EditArgs) -> anyhow::Result<Outcome> {
+    let answers = match answers(&e.scores) {
+        Ok(x) => x,
+        Err(m) => return invalid(m),
+    };
+    let started_at = match e.date.as_deref().map(|d| parse_date("date", d, now())) {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(m)) => return invalid(m),
+    };
+    let session = match &e.session {
+        None => None,
+        Some(p) => match session(p) {
+            Some(s) => Some(s),
+            None => return Ok(Outcome::Failure),
+        },
+    };
+    let mut journal = open()?;
+    let Some(old) = journal.run(e.id)? else {
+        return invalid(format!(
+            "there is no run {} in the journal {}; `rustig log` lists the runs with their ids",
+            e.id,
+            journal.path().display()
+        ));
+    };
+    let length = session.as_ref().map_or(old.duration, |s| s.3);
+    let progress = match (e.completed, e.partial) {
+        (true, _) => Some(None),
+        (_, Some(m)) => match partial_secs(m, length) {
+            Ok(s) => Some(Some(s)),
+            Err(m) => return invalid(m),
+        },
+        _ => None,
+    };
+    journal.edit(
+        e.id,
+        &Edit {
+            session,
+            started_at,
+            progress,
+            answers,
+        },
+    )?;
+    println!("Training {} aangepast.", e.id);
+    Ok(Outcome::Success)
+}
+
+/// `2026-05-14 07:30` in local time.
+pub fn local(t: i64) -> String {
+    Local
+        .timestamp_opt(t, 0)
+        .single()
+        .map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+}
+
+fn score(v: Option<u8>) -> String {
+    v.map_or_else(|| "-".into(), |v| v.to_string())
+}
+
+fn pair(a: Option<u8>, b: Option<u8>) -> String {
+    format!("{}→{}", score(a), score(b))
+}
+
+/// The session's short name: the file name without `.toml`.
+pub fn short(r: &Run) -> String {
+    let name = r.session_key.rsplit('/').next().unwrap_or(&r.session_key);
+    name.trim_end_matches(".toml").to_owned()
+}
+
+fn list(args: &Args) -> anyhow::Result<Outcome> {
+    let since = match args
+        .since
+        .as_deref()
+        .map(|d| parse_date("since", d, i64::MAX))
+    {
+        None => i64::MIN,
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return invalid(e),
+    };
+    let journal = open()?;
+    let runs = journal.runs_since(since)?;
+    if args.json {
+        let rows: Vec<serde_json::Value> = runs.iter().map(json).collect();
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&rows)?
+        )?;
+    } else if args.csv {
+        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+        w.write_record([
+            "id",
+            "date",
+            "session",
+            "title",
+            "completed",
+            "minutes",
+            "stress_before",
+            "stress_after",
+            "mood_before",
+            "mood_after",
+            "effort",
+            "note",
+        ])?;
+        for r in &runs {
+            let a = &r.answers;
+            let opt = |v: Option<u8>| v.map_or_else(String::new, |v| v.to_string());
+            w.write_record([
+                r.id.to_string(),
+                local(r.started_at),
+                r.session_key.clone(),
+                r.title.clone(),
+                u8::from(r.completed).to_string(),
+                format!("{:.1}", r.minutes()),
+                opt(a.stress_before),
+                opt(a.stress_after),
+                opt(a.mood_before),
+                opt(a.mood_after),
+                opt(a.effort),
+                a.note.clone().unwrap_or_default(),
+            ])?;
+        }
+        w.flush()?;
+    } else if runs.is_empty() {
+        println!(
+            "Nog geen trainingen in het dagboek ({}).",
+            journal.path().display()
+        );
+    } else {
+        write!(std::io::stdout().lock(), "{}", table(&runs))?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// The history as a Dutch text table.
+pub fn table(runs: &[Run]) -> String {
+    let head = [
+        "id", "datum", "training", "klaar", "min", "stress", "stemming", "zwaar", "notitie",
+    ];
+    let rows: Vec<[String; 9]> = runs
+        .iter()
+        .map(|r| {
+            let a = &r.answers;
+            [
+                r.id.to_string(),
+                local(r.started_at),
+                short(r),
+                if r.completed { "ja" } else { "nee" }.into(),
+                format!("{:.0}", r.minutes()),
+                pair(a.stress_before, a.stress_after),
+                pair(a.mood_before, a.mood_after),
+                score(a.effort),
+                a.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([head[i].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..9).map(width).collect();
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i == 8 {
+                text.push_str(c);
+            } else {
+                text.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(head.to_vec());
+    for r in &rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+/// One run for `--json` (and the coach).
+pub fn json(r: &Run) -> serde_json::Value {
+    let a = &r.answers;
+    serde_json::json!({
+        "id": r.id,
+        "date": local(r.started_at),
+        "started_at": r.started_at,
+        "session": r.session_key,
+        "program": r.program,
+        "title": r.title,
+        "completed": r.completed,
+        "minutes": (r.minutes() * 10.0).round() / 10.0,
+        "mode": r.mode,
+        "stress_before": a.stress_before,
+        "stress_after": a.stress_after,
+        "mood_before": a.mood_before,
+        "mood_after": a.mood_after,
+        "effort": a.effort,
+        "note": a.note,
+    })
+}
