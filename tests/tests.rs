@@ -28,3 +28,5 @@ mod voice;
 mod pack;
 // The default program sessions/opbouw: from 12 to 36 minutes, safely.
 mod program;
+// `render --stems`: the size of each file it wrote.
+mod render;
