@@ -251,12 +251,12 @@ def describe(week, s, spec, prev_cadence, first_settle):
     if ex:
         prev_ex = strength_for(week - 1, s) or []
         added = [e for e in ex if e not in prev_ex]
-        names = {"squats": "squats", "lunges": "lunges", "plank": "een plank"}
+        names = {"squats": "kniebuigingen", "lunges": "uitvalspassen", "plank": "de plank"}
         if added:
             parts.append("Nieuw na de warming-up: " + " en ".join(names[e] for e in added)
                          + ", met mate.")
         else:
-            parts.append("Na de warming-up: squats, lunges en een plank, met mate.")
+            parts.append("Na de warming-up: kniebuigingen, uitvalspassen en de plank, met mate.")
     if first_settle:
         parts.append("Nieuw: de metronoom tikt alleen aan het begin van elk hardloopblok "
                      "en af en toe even; daartussen loop je op gevoel, met aandacht voor "
@@ -482,8 +482,10 @@ def to_toml(sess):
     # Alleen voor en na het hardloopdeel telt de stem af; tussen hardlopen en
     # wandelen zeggen drie tikken genoeg.
     L.append('countdown = "tone"')
+    # tok: een zachte, lage tik onder de spraakformanten, die de stem minder maskeert.
+    L += ["", "[metronome]", 'sound = "tok"']
     if sess["settle"]:
-        L += ["", "[metronome]", 'pattern = "settle"', "volume = 0.5", 'settle = "45s"',
+        L += ['pattern = "settle"', "volume = 0.5", 'settle = "45s"',
               'check_every = "3m"', 'check_for = "15s"']
     L += ["", "[reminders]", f"every = {q(sess['every'])}", f"clips = {qlist(sess['clips'])}"]
     for b in sess["blocks"]:
