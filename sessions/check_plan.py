@@ -49,7 +49,14 @@ CLIPS = set(CORE) | set(EXTRA)
 EXERCISES = {"squats", "lunges", "plank"}
 STRETCHES = {"kuiten", "hamstrings", "quadriceps"}
 
-TOP = {"title", "description", "voice", "cadence", "auto_cues", "metronome", "reminders", "block"}
+TOP = {"title", "description", "voice", "cadence", "auto_cues", "countdown", "metronome",
+       "reminders", "block"}
+COUNTDOWNS = ("spoken", "tone", "none")
+# De coachpunten van het e-book: elk komt in het programma minstens eens per twee
+# weken terug, en vanaf week 5 is er gemiddeld hooguit één per SPARSE_MIN minuten.
+POINTS = sorted(c for c in CORE + EXTRA if c.startswith(("techniek.", "tempo.")))
+SPARSE_FROM, SPARSE_MIN = 5, 3.5
+SILENCE_FROM = 8
 METRONOME = {"sound", "volume", "accent_every", "duck_db", "pattern", "settle", "check_every",
              "check_for"}
 REMINDERS = {"every", "clips"}
@@ -143,7 +150,9 @@ def check_session(path):
         err(path, "metronome.volume buiten 0..1")
     if not -60 <= met.get("duck_db", -12) <= 0:
         err(path, "metronome.duck_db buiten -60..0")
-    if met.get("sound", "tik") not in ("tik", "klak", "piep") and not str(
+    if s.get("countdown", "spoken") not in COUNTDOWNS:
+        err(path, f"countdown {s['countdown']!r}: kies uit {', '.join(COUNTDOWNS)}")
+    if met.get("sound", "tik") not in ("tik", "klak", "piep", "tok") and not str(
             met["sound"]).endswith(".wav"):
         err(path, f"metronome.sound {met['sound']!r}")
     rem = s.get("reminders", {})
@@ -217,6 +226,100 @@ def check_session(path):
     return dict(data=s, blocks=info, total=t, running=sum(x["running"] for x in info))
 
 
+def run_segments(path, sess):
+    """(begin, einde) van elk stuk hardlopen (run-blokken en de runs van intervals)."""
+    segs = []
+    for x in sess["blocks"]:
+        b, t0 = x["block"], x["start"]
+        if b["kind"] == "intervals":
+            r, w = dur(path, "run", b["run"]), dur(path, "walk", b["walk"])
+            segs += [(t0 + k * (r + w), t0 + k * (r + w) + r) for k in range(b["repeat"])]
+        elif b["kind"] == "run":
+            segs.append((t0, t0 + x["length"]))
+    return segs
+
+
+def reminder_times(path, data, segs):
+    """Wanneer rustig de reminders zegt: elke `every` looptijd."""
+    every = dur(path, "every", data.get("reminders", {}).get("every", "2m"))
+    total = sum(e - s for s, e in segs)
+    out, k = [], 1
+    while k * every < total:
+        target, cum = k * every, 0
+        for s0, e in segs:
+            if cum <= target < cum + e - s0:
+                out.append(s0 + target - cum)
+                break
+            cum += e - s0
+        k += 1
+    return out
+
+
+def coaching(path, sess):
+    """De coachpunten die de training zegt, in volgorde van [reminders] clips
+    (rondgaand) en de eigen cues; reminders alleen als auto_cues aan staat."""
+    data = sess["data"]
+    said = []
+    if data.get("auto_cues", True):
+        n = len(reminder_times(path, data, run_segments(path, sess)))
+        clips = data.get("reminders", {}).get("clips") or POINTS
+        said += [clips[k % len(clips)] for k in range(n)]
+    for x in sess["blocks"]:
+        said += [c["clip"] for c in x["block"].get("cues", []) if c.get("clip") in POINTS]
+    return said
+
+
+def check_coaching(rows):
+    """Elk coachpunt minstens eens per twee weken; vanaf week SPARSE_FROM spaarzaam;
+    vanaf week SILENCE_FROM elke week een vriendelijk aangekondigde stilte."""
+    weeks = sorted({r["week"] for r in rows})
+    heard = {w: set() for w in weeks}
+    count = {p: 0 for p in POINTS}
+    sparse_cues, sparse_min = 0, 0.0
+    for r in rows:
+        heard[r["week"]].update(r["coaching"])
+        for c in r["coaching"]:
+            count[c] += 1
+        if r["week"] >= SPARSE_FROM:
+            sparse_cues += len(r["coaching"])
+            sparse_min += r["run"]
+    for p in POINTS:
+        for a, b in zip(weeks, weeks[1:]):
+            if p not in heard[a] | heard[b]:
+                err(PROGRAM, f"coachpunt {p} komt in week {a} en {b} niet voor")
+    per = sparse_min / max(sparse_cues, 1)
+    if per < SPARSE_MIN:
+        err(PROGRAM, f"vanaf week {SPARSE_FROM} één coachpunt per {per:.1f} min hardlopen; "
+                     f"minstens {SPARSE_MIN} min ertussen")
+    for w in weeks:
+        quiet = [r for r in rows if r["week"] == w and r["silence"]]
+        if w >= SILENCE_FROM and not quiet:
+            err(PROGRAM, f"week {w}: geen training met een stil stuk (silence-blok)")
+    return count, per
+
+
+def check_silence(path, sess):
+    """Een silence-blok volgt op hardlopen dat het een minuut of zo van tevoren
+    aankondigt (uitleg.silence), en zegt zelf niets dan zijn aankondiging."""
+    bl = sess["blocks"]
+    found = 0
+    for i, x in enumerate(bl):
+        if x["block"]["kind"] != "silence":
+            continue
+        found += x["length"]
+        if x["block"].get("cues"):
+            err(path, "een silence-blok heeft geen eigen cues: het is stil")
+        before = bl[i - 1]["block"] if i else {}
+        if before.get("kind") != "run":
+            err(path, "een silence-blok volgt in het programma op een run-blok")
+        said = [dur(path, "at", c["at"], negative_ok=True) for c in before.get("cues", [])
+                if c.get("clip") == "uitleg.silence" and "at" in c]
+        if not any(-120 <= a < 0 for a in said):
+            err(path, "de stilte wordt niet aangekondigd: uitleg.silence in de laatste "
+                      "2 minuten van het run-blok ervoor")
+    return found
+
+
 def own_cue_warnings(path, sess):
     """Benadering van de automatische clips; waarschuwt als een eigen cue
     binnen 6 s na een automatische valt (hij schuift dan wat op)."""
@@ -247,17 +350,7 @@ def own_cue_warnings(path, sess):
             if "at" in c:
                 a = dur(path, "at", c["at"], negative_ok=True)
                 own.append((t0 + (a if a >= 0 else x["length"] + a), c.get("clip")))
-    every = dur(path, "every", data.get("reminders", {}).get("every", "2m"))
-    total = sum(e - s for s, e in segs)
-    k = 1
-    while k * every < total:
-        target, cum = k * every, 0
-        for s0, e in segs:
-            if cum <= target < cum + e - s0:
-                auto.append(s0 + target - cum)
-                break
-            cum += e - s0
-        k += 1
+    auto += reminder_times(path, data, segs)
     auto.append(sess["total"] / 2)
     for t, clip in own:
         near = [a for a in auto if 0 < t - a < 6 or a == t and clip != "welkom"]
@@ -326,7 +419,9 @@ def check_program():
         longest = max(
             (dur(path, "run", x["block"]["run"]) if x["block"]["kind"] == "intervals"
              else x["length"]) for x in runs)
-        rows.append(dict(name=name, week=w, s=s, run=sess["running"] / 60,
+        silent = check_silence(path, sess)
+        rows.append(dict(name=name, week=w, s=s, run=(sess["running"] + silent) / 60,
+                         silence=silent / 60, coaching=coaching(path, sess),
                          longest=longest / 60, cadence=d.get("cadence", 170),
                          total=sess["total"] / 60,
                          settle=d.get("metronome", {}).get("pattern") == "settle",
@@ -382,6 +477,7 @@ def check_generated():
 def main():
     rows = check_program()
     repeats = check_rules(rows) if rows else 0
+    count, per = check_coaching(rows) if rows else ({}, 0.0)
     check_generated()
     others = []
     for dirpath, _, files in os.walk(ROOT):
@@ -401,11 +497,15 @@ def main():
     for r in rows:
         p = prev.get(r["s"])
         growth = f"{(r['run'] / p - 1) * 100:+.0f}%" if p else ""
-        extra = " ".join(x for x, on in (("kracht", r["strength"]), ("settle", r["settle"])) if on)
+        extra = " ".join(x for x, on in (("kracht", r["strength"]), ("settle", r["settle"]),
+                                         (f"stil {r['silence']:g}m", r["silence"])) if on)
         print(f"{r['name'][:-5]:<16}{r['run']:>9g}m{growth:>8}{r['longest']:>8g}m"
               f"{r['cadence']:>8}{r['total']:>7.0f}m  {extra}")
         prev[r["s"]] = r["run"]
     print(f"herhaalweken: {repeats}")
+    print(f"coachpunten (reminders en cues), vanaf week {SPARSE_FROM} één per {per:.1f} min "
+          "hardlopen:")
+    print("  " + ", ".join(f"{p} {n}" for p, n in sorted(count.items())))
     for name, sess in others:
         print(f"{name}: {sess['total'] / 60:.1f} min, waarvan {sess['running'] / 60:g} min hardlopen")
     for w in warnings:

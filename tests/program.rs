@@ -39,10 +39,12 @@ fn timelines() -> Vec<std::sync::Arc<Timeline>> {
         .collect()
 }
 
+/// Running time: run blocks, and the silence blocks, which the program always runs
+/// (the last minutes of a run without clicks or words).
 fn running_seconds(t: &Timeline) -> f64 {
     t.blocks
         .iter()
-        .filter(|b| b.kind == "run")
+        .filter(|b| b.kind == "run" || b.kind == "silence")
         .map(|b| b.end - b.start)
         .sum()
 }

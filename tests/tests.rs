@@ -42,3 +42,5 @@ mod new;
 mod schema;
 // A render killed with SIGKILL leaves nothing behind after the next run.
 mod stale;
+// `render --stems`: the size of each file it wrote.
+mod render;

@@ -535,3 +535,105 @@ fn clips_due_together_mid_block_are_reported_when_the_last_waits_over_3_s() {
     );
     assert!(quiet.warnings.is_empty(), "{:?}", quiet.warnings);
 }
+
+#[test]
+fn a_welkom_cue_at_the_start_is_said_before_the_first_announcement() {
+    let t = timeline(
+        "title = \"t\"\nvoice = \"test\"\n\
+         [[block]]\nkind = \"walk\"\nduration = \"2m\"\ncues = [{ at = \"0s\", clip = \"kort\" }, { at = \"0s\", clip = \"welkom\" }]\n\
+         [[block]]\nkind = \"run\"\nduration = \"30s\"\n",
+    );
+    let start: Vec<_> = clips(&t)
+        .into_iter()
+        .filter(|(time, _)| *time < 10.0)
+        .collect();
+    // welkom (2.0 s) + 0.3 s gap, then the announcement, then the other cue at 0s.
+    assert_eq!(
+        start,
+        vec![c(0.0, "welkom"), c(2.3, "blok.warmup"), c(4.6, "kort")]
+    );
+}
+
+/// Warm-up 2m, intervals 3 × (1m run, 1m walk, no walk after the last), cool-down 2m.
+fn countdown_session(countdown: &str) -> std::sync::Arc<Timeline> {
+    timeline(&format!(
+        "title = \"t\"\nvoice = \"test\"\n{countdown}[reminders]\nevery = \"1h\"\n\
+         [[block]]\nkind = \"walk\"\nduration = \"2m\"\n\
+         [[block]]\nkind = \"intervals\"\nrepeat = 3\nrun = \"1m\"\nwalk = \"1m\"\n\
+         [[block]]\nkind = \"walk\"\nduration = \"2m\"\n"
+    ))
+}
+
+fn countdowns(t: &Timeline) -> Vec<f64> {
+    clips(t)
+        .into_iter()
+        .filter(|(_, id)| id == "aftellen.10")
+        .map(|(time, _)| time)
+        .collect()
+}
+
+#[test]
+fn the_countdown_is_spoken_before_every_change_by_default() {
+    let spoken = countdown_session("");
+    assert_eq!(
+        countdowns(&spoken),
+        vec![110.0, 170.0, 230.0, 290.0, 350.0, 410.0, 530.0]
+    );
+    assert_eq!(
+        countdowns(&countdown_session("countdown = \"spoken\"\n")),
+        countdowns(&spoken)
+    );
+}
+
+#[test]
+fn countdown_tone_clicks_three_accents_on_plain_changes_and_speaks_before_the_first_run_and_the_cool_down()
+ {
+    let t = countdown_session("countdown = \"tone\"\n");
+    // Spoken: the end of the warm-up (into the first run), the end of the last run
+    // (into the cool-down) and the end of the cool-down.
+    assert_eq!(countdowns(&t), vec![110.0, 410.0, 530.0]);
+    // The metronome's clicks in the last 3 s of a run make way for three accents.
+    let k = clicks(&t);
+    for change in [180.0, 240.0, 300.0, 360.0] {
+        let last: Vec<_> = k
+            .iter()
+            .filter(|(time, _)| (change - 3.0..change).contains(time))
+            .copied()
+            .collect();
+        assert_eq!(
+            last,
+            vec![
+                (change - 3.0, true),
+                (change - 2.0, true),
+                (change - 1.0, true)
+            ],
+            "change at {change}"
+        );
+    }
+    // No accents before the first run or the cool-down: the countdown is spoken there.
+    assert!(!k.iter().any(|&(time, accent)| accent
+        && ((117.0..120.0).contains(&time) || (417.0..420.0).contains(&time))));
+    // The last run still clicks up to its end.
+    assert!(
+        k.iter()
+            .any(|&(time, accent)| !accent && (419.0..420.0).contains(&time))
+    );
+}
+
+#[test]
+fn countdown_none_says_nothing_on_plain_changes() {
+    let t = countdown_session("countdown = \"none\"\n");
+    assert_eq!(countdowns(&t), vec![110.0, 410.0, 530.0]);
+    assert!(!clicks(&t).iter().any(|c| c.1));
+    // Clicks of the runs are untouched: 170 per minute, three runs.
+    assert_eq!(clicks(&t).len(), 3 * 170);
+}
+
+#[test]
+fn an_unknown_countdown_is_an_error_with_a_suggestion() {
+    let e = errors(
+        "title = \"t\"\nvoice = \"test\"\ncountdown = \"toon\"\n[[block]]\nkind = \"walk\"\nduration = \"1m\"\n",
+    );
+    assert!(e.contains("unknown countdown `toon`"), "{e}");
+    assert!(e.contains("did you mean `tone`?"), "{e}");
+}

@@ -79,10 +79,11 @@ WEEKS = [
     dict(runs=[iv(3, 6 * M, 2 * M)] * 3, cadence=175, every="3m",
          new=True),
     # 8
-    dict(runs=[iv(2, 10 * M, 2 * M)] * 3, cadence=175, every="3m",
-         new=True),
+    dict(runs=[iv(2, 10 * M, 2 * M), seq(10, 2, 10), iv(2, 10 * M, 2 * M)], cadence=175,
+         every="3m", new=True),
     # 9: herhaling van week 8, alleen de cadans gaat omhoog
-    dict(runs=[iv(2, 10 * M, 2 * M)] * 3, cadence=180, every="3m", repeat=True),
+    dict(runs=[iv(2, 10 * M, 2 * M), seq(10, 2, 10), iv(2, 10 * M, 2 * M)], cadence=180,
+         every="3m", repeat=True),
     # 10
     dict(runs=[seq(12, 2, 10)] * 3, cadence=180, every="4m",
          new=True),
@@ -100,16 +101,23 @@ WEEKS = [
          new="Je doel is bereikt, rustig en ontspannen."),
 ]
 
-# Techniekpunten: eerst de basis, dan per fase een paar nieuwe punten.
-REMINDER_CLIPS = [
-    (1, ["tempo.praten", "techniek.houding", "techniek.schouders", "tempo.uitademen"]),
-    (3, ["techniek.voeten", "tempo.praten", "techniek.kuiten", "techniek.armen", "tempo.uitademen"]),
-    (5, ["techniek.cadans", "techniek.romp", "techniek.kin", "techniek.afzetten",
-         "tempo.praten", "techniek.schouders"]),
-    (9, ["techniek.houding", "techniek.voeten", "tempo.uitademen", "techniek.armen",
-         "techniek.kin", "techniek.romp", "techniek.schouders", "techniek.afzetten",
-         "techniek.kuiten", "tempo.praten", "techniek.cadans"]),
+# Alle coachpunten van het e-book (techniek.* en tempo.*), als één doorlopende
+# rotatie over het hele programma: elke training krijgt als [reminders] clips
+# precies de volgende punten, zoveel als er reminders in passen. Zo komt elk
+# punt minstens eens per twee weken terug (check_plan.py controleert het). De
+# cadans staat vooraan: de tikken beginnen in week 1 en zo weet je waarom.
+ROTATION = [
+    "tempo.praten", "techniek.cadans", "techniek.schouders", "tempo.uitademen",
+    "techniek.houding", "tempo.langzamer", "techniek.kuiten", "tempo.stress",
+    "techniek.voeten", "tempo.zingen", "techniek.armen", "techniek.romp",
+    "tempo.wandelaar", "techniek.afzetten", "techniek.kin",
 ]
+
+# Vanaf de tweede helft (week 8) loopt training 2 het laatste stuk zonder tik
+# en zonder stem (een silence-blok), om naar je lichaam te leren luisteren:
+# week -> minuten stilte aan het eind van het laatste hardloopblok.
+SILENCE = {8: 3, 9: 3, 10: 4, 11: 4, 12: 5, 13: 4, 14: 5}
+SILENCE_SESSION = 2
 
 # Per training één aandachtspunt (lichaam/tempo) rond een derde van het
 # hardlopen en één aanmoediging tegen het eind: (training 1, 2, 3) per week.
@@ -178,12 +186,15 @@ def settle_for(week, session):
     return False
 
 
-def reminder_clips(week):
-    clips = None
-    for start, c in REMINDER_CLIPS:
-        if week >= start:
-            clips = c
-    return clips
+def silence_for(week, session):
+    """Minuten stilte aan het eind van het hardlopen, of 0."""
+    return SILENCE.get(week, 0) if session == SILENCE_SESSION else 0
+
+
+def rotation(start, n):
+    """De n punten van ROTATION vanaf positie start (rondgaand)."""
+    assert n <= len(ROTATION), n
+    return [ROTATION[(start + k) % len(ROTATION)] for k in range(n)]
 
 
 # ---------------------------------------------------------------------------
@@ -240,16 +251,22 @@ def describe(week, s, spec, prev_cadence, first_settle):
     if ex:
         prev_ex = strength_for(week - 1, s) or []
         added = [e for e in ex if e not in prev_ex]
-        names = {"squats": "squats", "lunges": "lunges", "plank": "een plank"}
+        names = {"squats": "kniebuigingen", "lunges": "uitvalspassen", "plank": "de plank"}
         if added:
             parts.append("Nieuw na de warming-up: " + " en ".join(names[e] for e in added)
                          + ", met mate.")
         else:
-            parts.append("Na de warming-up: squats, lunges en een plank, met mate.")
+            parts.append("Na de warming-up: kniebuigingen, uitvalspassen en de plank, met mate.")
     if first_settle:
         parts.append("Nieuw: de metronoom tikt alleen aan het begin van elk hardloopblok "
                      "en af en toe even; daartussen loop je op gevoel, met aandacht voor "
                      "je lichaam en je omgeving.")
+    quiet = silence_for(week, s)
+    if quiet:
+        first = week == min(SILENCE)
+        parts.append(("Nieuw: de " if first else "De ") + f"laatste {words(quiet * 60)} hardlopen"
+                     " zijn stil, zonder tik en zonder stem. Luister dan naar je lichaam: hoe"
+                     " voelen je adem, je voeten en je schouders?")
     if week == 14 and s == 3:
         parts.append("De laatste training van het programma. Neem je voor om te blijven "
                      "ontspannen hardlopen.")
@@ -371,7 +388,8 @@ def place_cue(segs, target_frac, avoid):
     return best[1], best[2]
 
 
-def build_session(week, s, spec, prev_cadence, first_settle):
+def build_session(week, s, spec, prev_cadence, first_settle, turn):
+    """De training, en hoeveel reminders (punten van ROTATION) ze gebruikt."""
     runs = spec["runs"][s - 1]
     blocks = [dict(kind="walk", name="Warming-up", duration=WARMUP, cues=[("0s", "welkom")])]
     ex = strength_for(week, s)
@@ -389,6 +407,12 @@ def build_session(week, s, spec, prev_cadence, first_settle):
         blocks.append(dict(kind="run", name="Ontspannen hardlopen", duration=b, cues=[]))
     else:
         blocks.append(dict(kind="run", name="Ontspannen hardlopen", duration=runs[1], cues=[]))
+    quiet = silence_for(week, s) * 60
+    if quiet:
+        last = blocks[-1]
+        assert last["kind"] == "run" and last["duration"] - quiet >= 120, (week, s)
+        last["duration"] -= quiet
+        blocks.append(dict(kind="silence", name="Stil hardlopen", duration=quiet, cues=[]))
     blocks.append(dict(kind="walk", name="Cooling-down", duration=COOLDOWN, cues=[]))
     blocks.append(dict(kind="stretch", name="Rekken", stretches=STRETCHES, hold=30, sides=2,
                        cues=[]))
@@ -407,7 +431,16 @@ def build_session(week, s, spec, prev_cadence, first_settle):
     starts, total = block_starts(blocks)
     segs = run_segments(blocks)
     every = parse(spec["every"])
-    avoid = reminder_times(segs, every) + [total / 2]
+    reminders = reminder_times(segs, every)
+    avoid = reminders + [total / 2]
+    if quiet:
+        # De stilte vriendelijk aankondigen, een minuut (of iets meer) voor ze begint,
+        # weg van reminders en halverwege; het blok zelf zegt dan blok.silence.
+        i = len(blocks) - 5
+        end = starts[i] + block_len(blocks[i])
+        at = next(a for a in (60, 75, 90, 105) if all(abs(end - a - x) >= 12 for x in avoid))
+        blocks[i]["cues"].append((dur(-at), "uitleg.silence"))
+        avoid.append(end - at)
     for frac, clip in ((0.35, BODY_CUES[week - 1][s - 1]),
                        (0.8, ENCOURAGEMENT[week - 1][s - 1])):
         t, i = place_cue(segs, frac, avoid)
@@ -417,15 +450,16 @@ def build_session(week, s, spec, prev_cadence, first_settle):
         b["cues"].sort(key=lambda c: parse(c[0]) if not c[0].startswith("-")
                        else block_len(b) + parse(c[0]))
 
-    return dict(
+    session = dict(
         title=f"Week {week} · training {s}",
         description=describe(week, s, spec, prev_cadence, first_settle),
         cadence=spec["cadence"],
         settle=settle_for(week, s),
         every=spec["every"],
-        clips=reminder_clips(week),
+        clips=rotation(turn, len(reminders)),
         blocks=blocks,
     )
+    return session, len(reminders)
 
 
 # ---------------------------------------------------------------------------
@@ -445,14 +479,19 @@ def to_toml(sess):
     L.append(f"title = {q(sess['title'])}")
     L.append(f"description = {q(sess['description'])}")
     L.append(f"cadence = {sess['cadence']}")
+    # Alleen voor en na het hardloopdeel telt de stem af; tussen hardlopen en
+    # wandelen zeggen drie tikken genoeg.
+    L.append('countdown = "tone"')
+    # tok: een zachte, lage tik onder de spraakformanten, die de stem minder maskeert.
+    L += ["", "[metronome]", 'sound = "tok"']
     if sess["settle"]:
-        L += ["", "[metronome]", 'pattern = "settle"', "volume = 0.5", 'settle = "45s"',
+        L += ['pattern = "settle"', "volume = 0.5", 'settle = "45s"',
               'check_every = "3m"', 'check_for = "15s"']
     L += ["", "[reminders]", f"every = {q(sess['every'])}", f"clips = {qlist(sess['clips'])}"]
     for b in sess["blocks"]:
         L += ["", "[[block]]", f"kind = {q(b['kind'])}", f"name = {q(b['name'])}"]
         k = b["kind"]
-        if k in ("walk", "run", "breathe"):
+        if k in ("walk", "run", "breathe", "silence"):
             L.append(f"duration = {q(dur(b['duration']))}")
         if k == "intervals":
             L += [f"repeat = {b['repeat']}", f"run = {q(dur(b['run']))}",
@@ -480,12 +519,13 @@ def to_toml(sess):
 def build():
     """Alle bestanden: {bestandsnaam: tekst}."""
     files, names = {}, []
-    prev_cadence, settled = None, False
+    prev_cadence, settled, turn = None, False, 0
     for w, spec in enumerate(WEEKS, start=1):
         for s in (1, 2, 3):
             first_settle = settle_for(w, s) and not settled
             settled = settled or settle_for(w, s)
-            sess = build_session(w, s, spec, prev_cadence, first_settle)
+            sess, used = build_session(w, s, spec, prev_cadence, first_settle, turn)
+            turn += used
             name = f"week{w:02d}-{s}.toml"
             files[name] = to_toml(sess)
             names.append(name)

@@ -80,24 +80,39 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         |_, _| {},
     ) {
         Ok(summary) => {
-            let bytes: u64 = summary
+            let size = |f: &std::path::Path| {
+                let bytes = std::fs::metadata(f).map_or(0, |m| m.len());
+                format!("{:.1} MB", bytes as f64 / 1e6)
+            };
+            // The first file is the WAV itself, the others its stems: each with its own size.
+            let (main, stems) = summary
                 .files
-                .iter()
-                .filter_map(|f| std::fs::metadata(f).ok())
-                .map(|m| m.len())
-                .sum();
+                .split_first()
+                .map_or((None, &[][..]), |(m, s)| (Some(m), s));
+            let stems = match &args.stems {
+                Some(dir) if !stems.is_empty() => {
+                    let each: Vec<String> = stems
+                        .iter()
+                        .map(|f| {
+                            let name = f.file_name().map_or_else(
+                                || f.display().to_string(),
+                                |n| n.to_string_lossy().into_owned(),
+                            );
+                            format!("{name} {}", size(f))
+                        })
+                        .collect();
+                    format!("; stems in {}: {}", dir.display(), each.join(", "))
+                }
+                _ => String::new(),
+            };
             eprintln!(
-                "Rendered \"{}\" ({}) to {}: {} Hz, {}, {:.1} MB{}",
+                "Rendered \"{}\" ({}) to {}: {} Hz, {}, {}{stems}",
                 timeline.title,
                 clock(timeline.duration),
                 args.output.display(),
                 args.rate,
                 if args.channels == 1 { "mono" } else { "stereo" },
-                bytes as f64 / 1e6,
-                args.stems
-                    .as_ref()
-                    .map(|d| format!(", stems in {}", d.display()))
-                    .unwrap_or_default()
+                main.map_or_else(|| size(&args.output), |m| size(m)),
             );
             Ok(Outcome::Success)
         }

@@ -44,6 +44,8 @@ pub struct Session {
     pub cadence: u32,
     /// Whether automatic cues are on, default true.
     pub auto_cues: bool,
+    /// How the 10-second countdown sounds on plain run↔walk changes, default spoken.
+    pub countdown: Countdown,
     /// The `[metronome]` table.
     pub metronome: Metronome,
     /// The `[reminders]` table.
@@ -85,8 +87,40 @@ pub enum ClickSound {
     Klak,
     /// A short beep.
     Piep,
+    /// A soft, low, woodblock-like knock that masks speech less.
+    Tok,
     /// A WAV file (already resolved against the session's folder).
     File(PathBuf),
+}
+
+/// How the countdown before a run↔walk change sounds (`countdown = "…"`).
+///
+/// Whatever the choice, the countdown before the first run and before the cool-down
+/// stays spoken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Countdown {
+    /// `aftellen.10`, ten seconds before the change (the default).
+    #[default]
+    Spoken,
+    /// Three accented clicks, 3, 2 and 1 s before the change.
+    Tone,
+    /// Nothing.
+    None,
+}
+
+impl Countdown {
+    /// The names the session file uses, in order.
+    pub const NAMES: [&'static str; 3] = ["spoken", "tone", "none"];
+
+    /// The countdown a session file names, if it is one.
+    pub fn from_name(name: &str) -> Option<Countdown> {
+        match name {
+            "spoken" => Some(Countdown::Spoken),
+            "tone" => Some(Countdown::Tone),
+            "none" => Some(Countdown::None),
+            _ => None,
+        }
+    }
 }
 
 /// When the metronome clicks within a run block.

@@ -16,6 +16,7 @@ const TOP_KEYS: &[&str] = &[
     "voice",
     "cadence",
     "auto_cues",
+    "countdown",
     "metronome",
     "reminders",
     "block",
@@ -35,7 +36,7 @@ const CUE_KEYS: &[&str] = &["at", "every", "from", "clip", "say"];
 const COMMON_BLOCK_KEYS: [&str; 5] = ["kind", "name", "cues", "auto_cues", "metronome"];
 
 /// The built-in click sounds.
-pub const CLICK_SOUNDS: [&str; 3] = ["tik", "klak", "piep"];
+pub const CLICK_SOUNDS: [&str; 4] = ["tik", "klak", "piep", "tok"];
 
 /// A block's kind as written in `kind = "…"`, before its keys are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +220,17 @@ pub fn parse_session_partial(
         .get("auto_cues")
         .map(|v| boolean(&mut ctx, "auto_cues", v))
         .unwrap_or(Some(true));
+    let countdown = root.get("countdown").and_then(|v| {
+        let name = string(&mut ctx, "countdown", v)?;
+        let found = Countdown::from_name(&name);
+        if found.is_none() {
+            let help = suggestion(&name, Countdown::NAMES)
+                .unwrap_or_else(|| "use \"spoken\", \"tone\" or \"none\"".into());
+            ctx.error(v.span(), format!("unknown countdown `{name}`"))
+                .help = Some(help);
+        }
+        found
+    });
     let metronome = read_metronome(&mut ctx, root.get("metronome"), base_dir);
     let reminders = read_reminders(&mut ctx, root.get("reminders"));
 
@@ -302,6 +314,7 @@ pub fn parse_session_partial(
         voice: voice.unwrap_or_else(|| Located::new("nl".to_owned(), 0..0)),
         cadence: cadence.unwrap_or(170),
         auto_cues: auto_cues.unwrap_or(true),
+        countdown: countdown.unwrap_or_default(),
         metronome: metronome.unwrap_or_else(default_metronome),
         reminders: reminders.unwrap_or(Reminders {
             every: Duration::from_secs(120),
@@ -335,6 +348,7 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
             "tik" => Some(ClickSound::Tik),
             "klak" => Some(ClickSound::Klak),
             "piep" => Some(ClickSound::Piep),
+            "tok" => Some(ClickSound::Tok),
             path if path.contains('.') || path.contains('/') || path.contains('\\') => {
                 let full = base_dir.join(path);
                 if full.is_file() {
@@ -357,7 +371,7 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
             }
             other => {
                 let help = suggestion(other, CLICK_SOUNDS).unwrap_or_else(|| {
-                    "use \"tik\", \"klak\", \"piep\" or the path of a WAV file".into()
+                    "use \"tik\", \"klak\", \"piep\", \"tok\" or the path of a WAV file".into()
                 });
                 ctx.error(v.span(), format!("unknown click sound `{other}`"))
                     .help = Some(help);

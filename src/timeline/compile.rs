@@ -1,12 +1,12 @@
 //! `compile`: session + voice pack → [`Timeline`], applying every timing rule.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use super::{Block, Event, MetronomeSound, Phase, Timeline, clock};
 use crate::session::diagnostic::suggestion;
 use crate::session::{
-    BlockKind, CueTiming, Diagnostic, Duration, MAX_SESSION, Pattern, Session, Speech,
+    BlockKind, Countdown, CueTiming, Diagnostic, Duration, MAX_SESSION, Pattern, Session, Speech,
 };
 use crate::voice::VoicePack;
 
@@ -18,10 +18,18 @@ const DELAY_WARNING: f64 = 3.0;
 const COUNTDOWN: Duration = Duration::from_secs(10);
 /// …if the block lasts at least this long.
 const COUNTDOWN_MIN_BLOCK: Duration = Duration::from_secs(60);
+/// A countdown by tone starts this long before the block ends…
+const COUNTDOWN_TONE: Duration = Duration::from_secs(3);
+/// …with this many accented clicks, one a second.
+const COUNTDOWN_TONE_CLICKS: u32 = 3;
 /// Late-clip warnings reported one by one; the rest are counted.
 const MAX_LATE_WARNINGS: usize = 20;
 /// Clips a session may schedule in all: a 4-hour session with a clip every second.
 const MAX_CLIPS: usize = 14_400;
+
+/// The clip that greets: a cue of it at the session's start goes before the first
+/// block's announcement.
+const GREETING: &str = "welkom";
 
 /// How many breaths of a breathe block are spoken (`adem.in`/`adem.uit`).
 const SPOKEN_BREATHS: usize = 3;
@@ -75,6 +83,8 @@ struct Played {
 /// Priorities of clips due at the same time (lower first), from the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Priority {
+    /// A `welkom` cue at 0:00: the runner is greeted before the first announcement.
+    Greeting,
     Announcement,
     Structure,
     Cue,
@@ -127,95 +137,77 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
         missing: BTreeSet::new(),
     };
     let played = c.expand();
-    let first_run = played.iter().position(|p| p.kind == Kind::Run);
-    let last_run = played.iter().rposition(|p| p.kind == Kind::Run);
-    let total = played.last().map_or(Duration::ZERO, |p| p.end);
-
-    let blocks: Vec<Block> = played
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Block {
-            index: i,
-            kind: p.kind.name(),
-            name: c.block_name(p, i, first_run, last_run),
-            start: p.start.secs(),
-            end: p.end.secs(),
-            cadence: (p.kind == Kind::Run || p.metronome).then_some(p.cadence),
-        })
-        .collect();
-
-    let clicks = c.clicks(&played);
-    let mut dues = Vec::new();
-    for (i, p) in played.iter().enumerate() {
-        c.block_dues(&played, i, p, first_run, last_run, &mut dues);
-    }
-    c.own_cues(&played, &mut dues);
-    c.reminders(&played, &mut dues);
-    if session.auto_cues {
-        let span = 0..0;
-        if let Some(clip) = c.need("halverwege", &span, "the halfway cue") {
-            dues.push(Due::new(
-                Duration(total.micros() / 2),
-                Priority::Halfway,
-                clip,
-                span.clone(),
-            ));
-        }
-        if let Some(clip) = c.need("einde", &span, "the end cue") {
-            dues.push(Due::new(total, Priority::End, clip, span));
-        }
-    }
-    if dues.len() > MAX_CLIPS {
-        c.errors.push(
-            Diagnostic::error(
-                &session.source,
-                None,
-                format!(
-                    "the session would say more than {MAX_CLIPS} clips, more than fit in 4 hours"
-                ),
-            )
-            .with_help("use `every` with a longer interval, or fewer cues"),
-        );
-    }
+    let shape = Shape::of(&played);
+    let blocks = c.blocks(&played, &shape);
+    let mut clicks = c.clicks(&played);
+    let dues = c.dues(&played, &shape, &mut clicks);
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
+    let (placed, tones) = c.settle(&played, dues)?;
+    let warnings = late_warnings(session, pack, &played, &placed);
+    let (events, end) = events(pack, &placed, tones, clicks, shape.total);
+    check_overrun(session, &placed, shape.total, end)?;
+    let timeline = Timeline {
+        title: session.title.clone(),
+        duration: end,
+        blocks,
+        events,
+        description: session.description.clone(),
+        metronome: MetronomeSound {
+            sound: session.metronome.sound.value.clone(),
+            volume: session.metronome.volume,
+            duck_db: session.metronome.duck_db,
+        },
+    };
+    Ok(Compiled {
+        timeline: timeline.into(),
+        warnings,
+    })
+}
 
-    // Breaths start after their block's announcement has ended, and the announcement's
-    // end depends on every clip before it, breaths of earlier blocks included: place the
-    // clips, derive the breaths, and repeat until the announcements no longer move.
-    let mut announcement_ends: HashMap<usize, Duration> = HashMap::new();
-    let mut placed;
-    let mut tones;
-    let mut rounds = 0;
-    loop {
-        let mut all = dues.clone();
-        tones = Vec::new();
-        c.breaths(&played, &announcement_ends, &mut all, &mut tones);
-        if !c.errors.is_empty() {
-            return Err(c.errors);
+/// Where the runs of a session lie among its played blocks, and how long it is.
+struct Shape {
+    first_run: Option<usize>,
+    last_run: Option<usize>,
+    total: Duration,
+}
+
+impl Shape {
+    fn of(played: &[Played]) -> Shape {
+        Shape {
+            first_run: played.iter().position(|p| p.kind == Kind::Run),
+            last_run: played.iter().rposition(|p| p.kind == Kind::Run),
+            total: played.last().map_or(Duration::ZERO, |p| p.end),
         }
-        placed = place(all, pack);
-        let ends: HashMap<usize, Duration> = placed
-            .iter()
-            .filter_map(|p| {
-                p.due
-                    .announces
-                    .map(|b| (b, p.start + clip_length(pack, p.due.clip)))
-            })
-            .collect();
-        rounds += 1;
-        if ends == announcement_ends || rounds > 8 {
-            break;
-        }
-        announcement_ends = ends;
     }
 
-    let block_starts: std::collections::HashSet<Duration> =
-        played.iter().map(|p| p.start).collect();
+    /// Whether the change after played block `i` is a plain run↔walk change: not into
+    /// the first run and not out of the last one (the cool-down), where the countdown
+    /// always stays spoken.
+    fn plain_change(&self, played: &[Played], i: usize) -> bool {
+        let Some(next) = played.get(i + 1) else {
+            return false;
+        };
+        let pair = matches!(
+            (played[i].kind, next.kind),
+            (Kind::Run, Kind::Walk) | (Kind::Walk, Kind::Run)
+        );
+        pair && self.first_run != Some(i + 1) && self.last_run != Some(i)
+    }
+}
+
+/// Warns about clips the no-overlap rule delayed by more than [`DELAY_WARNING`].
+fn late_warnings(
+    session: &Session,
+    pack: &VoicePack,
+    played: &[Played],
+    placed: &[Placed],
+) -> Vec<Diagnostic> {
+    let block_starts: HashSet<Duration> = played.iter().map(|p| p.start).collect();
     let mut warnings = Vec::new();
     let mut late = 0usize;
-    for p in &placed {
+    for p in placed {
         let delay = (p.start - p.due.time).secs();
         // At a block's start its announcement comes first and the block's own clips
         // follow it, in the spec's order: that sequence is intended, so it is not
@@ -254,10 +246,21 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
             .with_help("the session has more speech than time; space its cues further apart"),
         );
     }
+    warnings
+}
 
+/// All events in time order (clips before tones before clicks at equal times), and
+/// the session's end: its last block's end or its last clip's, whichever is later.
+fn events(
+    pack: &VoicePack,
+    placed: &[Placed],
+    tones: Vec<Event>,
+    clicks: Vec<Event>,
+    total: Duration,
+) -> (Vec<Event>, f64) {
     let mut events: Vec<Event> = Vec::with_capacity(clicks.len() + placed.len() + tones.len());
     let mut end = total.secs();
-    for p in &placed {
+    for p in placed {
         let info = &pack.clips[p.due.clip];
         end = end.max(p.start.secs() + info.duration);
         events.push(Event::Clip {
@@ -276,8 +279,17 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
         Event::Click { .. } => 2,
     };
     events.sort_by(|a, b| a.time().total_cmp(&b.time()).then(rank(a).cmp(&rank(b))));
+    (events, end)
+}
 
-    // Blocks past 4 hours were reported by validation; here the clips run past it.
+/// Refuses a session whose clips run on past 4 hours. (Blocks past 4 hours were
+/// reported by validation.)
+fn check_overrun(
+    session: &Session,
+    placed: &[Placed],
+    total: Duration,
+    end: f64,
+) -> Result<(), Vec<Diagnostic>> {
     if total <= MAX_SESSION && Duration((end * 1e6).round() as i64) > MAX_SESSION {
         let last = placed
             .iter()
@@ -291,23 +303,7 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
         )
         .with_help("there is more speech than time: space the cues further apart or shorten the session")]);
     }
-
-    let timeline = Timeline {
-        title: session.title.clone(),
-        duration: end,
-        blocks,
-        events,
-        description: session.description.clone(),
-        metronome: MetronomeSound {
-            sound: session.metronome.sound.value.clone(),
-            volume: session.metronome.volume,
-            duck_db: session.metronome.duck_db,
-        },
-    };
-    Ok(Compiled {
-        timeline: timeline.into(),
-        warnings,
-    })
+    Ok(())
 }
 
 /// Places clips in time order so they never overlap: a clip due while another is
@@ -328,7 +324,7 @@ fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
             chain_has_cue = false;
             due.time
         };
-        chain_has_cue |= due.priority == Priority::Cue;
+        chain_has_cue |= matches!(due.priority, Priority::Cue | Priority::Greeting);
         busy_until = start + clip_length(pack, due.clip);
         out.push(Placed {
             due,
@@ -338,6 +334,18 @@ fn place(mut dues: Vec<Due>, pack: &VoicePack) -> Vec<Placed> {
         });
     }
     out
+}
+
+/// When each placed announcement ends, by the played block it announces.
+fn announcement_ends_of(placed: &[Placed], pack: &VoicePack) -> HashMap<usize, Duration> {
+    placed
+        .iter()
+        .filter_map(|p| {
+            p.due
+                .announces
+                .map(|b| (b, p.start + clip_length(pack, p.due.clip)))
+        })
+        .collect()
 }
 
 /// A clip's length rounded to whole microseconds.
@@ -353,6 +361,95 @@ struct Compiler<'a> {
 }
 
 impl Compiler<'_> {
+    /// The played blocks as the timeline shows them.
+    fn blocks(&self, played: &[Played], shape: &Shape) -> Vec<Block> {
+        played
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Block {
+                index: i,
+                kind: p.kind.name(),
+                name: self.block_name(p, i, shape.first_run, shape.last_run),
+                start: p.start.secs(),
+                end: p.end.secs(),
+                cadence: (p.kind == Kind::Run || p.metronome).then_some(p.cadence),
+            })
+            .collect()
+    }
+
+    /// Every clip due except the breaths (which depend on placement): announcements,
+    /// countdowns, exercise and stretch clips, the file's cues, reminders, halfway and
+    /// end. A countdown by tone adds its clicks to `clicks`.
+    fn dues(&mut self, played: &[Played], shape: &Shape, clicks: &mut Vec<Event>) -> Vec<Due> {
+        let mut dues = Vec::new();
+        for (i, p) in played.iter().enumerate() {
+            self.block_dues(played, i, p, shape, clicks, &mut dues);
+        }
+        self.own_cues(played, &mut dues);
+        self.reminders(played, &mut dues);
+        self.session_dues(shape.total, &mut dues);
+        if dues.len() > MAX_CLIPS {
+            self.errors.push(
+                Diagnostic::error(
+                    &self.session.source,
+                    None,
+                    format!(
+                        "the session would say more than {MAX_CLIPS} clips, more than fit in 4 hours"
+                    ),
+                )
+                .with_help("use `every` with a longer interval, or fewer cues"),
+            );
+        }
+        dues
+    }
+
+    /// `halverwege` and `einde`, when automatic cues are on.
+    fn session_dues(&mut self, total: Duration, dues: &mut Vec<Due>) {
+        if !self.session.auto_cues {
+            return;
+        }
+        let span = 0..0;
+        if let Some(clip) = self.need("halverwege", &span, "the halfway cue") {
+            dues.push(Due::new(
+                Duration(total.micros() / 2),
+                Priority::Halfway,
+                clip,
+                span.clone(),
+            ));
+        }
+        if let Some(clip) = self.need("einde", &span, "the end cue") {
+            dues.push(Due::new(total, Priority::End, clip, span));
+        }
+    }
+
+    /// Places the clips with the breaths. Breaths start after their block's
+    /// announcement has ended, and the announcement's end depends on every clip before
+    /// it, breaths of earlier blocks included: place the clips, derive the breaths, and
+    /// repeat until the announcements no longer move.
+    fn settle(
+        &mut self,
+        played: &[Played],
+        dues: Vec<Due>,
+    ) -> Result<(Vec<Placed>, Vec<Event>), Vec<Diagnostic>> {
+        let mut announcement_ends: HashMap<usize, Duration> = HashMap::new();
+        let mut rounds = 0;
+        loop {
+            let mut all = dues.clone();
+            let mut tones = Vec::new();
+            self.breaths(played, &announcement_ends, &mut all, &mut tones);
+            if !self.errors.is_empty() {
+                return Err(std::mem::take(&mut self.errors));
+            }
+            let placed = place(all, self.pack);
+            let ends = announcement_ends_of(&placed, self.pack);
+            rounds += 1;
+            if ends == announcement_ends || rounds > 8 {
+                return Ok((placed, tones));
+            }
+            announcement_ends = ends;
+        }
+    }
+
     fn expand(&self) -> Vec<Played> {
         let s = self.session;
         let mut out = Vec::new();
@@ -533,53 +630,96 @@ impl Compiler<'_> {
         out
     }
 
+    /// The clips a played block says by itself: its announcement, the countdown
+    /// before its end, and its exercises or stretches.
     fn block_dues(
         &mut self,
         played: &[Played],
         i: usize,
         p: &Played,
-        first_run: Option<usize>,
-        last_run: Option<usize>,
+        shape: &Shape,
+        clicks: &mut Vec<Event>,
         dues: &mut Vec<Due>,
     ) {
         if !p.auto {
             return;
         }
-        let block = &self.session.blocks[p.source];
-        let span = block.span.clone();
-        let announcement = match (p.kind, p.round) {
-            (Kind::Run, Some((r, true))) => {
-                let _ = r;
-                "ronde.laatste".to_owned()
-            }
+        self.announcement(i, p, shape, dues);
+        self.countdown(played, i, p, shape, clicks, dues);
+        self.block_items(p, dues);
+    }
+
+    /// The announcement at a played block's start.
+    fn announcement(&mut self, i: usize, p: &Played, shape: &Shape, dues: &mut Vec<Due>) {
+        let span = self.session.blocks[p.source].span.clone();
+        let id = match (p.kind, p.round) {
+            (Kind::Run, Some((_, true))) => "ronde.laatste".to_owned(),
             (Kind::Run, Some((r, false))) if r <= 20 => format!("ronde.{r}"),
             (Kind::Run, Some(_)) => "blok.run".to_owned(),
             (Kind::Walk, Some(_)) => "blok.walk".to_owned(),
-            (Kind::Walk, None) if first_run.is_some_and(|f| i < f) => "blok.warmup".to_owned(),
-            (Kind::Walk, None) if last_run.is_some_and(|l| i > l) => "blok.cooldown".to_owned(),
+            (Kind::Walk, None) if shape.first_run.is_some_and(|f| i < f) => {
+                "blok.warmup".to_owned()
+            }
+            (Kind::Walk, None) if shape.last_run.is_some_and(|l| i > l) => {
+                "blok.cooldown".to_owned()
+            }
             (kind, _) => format!("blok.{}", kind.name()),
         };
-        if let Some(clip) = self.need(&announcement, &span, "the block's announcement") {
+        if let Some(clip) = self.need(&id, &span, "the block's announcement") {
             dues.push(Due {
                 time: p.start,
                 priority: Priority::Announcement,
                 clip,
-                span: span.clone(),
+                span,
                 announces: Some(i),
             });
         }
-        if matches!(p.kind, Kind::Run | Kind::Walk)
-            && p.end - p.start >= COUNTDOWN_MIN_BLOCK
-            && let Some(clip) = self.need("aftellen.10", &span, "the countdown")
-        {
-            dues.push(Due::new(
-                p.end - COUNTDOWN,
-                Priority::Countdown,
-                clip,
-                span.clone(),
-            ));
+    }
+
+    /// The countdown before a run or walk block of at least a minute ends: spoken
+    /// (`aftellen.10`, [`COUNTDOWN`] before the end), or on a plain run↔walk change as
+    /// the session's `countdown` says: three accented clicks or nothing.
+    fn countdown(
+        &mut self,
+        played: &[Played],
+        i: usize,
+        p: &Played,
+        shape: &Shape,
+        clicks: &mut Vec<Event>,
+        dues: &mut Vec<Due>,
+    ) {
+        if !matches!(p.kind, Kind::Run | Kind::Walk) || p.end - p.start < COUNTDOWN_MIN_BLOCK {
+            return;
         }
-        let _ = played;
+        let how = if shape.plain_change(played, i) {
+            self.session.countdown
+        } else {
+            Countdown::Spoken
+        };
+        let span = self.session.blocks[p.source].span.clone();
+        match how {
+            Countdown::Spoken => {
+                if let Some(clip) = self.need("aftellen.10", &span, "the countdown") {
+                    dues.push(Due::new(p.end - COUNTDOWN, Priority::Countdown, clip, span));
+                }
+            }
+            Countdown::Tone => {
+                let from = (p.end - COUNTDOWN_TONE).secs();
+                // The metronome's own clicks make way for the countdown's.
+                clicks.retain(|c| c.time() < from || c.time() >= p.end.secs());
+                clicks.extend((0..COUNTDOWN_TONE_CLICKS).map(|k| Event::Click {
+                    time: from + k as f64,
+                    accent: true,
+                }));
+            }
+            Countdown::None => {}
+        }
+    }
+
+    /// The exercise clips of a strength block and the stretch clips of a stretch block.
+    fn block_items(&mut self, p: &Played, dues: &mut Vec<Due>) {
+        let block = &self.session.blocks[p.source];
+        let span = block.span.clone();
         match &block.kind {
             BlockKind::Strength {
                 exercises,
@@ -735,7 +875,15 @@ impl Compiler<'_> {
                         }
                     },
                 };
-                let due = |time| Due::new(time, Priority::Cue, clip, cue.span.clone());
+                let greets = self.pack.clips[clip].id == GREETING;
+                let due = |time: Duration| {
+                    let priority = if greets && time == Duration::ZERO {
+                        Priority::Greeting
+                    } else {
+                        Priority::Cue
+                    };
+                    Due::new(time, priority, clip, cue.span.clone())
+                };
                 match cue.timing {
                     CueTiming::At(d) if d.micros() < 0 => dues.push(due(end + d)),
                     CueTiming::At(d) => dues.push(due(start + d)),
