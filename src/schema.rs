@@ -210,6 +210,7 @@ pub fn session_schema(pack: &VoicePack) -> Value {
         ("tik", "A short, bright tick (the default)."),
         ("klak", "A woody knock."),
         ("piep", "A short beep."),
+        ("tok", "A soft, low woodblock tok that masks speech less."),
     ]);
 
     let walk = block_of_kind(
@@ -448,6 +449,11 @@ pub fn session_schema(pack: &VoicePack) -> Value {
                 "type": "boolean", "default": true,
                 "description": "Automatic cues: announcements, rounds, countdowns, reminders, halfway and end.",
                 "examples": [false],
+            },
+            "countdown": {
+                "type": "string", "enum": ["spoken", "tone", "none"], "default": "spoken",
+                "description": "How plain walk/run changes inside intervals are counted down: spoken (\"Nog tien seconden.\"), three accented clicks, or not at all. Before the first run and the cool-down it is always spoken.",
+                "examples": ["tone"],
             },
             "metronome": { "$ref": "#/$defs/metronome" },
             "reminders": { "$ref": "#/$defs/reminders" },

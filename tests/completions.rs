@@ -54,6 +54,9 @@ fn bash_completes_the_commands() {
             "schema",
             "completions",
             "man",
+            "log",
+            "status",
+            "report",
             "help",
             "--voice-dir",
             "--help",
@@ -198,7 +201,7 @@ fn man_writes_a_page_per_command_into_a_folder() {
     assert!(out.status.success());
     assert_eq!(
         text(&out).1,
-        format!("wrote 14 manual pages to {}\n", dir.path().display())
+        format!("wrote 22 manual pages to {}\n", dir.path().display())
     );
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -211,14 +214,22 @@ fn man_writes_a_page_per_command_into_a_folder() {
             "rustig-check.1",
             "rustig-completions.1",
             "rustig-export.1",
+            "rustig-log-add.1",
+            "rustig-log-edit.1",
+            "rustig-log-remove.1",
+            "rustig-log.1",
             "rustig-man.1",
             "rustig-new.1",
             "rustig-play.1",
             "rustig-render.1",
+            "rustig-report.1",
             "rustig-schema.1",
             "rustig-show.1",
+            "rustig-status.1",
             "rustig-voice-check.1",
+            "rustig-voice-import.1",
             "rustig-voice-list.1",
+            "rustig-voice-record.1",
             "rustig-voice-synth.1",
             "rustig-voice.1",
             "rustig.1",

@@ -407,3 +407,50 @@ fn voice_replaces_the_sessions_pack_even_when_that_one_is_missing() {
         "{stdout}"
     );
 }
+
+/// `play` records the answers given as flags, and after a run that felt too heavy
+/// it suggests repeating; `--repeat` plays that session again, `--next` moves on.
+#[test]
+fn play_records_answers_and_repeats_after_a_heavy_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(&dir.path().join("rustig/journal.db")).unwrap();
+    let id = journal
+        .start(&rustig::journal::NewRun {
+            session_key: "opbouw/week01-1.toml".into(),
+            program: Some("opbouw".into()),
+            title: "Week 1 · training 1".into(),
+            duration: 2000.0,
+            mode: "audio",
+            speed: 1.0,
+        })
+        .unwrap();
+    journal.progress(id, 2000.0, true, true).unwrap();
+    let heavy = rustig::journal::Answers {
+        effort: Some(5),
+        ..Default::default()
+    };
+    journal.answer(id, &heavy).unwrap();
+    let play = |extra: &[&str]| {
+        let mut args = vec!["play", "--no-audio", "--speed", "10000"];
+        args.extend_from_slice(extra);
+        Rustig::new(&args).env("XDG_DATA_HOME", dir.path()).run()
+    };
+    let out = play(&["--repeat", "--stress-before", "2", "--mood-before", "4"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("Week 1 · training 1\n"), "{stdout}");
+    let runs = journal.runs().unwrap();
+    assert_eq!(runs[0].session_key, "opbouw/week01-1.toml");
+    assert_eq!(
+        (runs[0].answers.stress_before, runs[0].answers.mood_before),
+        (Some(2), Some(4))
+    );
+    // The repeat was a sped-up preview: week01-1 is still the last completed run, so
+    // the tip stands, and `--next` moves on anyway.
+    let out = play(&["--next"]);
+    let (stdout, stderr) = text(&out);
+    assert!(stdout.starts_with("Week 1 · training 2\n"), "{stdout}");
+    assert!(!stderr.contains("Tip:"), "no tip once the runner chose: {stderr}");
+    let out = play(&["--stress-before", "6"]);
+    assert_eq!(out.status.code(), Some(2), "a score is 1 to 5");
+}

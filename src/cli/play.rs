@@ -3,7 +3,7 @@
 //! file owns raw mode, keys, signals, the journal and every line the runner sees.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -13,7 +13,8 @@ use crossterm::{cursor, terminal};
 
 use super::Outcome;
 use super::load::print_diagnostics;
-use crate::journal::{Journal, NewRun};
+use super::questions::{self, Moment};
+use crate::journal::{Answers, Choice, Journal, NewRun};
 use crate::load::{PackCache, default_program, read_session};
 use crate::play::{
     ClockTransport, DeviceTransport, End, Key, PlayReport, Playback, Transport, Update, status,
@@ -28,7 +29,10 @@ use crate::voice::VoiceLookup;
     after_help = "Keys while playing: space pause/resume, n next block, p back to the start of the block, \
 +/- cadence ±2 for the rest of the session, m metronome on/off, q quit.\n\n\
 Without SESSION, plays the next session of the built-in program \"Van 12 naar 36 minuten\" that you have not \
-completed; runs are recorded in $XDG_DATA_HOME/rustig/journal.db.\n\
+completed (the same one `rustig status` names); when your last run felt too heavy, or your stress rose twice in a \
+row, it suggests repeating the previous one: --repeat does, --next moves on.\n\
+Before and after the run it asks (in a terminal) how tense you feel, your mood and how heavy it was; Enter skips, \
+--no-questions asks nothing. Runs are recorded in $XDG_DATA_HOME/rustig/journal.db.\n\
 Without a sound card: --no-audio prints each cue with its time and text."
 )]
 pub struct Args {
@@ -46,6 +50,22 @@ pub struct Args {
     /// Use this voice pack instead of the session's.
     #[arg(long, value_name = "NAME")]
     pub voice: Option<String>,
+    /// Without SESSION: the next session of the program, also when repeating the
+    /// previous one is suggested.
+    #[arg(long, conflicts_with_all = ["session", "repeat"])]
+    pub next: bool,
+    /// Without SESSION: the session of your last run again.
+    #[arg(long, conflicts_with = "session")]
+    pub repeat: bool,
+    /// Do not ask how you feel before and after the run.
+    #[arg(long)]
+    pub no_questions: bool,
+    /// Stress before the run, 1 (relaxed) to 5 (very tense), instead of the question.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub stress_before: Option<u8>,
+    /// Mood before the run, 1 (low) to 5 (very good), instead of the question.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub mood_before: Option<u8>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -77,33 +97,12 @@ fn parse_from(s: &str) -> Option<f64> {
         .map(|d| d.secs())
 }
 
-/// The journal key of a session: `opbouw/<file>` for the default program (on disk or
-/// built in), otherwise the file's path.
-fn session_key(path: &Path) -> (String, Option<String>) {
-    let program = crate::builtin::DEFAULT_PROGRAM;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parent = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned());
-    if parent.as_deref() == Some(program)
-        && crate::builtin::session_file(&format!("{program}/{name}")).is_some()
-    {
-        return (format!("{program}/{name}"), Some(program.to_owned()));
-    }
-    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    (full.display().to_string(), None)
-}
-
 /// Runs `play`.
 pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Result<Outcome> {
     let (file, key, program) = match &args.session {
         Some(path) => match read_session(path) {
             Ok(f) => {
-                let (key, program) = session_key(path);
+                let (key, program) = crate::journal::session_key(path);
                 (f, key, program)
             }
             Err(d) => {
@@ -117,17 +116,40 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             let Some(files) = files else {
                 return Ok(Outcome::Failure);
             };
-            let done = Journal::default_path()
-                .and_then(|p| Journal::open(&p).ok())
-                .and_then(|j| j.completed(crate::builtin::DEFAULT_PROGRAM).ok())
-                .unwrap_or_default();
             let program = crate::builtin::DEFAULT_PROGRAM;
-            let next = files
+            let names: Vec<String> = files
                 .program
                 .sessions
                 .iter()
-                .zip(&files.sessions)
-                .find(|(s, _)| !done.contains(&format!("{program}/{}", s.value)));
+                .map(|s| s.value.clone())
+                .collect();
+            let runs = Journal::default_path()
+                .and_then(|p| Journal::open(&p).ok())
+                .and_then(|j| j.runs().ok())
+                .unwrap_or_default();
+            let plan = crate::journal::next_session(program, &names, &runs);
+            let choice = if args.repeat {
+                Choice::Repeat
+            } else {
+                Choice::Next
+            };
+            if let (false, false, Some(reason), Some(p)) =
+                (args.next, args.repeat, plan.repeat, plan.previous)
+            {
+                eprintln!(
+                    "Tip: {reason}. Herhaal liever {} en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).",
+                    names[p],
+                    reason = reason.dutch()
+                );
+            }
+            if args.repeat && plan.previous.is_none() {
+                anyhow::bail!(
+                    "--repeat: you have no earlier run of this program to repeat; use rustig play"
+                );
+            }
+            let next = plan
+                .choose(choice)
+                .map(|i| (&files.program.sessions[i], &files.sessions[i]));
             let Some((name, file)) = next else {
                 println!(
                     "Je hebt alle {} trainingen van \"{}\" afgerond. Kies een training om te herhalen, bijvoorbeeld: rustig play sessions/{program}/{}",
@@ -165,12 +187,25 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         ),
     };
     let journal = Journal::default_path().and_then(|p| Journal::open(&p).ok());
+    let ask = !args.no_questions && questions::interactive();
+    let known = Answers {
+        stress_before: args.stress_before,
+        mood_before: args.mood_before,
+        ..Answers::default()
+    };
+    let before = if ask {
+        questions::ask_terminal(Moment::Before, &known)?
+    } else {
+        known
+    };
     let run = Run {
         journal: journal.as_ref(),
         key,
         program,
         no_audio: args.no_audio,
         speed: args.speed,
+        before,
+        ask_after: ask,
     };
     let report = if args.no_audio {
         let transport = ClockTransport::new(from, duration, args.speed);
@@ -218,6 +253,10 @@ struct Run<'a> {
     program: Option<String>,
     no_audio: bool,
     speed: f64,
+    /// Answers before the run (questions or flags).
+    before: Answers,
+    /// Ask the questions after the run.
+    ask_after: bool,
 }
 
 /// How often the status line is redrawn and new cue lines are printed. Keys are read
@@ -286,6 +325,11 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Re
         })
         .ok()
     });
+    if let (Some(j), Some(id)) = (run.journal, run_id)
+        && run.before != Answers::default()
+    {
+        let _ = j.answer(id, &run.before);
+    }
     let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let interrupted = Arc::new(AtomicBool::new(false));
     if !interactive {
@@ -392,6 +436,15 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Re
         }
         // The pipe may close at the very end too.
         let _ = out.flush();
+        drop(out);
+        if run.ask_after
+            && let (Some(j), Some(id)) = (run.journal, run_id)
+        {
+            let after = questions::ask_terminal(Moment::After, &Answers::default())?;
+            if after != Answers::default() {
+                let _ = j.answer(id, &after);
+            }
+        }
     }
     Ok(report)
 }
