@@ -238,30 +238,29 @@ impl<'l> PackCache<'l> {
     }
 }
 
-/// A click sound given as a file must be a WAV file with samples.
+/// A click sound given as a file must be a sound file (any format the voice packs
+/// take) with samples.
 fn check_click_file(session: &Session) -> Option<Diagnostic> {
     let sound = &session.metronome.sound;
     let ClickSound::File(path) = &sound.value else {
         return None;
     };
+    let name = path.display().to_string();
     let problem = match std::fs::read(path) {
-        Err(e) => e.to_string(),
-        Ok(bytes) => match crate::voice::decode_wav(&bytes) {
+        Err(e) => format!("cannot read {name}: {e}"),
+        Ok(bytes) => match crate::voice::decode(&bytes, &name) {
             Ok((samples, _)) if !samples.is_empty() => return None,
-            Ok(_) => "it has no samples".to_owned(),
-            Err(e) => e
-                .to_string()
-                .trim_start_matches("`` cannot be decoded: ")
-                .to_owned(),
+            Ok(_) => format!("{name} has no samples"),
+            Err(e) => e.to_string(),
         },
     };
     Some(
         Diagnostic::error(
             &session.source,
             Some(sound.span.clone()),
-            format!("the click sound {} is not a usable WAV file: {problem}", path.display()),
+            format!("the click sound cannot be used: {problem}"),
         )
-        .with_help("use a WAV file (16/24-bit or float, mono or stereo, any rate), or \"tik\", \"klak\" or \"piep\""),
+        .with_help("use a WAV, FLAC, MP3, Ogg Vorbis or M4A file (mono or stereo, any rate), or \"tik\", \"klak\", \"piep\" or \"tok\""),
     )
 }
 

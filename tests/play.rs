@@ -450,7 +450,10 @@ fn play_records_answers_and_repeats_after_a_heavy_run() {
     let out = play(&["--next"]);
     let (stdout, stderr) = text(&out);
     assert!(stdout.starts_with("Week 1 · training 2\n"), "{stdout}");
-    assert!(!stderr.contains("Tip:"), "no tip once the runner chose: {stderr}");
+    assert!(
+        !stderr.contains("Tip:"),
+        "no tip once the runner chose: {stderr}"
+    );
     let out = play(&["--stress-before", "6"]);
     assert_eq!(out.status.code(), Some(2), "a score is 1 to 5");
 }

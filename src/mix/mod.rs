@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::session::ClickSound;
 use crate::timeline::{Event, Phase, Timeline};
-use crate::voice::{CLIP_SCALE, ClipBank, DecodeError, VoicePack, decode_wav, resample};
+use crate::voice::{CLIP_SCALE, ClipBank, DecodeError, VoicePack, decode_file, resample};
 
 /// Peak level the limiter keeps every output sample under (-0.2 dBFS).
 pub const LIMIT: f32 = 0.977;
@@ -117,9 +117,7 @@ impl Sounds {
     ) -> Result<Sounds, DecodeError> {
         let (click, accent) = match &timeline.metronome.sound {
             ClickSound::File(path) => {
-                let name = path.display().to_string();
-                let bytes = std::fs::read(path).map_err(|e| DecodeError::Io(name.clone(), e))?;
-                let (samples, from) = decode_wav(&bytes).map_err(|e| e.in_file(&name))?;
+                let (samples, from) = decode_file(path)?;
                 let s = resample(&samples, from, rate);
                 let accent = s.clone();
                 let normal: Vec<f32> = s.iter().map(|x| x * synth::NORMAL_CLICK_GAIN).collect();
