@@ -297,7 +297,11 @@ struct Wav {
 /// The header of a tagged 16-bit mono WAV file of `frames` frames, up to and
 /// including the `data` chunk's header: render's header with the tags' LIST/INFO and
 /// cue chunks.
-pub fn wav_header(rate: u32, frames: u64, tags: &Tags) -> Result<Vec<u8>, EncodeError> {
+pub(crate) fn tagged_wav_header(
+    rate: u32,
+    frames: u64,
+    tags: &Tags,
+) -> Result<Vec<u8>, EncodeError> {
     let chunks = tags.riff_chunks(rate);
     crate::output::wav_header(rate, 1, frames, &chunks).ok_or(EncodeError::TooLarge {
         bytes: 44 + chunks.len() as u64 + frames * 2,
@@ -306,7 +310,7 @@ pub fn wav_header(rate: u32, frames: u64, tags: &Tags) -> Result<Vec<u8>, Encode
 
 impl Wav {
     fn create(file: File, rate: u32, frames: u64, tags: &Tags) -> Result<Wav, EncodeError> {
-        let header = wav_header(rate, frames, tags)?;
+        let header = tagged_wav_header(rate, frames, tags)?;
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
         out.write_all(&header)?;
         Ok(Wav {

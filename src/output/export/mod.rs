@@ -33,7 +33,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub use encode::{AudioEncoder, EncodeError, check_rate, settings, wav_header};
+use encode::tagged_wav_header;
+pub use encode::{AudioEncoder, EncodeError, check_rate, settings};
 pub use hash::{ClipDigests, content_hash};
 pub use naming::{number_width, safe_name, track_file_name};
 pub use playlist::{Entry, m3u8};
@@ -776,7 +777,7 @@ fn complete(path: &Path, options: Options, tags: &Tags) -> bool {
         return true;
     }
     let frames = frames(tags.duration, options.rate);
-    let Ok(header) = wav_header(options.rate, frames, tags) else {
+    let Ok(header) = tagged_wav_header(options.rate, frames, tags) else {
         return false;
     };
     std::fs::metadata(path).is_ok_and(|m| m.len() == header.len() as u64 + frames * 2)

@@ -116,7 +116,7 @@ fn id3_tag_has_chapters_and_table_of_contents() {
 #[test]
 fn wav_header_sizes_add_up() {
     let frames = 1000u64;
-    let h = wav_header(8000, frames, &tags()).unwrap();
+    let h = tagged_wav_header(8000, frames, &tags()).unwrap();
     let riff = u32::from_le_bytes(h[4..8].try_into().unwrap()) as u64;
     assert_eq!(riff + 8, h.len() as u64 + frames * 2);
     assert_eq!(&h[h.len() - 8..h.len() - 4], b"data");
@@ -127,7 +127,7 @@ fn wav_header_sizes_add_up() {
         360 * 8000
     );
     assert!(matches!(
-        wav_header(192_000, 4 * 3600 * 192_000, &tags()),
+        tagged_wav_header(192_000, 4 * 3600 * 192_000, &tags()),
         Err(EncodeError::TooLarge { .. })
     ));
 }
