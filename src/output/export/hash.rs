@@ -30,13 +30,14 @@ impl ClipDigests {
     /// The digest of clip `index` of `pack`. A clip that cannot be read hashes its
     /// error message: the render will fail and say why.
     fn clip(&mut self, pack: &VoicePack, index: usize) -> [u8; 32] {
-        let Some(clip) = pack.clips.get(index) else {
+        if pack.clips.get(index).is_none() {
             return [0; 32];
-        };
-        let key = pack.files.describe(&clip.file);
+        }
+        // Through the pack, so a clip borrowed from the built-in pack hashes its bytes.
+        let key = pack.describe_clip(index);
         *self.cache.entry(key).or_insert_with(|| {
             let mut h = Sha256::new();
-            match pack.files.read(&clip.file) {
+            match pack.read_clip(index) {
                 Ok(bytes) => h.update(&bytes),
                 Err(e) => h.update(format!("unreadable: {e}").as_bytes()),
             }
