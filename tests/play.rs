@@ -227,8 +227,8 @@ fn no_audio_prints_every_cue_with_its_time_and_text() {
     assert_eq!(lines.last(), Some(&"[8:42] Klaar. Goed gedaan."));
 }
 
-#[test]
-fn play_without_a_session_continues_the_default_program() {
+/// A journal in a fresh data folder that holds one completed run of week01-1.
+fn journal_with_week01_1_done() -> (tempfile::TempDir, Journal, i64) {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::open(&dir.path().join("rustig/journal.db")).unwrap();
     let id = journal
@@ -242,6 +242,12 @@ fn play_without_a_session_continues_the_default_program() {
         })
         .unwrap();
     journal.progress(id, 2000.0, true, true).unwrap();
+    (dir, journal, id)
+}
+
+#[test]
+fn play_without_a_session_continues_the_default_program() {
+    let (dir, journal, _) = journal_with_week01_1_done();
     let out = Rustig::new(&["play", "--no-audio", "--speed", "10000"])
         .env("XDG_DATA_HOME", dir.path())
         .run();
@@ -412,19 +418,7 @@ fn voice_replaces_the_sessions_pack_even_when_that_one_is_missing() {
 /// it suggests repeating; `--repeat` plays that session again, `--next` moves on.
 #[test]
 fn play_records_answers_and_repeats_after_a_heavy_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::open(&dir.path().join("rustig/journal.db")).unwrap();
-    let id = journal
-        .start(&rustig::journal::NewRun {
-            session_key: "opbouw/week01-1.toml".into(),
-            program: Some("opbouw".into()),
-            title: "Week 1 · training 1".into(),
-            duration: 2000.0,
-            mode: "audio",
-            speed: 1.0,
-        })
-        .unwrap();
-    journal.progress(id, 2000.0, true, true).unwrap();
+    let (dir, journal, id) = journal_with_week01_1_done();
     let heavy = rustig::journal::Answers {
         effort: Some(5),
         ..Default::default()

@@ -157,6 +157,17 @@ pub fn session_key(path: &Path) -> (String, Option<String>) {
     (full.display().to_string(), None)
 }
 
+/// Sets the answers of run `?1` that are given (`?2`..`?7`), keeping the others; an
+/// empty note (`?7 = ''`) clears it. Shared by `answer` and `edit`.
+const ANSWER_SQL: &str = "UPDATE runs SET
+               stress_before = COALESCE(?2, stress_before),
+               mood_before   = COALESCE(?3, mood_before),
+               stress_after  = COALESCE(?4, stress_after),
+               mood_after    = COALESCE(?5, mood_after),
+               effort        = COALESCE(?6, effort),
+               note          = CASE WHEN ?7 IS NULL THEN note WHEN ?7 = '' THEN NULL ELSE ?7 END
+             WHERE id = ?1";
+
 impl Journal {
     /// Records the start of a run and returns its id.
     pub fn start(&self, run: &NewRun) -> Result<i64, JournalError> {
@@ -202,14 +213,7 @@ impl Journal {
         let n = self
             .conn
             .execute(
-                "UPDATE runs SET
-                   stress_before = COALESCE(?2, stress_before),
-                   mood_before   = COALESCE(?3, mood_before),
-                   stress_after  = COALESCE(?4, stress_after),
-                   mood_after    = COALESCE(?5, mood_after),
-                   effort        = COALESCE(?6, effort),
-                   note          = CASE WHEN ?7 IS NULL THEN note WHEN ?7 = '' THEN NULL ELSE ?7 END
-                 WHERE id = ?1",
+                ANSWER_SQL,
                 params![
                     id,
                     answers.stress_before,
@@ -325,14 +329,7 @@ impl Journal {
         .map_err(err)?;
         let a = &edit.answers;
         tx.execute(
-            "UPDATE runs SET
-               stress_before = COALESCE(?2, stress_before),
-               mood_before   = COALESCE(?3, mood_before),
-               stress_after  = COALESCE(?4, stress_after),
-               mood_after    = COALESCE(?5, mood_after),
-               effort        = COALESCE(?6, effort),
-               note          = CASE WHEN ?7 IS NULL THEN note WHEN ?7 = '' THEN NULL ELSE ?7 END
-             WHERE id = ?1",
+            ANSWER_SQL,
             params![
                 id,
                 a.stress_before,
