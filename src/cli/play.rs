@@ -133,14 +133,11 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             } else {
                 Choice::Next
             };
-            if let (false, false, Some(reason), Some(p)) =
-                (args.next, args.repeat, plan.repeat, plan.previous)
+            if !args.next
+                && !args.repeat
+                && let Some(tip) = plan.tip(|p| names[p].clone())
             {
-                eprintln!(
-                    "Tip: {reason}. Herhaal liever {} en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).",
-                    names[p],
-                    reason = reason.dutch()
-                );
+                eprintln!("{tip}");
             }
             if args.repeat && plan.previous.is_none() {
                 anyhow::bail!(

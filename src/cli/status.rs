@@ -148,12 +148,9 @@ pub fn status(
         Some(i) => text.push_str(&format!("Volgende: {}\n", describe(i))),
         None => text.push_str("Alle trainingen zijn afgerond. Herhaal er een die je fijn vond.\n"),
     }
-    if let (Some(reason), Some(p)) = (plan.repeat, plan.previous) {
-        text.push_str(&format!(
-            "Tip: {}. Herhaal liever {} en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).\n",
-            reason.dutch(),
-            sessions[p].title
-        ));
+    if let Some(tip) = plan.tip(|p| sessions[p].title.clone()) {
+        text.push_str(&tip);
+        text.push('\n');
     }
     let mut answered: Vec<&Run> = runs
         .iter()

@@ -60,6 +60,17 @@ impl Plan {
             Choice::Suggested => self.next,
         }
     }
+
+    /// The Dutch tip to repeat the previous session, shown as `name(index)`, when a
+    /// repeat is suggested. `status` and `play` both show it.
+    pub fn tip(&self, name: impl Fn(usize) -> String) -> Option<String> {
+        let (reason, previous) = (self.repeat?, self.previous?);
+        Some(format!(
+            "Tip: {}. Herhaal liever {} en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).",
+            reason.dutch(),
+            name(previous)
+        ))
+    }
 }
 
 /// The plan for `program` (its name, as in the journal's keys `program/file`) whose
