@@ -12,7 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::session::model::CADENCE_RANGE;
+use crate::session::model::{CADENCE_RANGE, KIND_NAMES};
 use crate::voice::{VoiceLookup, VoicePack};
 
 /// The file name `rustig new` points its `#:schema` line at and writes beside a session.
@@ -65,12 +65,26 @@ fn duration_default(description: &str, example: &str, default: &str) -> Value {
     v
 }
 
-fn cadence(description: &str, example: i64) -> Value {
+/// One cadence in 120..=220 as a regular expression, for the ends of a ramp.
+const CADENCE_PATTERN: &str = "(1[2-9][0-9]|2[01][0-9]|220)";
+
+/// A cadence: steps per minute, or a ramp `"170-176"` from the first to the second.
+fn cadence(description: &str, example: Value) -> Value {
     json!({
-        "type": "integer",
-        "minimum": CADENCE_RANGE.start(),
-        "maximum": CADENCE_RANGE.end(),
-        "description": description,
+        "oneOf": [
+            {
+                "type": "integer",
+                "minimum": CADENCE_RANGE.start(),
+                "maximum": CADENCE_RANGE.end(),
+                "description": "Steps per minute, the same all through.",
+            },
+            {
+                "type": "string",
+                "pattern": format!("^ *{CADENCE_PATTERN} *- *{CADENCE_PATTERN} *$"),
+                "description": "A ramp: rises (or falls) linearly from the first to the second value over each run, e.g. \"170-176\".",
+            },
+        ],
+        "description": format!("{description} Allowed {} to {}; a string \"170-176\" is a ramp over each run.", CADENCE_RANGE.start(), CADENCE_RANGE.end()),
         "examples": [example],
     })
 }
@@ -129,6 +143,13 @@ fn common_block_keys() -> Map<String, Value> {
         boolean(
             "Whether the metronome clicks in this block; default on in run blocks, off elsewhere.",
             true,
+        ),
+    );
+    m.insert(
+        "reminders".into(),
+        boolean(
+            "false keeps this block free of technique and pace reminders (its time does not count towards them); structure cues still sound.",
+            false,
         ),
     );
     m
@@ -222,7 +243,7 @@ pub fn session_schema(pack: &VoicePack) -> Value {
         "A run block: relaxed running, so slowly that you can still talk.",
         json!({
             "duration": duration("How long the block lasts.", "8m"),
-            "cadence": cadence("Steps per minute in this block; default: the session's cadence.", 175),
+            "cadence": cadence("Steps per minute in this block; default: the session's cadence.", json!("170-176")),
         }),
         &["kind", "duration"],
     );
@@ -239,7 +260,7 @@ pub fn session_schema(pack: &VoicePack) -> Value {
                 "type": "boolean", "default": false,
                 "description": "Whether a walk follows the last run too.", "examples": [true],
             },
-            "cadence": cadence("Steps per minute in the runs; default: the session's cadence.", 172),
+            "cadence": cadence("Steps per minute in the runs; default: the session's cadence.", json!(172)),
         }),
         &["kind", "repeat", "run"],
     );
@@ -362,12 +383,21 @@ pub fn session_schema(pack: &VoicePack) -> Value {
         },
         "additionalProperties": false,
     });
+    let mut session_cadence = cadence("Steps per minute for run blocks; default 170.", json!(170));
+    session_cadence["default"] = json!(170);
     let reminders_def = json!({
         "type": "object",
         "description": "Technique reminders during run blocks, spaced by running time.",
         "examples": [{ "every": "2m", "clips": ["techniek.schouders", "tempo.praten"] }],
         "properties": {
             "every": duration_default("Running time between reminders, at least 10s, counted across run blocks.", "2m", "2m"),
+            "kinds": {
+                "type": "array",
+                "items": { "enum": KIND_NAMES },
+                "default": ["run", "intervals"],
+                "description": "The block kinds in which reminders are spoken and their time counts (the runs of intervals); [] turns them off everywhere.",
+                "examples": [["run"]],
+            },
             "clips": {
                 "type": "array",
                 "items": { "$ref": "#/$defs/clip" },
@@ -440,11 +470,7 @@ pub fn session_schema(pack: &VoicePack) -> Value {
                 "description": "The voice pack: audio/<voice>/ on disk or built in. With the default nl, clip ids, exercises and stretches are those of the built-in pack.",
                 "examples": ["nl"],
             },
-            "cadence": {
-                "type": "integer", "minimum": CADENCE_RANGE.start(), "maximum": CADENCE_RANGE.end(), "default": 170,
-                "description": "Steps per minute for run blocks, 120 to 220.",
-                "examples": [170],
-            },
+            "cadence": session_cadence,
             "auto_cues": {
                 "type": "boolean", "default": true,
                 "description": "Automatic cues: announcements, rounds, countdowns, reminders, halfway and end.",

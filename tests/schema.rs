@@ -61,8 +61,8 @@ fn every_session_of_the_repository_validates() {
     toml_files(&root().join("sessions"), &mut files);
     toml_files(&data("sessions"), &mut files);
     files.sort();
-    // 42 of the program, 5 examples, 3 test sessions.
-    assert_eq!(files.len(), 50, "{files:?}");
+    // 42 of the program, 5 examples, 4 test sessions.
+    assert_eq!(files.len(), 51, "{files:?}");
     for file in files {
         let doc = toml_json(&file).unwrap();
         let p = problems(&v, &doc);
@@ -192,6 +192,23 @@ fn the_exact_places_of_structural_mistakes() {
         ["/block/0/kind"]
     );
     assert_eq!(at(&format!("cadence = 119\n{base}")), ["/cadence"]);
+    // A ramp is a string of two cadences; each end in 120..=220, no other text.
+    assert!(at(&format!("cadence = \"170-176\"\n{base}")).is_empty());
+    assert!(at(&format!("cadence = \"180 - 172\"\n{base}")).is_empty());
+    assert_eq!(at(&format!("cadence = \"170-230\"\n{base}")), ["/cadence"]);
+    assert_eq!(at(&format!("cadence = \"170\"\n{base}")), ["/cadence"]);
+    assert_eq!(at(&format!("cadence = \"snel\"\n{base}")), ["/cadence"]);
+    // Quiet blocks and the kinds reminders are spoken in.
+    assert!(at(&format!("{base}reminders = false\n")).is_empty());
+    assert_eq!(
+        at(&format!("{base}reminders = \"nee\"\n")),
+        ["/block/0/reminders"]
+    );
+    assert!(at(&format!("[reminders]\nkinds = [\"run\", \"walk\"]\n{base}")).is_empty());
+    assert_eq!(
+        at(&format!("[reminders]\nkinds = [\"interval\"]\n{base}")),
+        ["/reminders/kinds/0"]
+    );
     // With the default voice, clip ids, exercises and stretches are the built-in pack's.
     let cue = |clip: &str, voice: &str| {
         at(&format!(
@@ -282,9 +299,9 @@ fn every_key_has_a_description_and_an_example() {
             keys += 1;
         }
     }
-    // 9 top-level (with countdown), 8 metronome, 2 reminders, 5 cue, 5 common in the
-    // generic block, and each kind's closed list (6, 7, 10, 8, 8, 9, 6).
-    assert_eq!(keys, 9 + 8 + 2 + 5 + 5 + 6 + 7 + 10 + 8 + 8 + 9 + 6);
+    // 9 top-level (with countdown), 8 metronome, 3 reminders, 5 cue, 6 common in the
+    // generic block, and each kind's closed list (7, 8, 11, 9, 9, 10, 7).
+    assert_eq!(keys, 9 + 8 + 3 + 5 + 6 + 7 + 8 + 11 + 9 + 9 + 10 + 7);
 }
 
 #[test]

@@ -28,6 +28,8 @@ mod play;
 mod mix;
 // The timing rules of session-format.md, on the compiled timeline.
 mod timeline;
+// Cadence ramps and quiet blocks.
+mod ramps;
 // `rustig voice list|check|synth` and the processing of synthesized clips.
 mod voice;
 // The Dutch voice pack audio/nl: complete, trimmed, -16 LUFS, same as built in.

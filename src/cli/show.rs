@@ -99,8 +99,10 @@ pub fn table(t: &Timeline, voice: &str) -> String {
             })
             .count();
         let mut extra = Vec::new();
-        if let Some(c) = b.cadence {
-            extra.push(format!("{c}/min"));
+        match (b.cadence, b.cadence_end) {
+            (Some(c), Some(e)) if e != c => extra.push(format!("{c}→{e}/min")),
+            (Some(c), _) => extra.push(format!("{c}/min")),
+            _ => {}
         }
         if n_clicks > 0 {
             extra.push(format!("{n_clicks} clicks"));

@@ -23,7 +23,7 @@ pub use transport::{
 };
 
 use crate::load::Loaded;
-use crate::session::{BlockKind, CADENCE_RANGE};
+use crate::session::BlockKind;
 use crate::timeline::{Timeline, compile};
 use status::Flags;
 
@@ -273,11 +273,8 @@ impl<T: Transport> Playback<T> {
 /// Recompiles the session with its cadences changed by `delta` (clamped to the
 /// allowed range), for the rest of the session.
 fn with_cadence(loaded: &Loaded, delta: i32) -> Option<Timeline> {
-    let clamp = |c: u32| {
-        (i64::from(c) + i64::from(delta)).clamp(*CADENCE_RANGE.start(), *CADENCE_RANGE.end()) as u32
-    };
     let mut session = loaded.session.clone();
-    session.cadence = clamp(session.cadence);
+    session.cadence = session.cadence.shifted(delta);
     for b in &mut session.blocks {
         if let BlockKind::Run {
             cadence: Some(c), ..
@@ -286,7 +283,7 @@ fn with_cadence(loaded: &Loaded, delta: i32) -> Option<Timeline> {
             cadence: Some(c), ..
         } = &mut b.kind
         {
-            *c = clamp(*c);
+            *c = c.shifted(delta);
         }
     }
     compile(&session, &loaded.pack)

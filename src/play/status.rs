@@ -2,6 +2,7 @@
 //! timestamped lines (for pipes, `--no-audio` and screen readers). Pure functions of
 //! the timeline and the position, so they are tested without a terminal.
 
+use crate::session::Cadence;
 use crate::timeline::{Block, Event, Timeline, clock};
 
 /// The Dutch name of a block kind.
@@ -95,7 +96,13 @@ pub fn status_line(t: &Timeline, secs: f64, flags: Flags, width: usize) -> Strin
             } else {
                 ""
             };
-            parts.push(format!("{c} passen/min{off}"));
+            match b.cadence_end.filter(|&e| e != c) {
+                Some(end) => {
+                    let now = Cadence { start: c, end }.at(secs - b.start, b.end - b.start);
+                    parts.push(format!("{} passen/min (naar {end}){off}", now.round()));
+                }
+                None => parts.push(format!("{c} passen/min{off}")),
+            }
         }
     }
     parts.push(format!(
@@ -131,6 +138,7 @@ mod test {
                     start: 0.0,
                     end: 60.0,
                     cadence: None,
+                    cadence_end: None,
                 },
                 Block {
                     index: 1,
@@ -139,6 +147,7 @@ mod test {
                     start: 60.0,
                     end: 130.0,
                     cadence: Some(170),
+                    cadence_end: Some(170),
                 },
             ],
             events: vec![

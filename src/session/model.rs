@@ -29,6 +29,84 @@ pub const MAX_SESSION: Duration = Duration::from_secs(4 * 3600);
 /// Allowed cadences in steps per minute.
 pub const CADENCE_RANGE: std::ops::RangeInclusive<i64> = 120..=220;
 
+/// Steps per minute over a run: steady, or rising (or falling) linearly from `start`
+/// to `end` over the run, as written `cadence = "170-176"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cadence {
+    /// Steps per minute at the start of the run.
+    pub start: u32,
+    /// Steps per minute at the end of the run (equal to `start` when steady).
+    pub end: u32,
+}
+
+impl Cadence {
+    /// The same cadence all through.
+    pub const fn steady(steps: u32) -> Self {
+        Cadence {
+            start: steps,
+            end: steps,
+        }
+    }
+
+    /// Whether the cadence changes over the run.
+    pub fn is_ramp(self) -> bool {
+        self.start != self.end
+    }
+
+    /// Both ends moved by `delta` steps per minute, each kept in [`CADENCE_RANGE`]
+    /// (the `+`/`-` keys of `play`).
+    pub fn shifted(self, delta: i32) -> Self {
+        let shift = |c: u32| {
+            (i64::from(c) + i64::from(delta)).clamp(*CADENCE_RANGE.start(), *CADENCE_RANGE.end())
+                as u32
+        };
+        Cadence {
+            start: shift(self.start),
+            end: shift(self.end),
+        }
+    }
+
+    /// Steps per minute `offset` seconds into a run of `len` seconds.
+    pub fn at(self, offset: f64, len: f64) -> f64 {
+        let frac = if len > 0.0 {
+            (offset / len).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        f64::from(self.start) + (f64::from(self.end) - f64::from(self.start)) * frac
+    }
+
+    /// Seconds from the start of a run of `len` seconds to step `k` (from 0): where the
+    /// integral of the tempo reaches `k` beats. Closed form per step, so nothing drifts
+    /// over a long run; for a steady cadence exactly `k · 60 / cadence`.
+    pub fn step_offset(self, k: u64, len: f64) -> f64 {
+        // beats(t) = (c0·t + (c1 − c0)·t² / (2·len)) / 60 = k, solved for t in the form
+        // 120k / (c0 + √(c0² + 120k·(c1 − c0)/len)), which needs no division by c1 − c0.
+        let (c0, d) = (
+            f64::from(self.start),
+            f64::from(self.end) - f64::from(self.start),
+        );
+        let beats = 120.0 * k as f64;
+        let root = if self.is_ramp() && len > 0.0 {
+            (c0 * c0 + beats * d / len).sqrt()
+        } else {
+            c0
+        };
+        beats / (c0 + root)
+    }
+}
+
+impl std::fmt::Display for Cadence {
+    /// `172`, or `170-176` for a ramp, as written in a session file.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_ramp() {
+            write!(f, "{}-{}", self.start, self.end)
+        } else {
+            write!(f, "{}", self.start)
+        }
+    }
+}
+
 /// One session file, validated.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -41,7 +119,7 @@ pub struct Session {
     /// Name of the voice pack, default `nl`.
     pub voice: Located<String>,
     /// Steps per minute for run blocks, default 170.
-    pub cadence: u32,
+    pub cadence: Cadence,
     /// Whether automatic cues are on, default true.
     pub auto_cues: bool,
     /// How the 10-second countdown sounds on plain run↔walk changes, default spoken.
@@ -139,13 +217,27 @@ pub enum Pattern {
     },
 }
 
-/// Technique reminders during run blocks.
+/// Technique and pace reminders during run blocks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reminders {
-    /// Running time between reminders, default 2m.
+    /// Time between reminders, counted over the blocks they are spoken in; default 2m.
     pub every: Duration,
     /// The clips to rotate; `None` means the pack's `techniek.*` and `tempo.*` clips.
     pub clips: Option<Vec<Located<String>>>,
+    /// The block kinds (of [`KIND_NAMES`]) whose time counts and in which reminders
+    /// are spoken; default `run` and `intervals` (the runs of intervals only).
+    pub kinds: Vec<&'static str>,
+}
+
+impl Default for Reminders {
+    /// Every 2 minutes of running, the pack's own reminders.
+    fn default() -> Self {
+        Reminders {
+            every: Duration::from_secs(120),
+            clips: None,
+            kinds: vec!["run", "intervals"],
+        }
+    }
 }
 
 /// One `[[block]]` table.
@@ -161,6 +253,8 @@ pub struct Block {
     pub auto_cues: Option<bool>,
     /// Overrides whether the metronome clicks in this block.
     pub metronome: Option<bool>,
+    /// `reminders = false` keeps the block free of reminders; `None` means on.
+    pub reminders: Option<bool>,
     /// The block's table in the file (for messages).
     pub span: Range<usize>,
 }
@@ -178,7 +272,7 @@ pub enum BlockKind {
         /// Length of the block.
         duration: Duration,
         /// Steps per minute; `None` means the session's cadence.
-        cadence: Option<u32>,
+        cadence: Option<Cadence>,
     },
     /// `repeat` × (run, walk), without the last walk unless `walk_last`.
     Intervals {
@@ -191,7 +285,7 @@ pub enum BlockKind {
         /// Whether a walk follows the last run too.
         walk_last: bool,
         /// Steps per minute; `None` means the session's cadence.
-        cadence: Option<u32>,
+        cadence: Option<Cadence>,
     },
     /// Strength exercises with rests between.
     Strength {

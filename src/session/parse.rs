@@ -31,9 +31,16 @@ const METRONOME_KEYS: &[&str] = &[
     "check_every",
     "check_for",
 ];
-const REMINDER_KEYS: &[&str] = &["every", "clips"];
+const REMINDER_KEYS: &[&str] = &["every", "clips", "kinds"];
 const CUE_KEYS: &[&str] = &["at", "every", "from", "clip", "say"];
-const COMMON_BLOCK_KEYS: [&str; 5] = ["kind", "name", "cues", "auto_cues", "metronome"];
+const COMMON_BLOCK_KEYS: [&str; 6] = [
+    "kind",
+    "name",
+    "cues",
+    "auto_cues",
+    "metronome",
+    "reminders",
+];
 
 /// The built-in click sounds.
 pub const CLICK_SOUNDS: [&str; 4] = ["tik", "klak", "piep", "tok"];
@@ -83,7 +90,15 @@ impl Kind {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Kind::Walk | Kind::Silence => {
-                &["kind", "name", "cues", "auto_cues", "metronome", "duration"]
+                &[
+                "kind",
+                "name",
+                "cues",
+                "auto_cues",
+                "metronome",
+                "reminders",
+                "duration",
+            ]
             }
             Kind::Run => &[
                 "kind",
@@ -91,6 +106,7 @@ impl Kind {
                 "cues",
                 "auto_cues",
                 "metronome",
+                "reminders",
                 "duration",
                 "cadence",
             ],
@@ -100,6 +116,7 @@ impl Kind {
                 "cues",
                 "auto_cues",
                 "metronome",
+                "reminders",
                 "repeat",
                 "run",
                 "walk",
@@ -112,6 +129,7 @@ impl Kind {
                 "cues",
                 "auto_cues",
                 "metronome",
+                "reminders",
                 "exercises",
                 "work",
                 "rest",
@@ -122,6 +140,7 @@ impl Kind {
                 "cues",
                 "auto_cues",
                 "metronome",
+                "reminders",
                 "stretches",
                 "hold",
                 "sides",
@@ -132,6 +151,7 @@ impl Kind {
                 "cues",
                 "auto_cues",
                 "metronome",
+                "reminders",
                 "duration",
                 "inhale",
                 "exhale",
@@ -212,10 +232,8 @@ pub fn parse_session_partial(
     };
     let cadence = root
         .get("cadence")
-        .map(|v| {
-            integer(&mut ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32)
-        })
-        .unwrap_or(Some(170));
+        .map(|v| cadence(&mut ctx, v))
+        .unwrap_or(Some(Cadence::steady(170)));
     let auto_cues = root
         .get("auto_cues")
         .map(|v| boolean(&mut ctx, "auto_cues", v))
@@ -312,14 +330,11 @@ pub fn parse_session_partial(
         title: title.unwrap_or_default(),
         description,
         voice: voice.unwrap_or_else(|| Located::new("nl".to_owned(), 0..0)),
-        cadence: cadence.unwrap_or(170),
+        cadence: cadence.unwrap_or(Cadence::steady(170)),
         auto_cues: auto_cues.unwrap_or(true),
         countdown: countdown.unwrap_or_default(),
         metronome: metronome.unwrap_or_else(default_metronome),
-        reminders: reminders.unwrap_or(Reminders {
-            every: Duration::from_secs(120),
-            clips: None,
-        }),
+        reminders: reminders.unwrap_or_default(),
         blocks,
     };
     (Some(session), ctx.diags)
@@ -450,10 +465,7 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
 }
 
 fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders> {
-    let mut rem = Reminders {
-        every: Duration::from_secs(120),
-        clips: None,
-    };
+    let mut rem = Reminders::default();
     let Some(value) = value else { return Some(rem) };
     let t = table(ctx, "reminders", value)?;
     let r = TableReader::new(t, value.span(), "the [reminders] table", REMINDER_KEYS);
@@ -477,8 +489,70 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
                 .collect(),
         );
     }
+    if let Some(v) = r.get("kinds")
+        && let Some(list) = string_list(ctx, "kinds", v)
+    {
+        let mut kinds = Vec::new();
+        for (name, span) in list {
+            match KIND_NAMES.iter().find(|k| **k == name) {
+                Some(k) if !kinds.contains(k) => kinds.push(*k),
+                Some(_) => {}
+                None => {
+                    let help = suggestion(&name, KIND_NAMES).unwrap_or_else(|| {
+                        format!("the block kinds are: {}", KIND_NAMES.join(", "))
+                    });
+                    ctx.error(span, format!("unknown block kind `{name}` in reminders `kinds`"))
+                        .help = Some(help);
+                }
+            }
+        }
+        rem.kinds = kinds;
+    }
     r.finish(ctx, |_| None);
     (ctx.diags[before..].iter().all(|d| !d.is_error())).then_some(rem)
+}
+
+/// A cadence: a number of steps per minute (`172`), or a ramp written as a string of
+/// two numbers (`"170-176"`), each in [`CADENCE_RANGE`].
+fn cadence(ctx: &mut Ctx, v: &Value<'_>) -> Option<Cadence> {
+    let DeValue::String(text) = v.get_ref() else {
+        return integer(ctx, "cadence", v, CADENCE_RANGE, " steps per minute")
+            .map(|c| Cadence::steady(c as u32));
+    };
+    if text.trim().parse::<i64>().is_ok() {
+        // A quoted number: the integer reader says to drop the quotes.
+        return integer(ctx, "cadence", v, CADENCE_RANGE, " steps per minute")
+            .map(|c| Cadence::steady(c as u32));
+    }
+    let ends: Option<Vec<i64>> = text
+        .split_once('-')
+        .map(|(a, b)| [a, b].iter().map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or(None);
+    let Some(&[start, end]) = ends.as_deref() else {
+        ctx.error(
+            v.span(),
+            format!("`cadence` must be steps per minute or a ramp, found \"{text}\""),
+        )
+        .help = Some(
+            "write cadence = 172 for a steady cadence, or cadence = \"170-176\" to rise from 170 to 176 over the run".into(),
+        );
+        return None;
+    };
+    if !CADENCE_RANGE.contains(&start) || !CADENCE_RANGE.contains(&end) {
+        ctx.error(
+            v.span(),
+            format!(
+                "both ends of the cadence ramp must be between {} and {} steps per minute",
+                CADENCE_RANGE.start(),
+                CADENCE_RANGE.end()
+            ),
+        );
+        return None;
+    }
+    Some(Cadence {
+        start: start as u32,
+        end: end as u32,
+    })
 }
 
 fn positive(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Duration> {
@@ -520,6 +594,9 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
     let metronome = r
         .get("metronome")
         .and_then(|v| boolean(ctx, "metronome", v));
+    let reminders = r
+        .get("reminders")
+        .and_then(|v| boolean(ctx, "reminders", v));
     let b = BlockReader {
         r: &r,
         kind,
@@ -562,6 +639,7 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
         cues,
         auto_cues,
         metronome,
+        reminders,
         span,
     })
 }
@@ -617,10 +695,8 @@ impl BlockReader<'_, '_, '_> {
     }
 
     /// The block's own cadence, if it has one.
-    fn cadence(&self, ctx: &mut Ctx) -> Option<u32> {
-        self.r.get("cadence").and_then(|v| {
-            integer(ctx, "cadence", v, CADENCE_RANGE, " steps per minute").map(|c| c as u32)
-        })
+    fn cadence(&self, ctx: &mut Ctx) -> Option<Cadence> {
+        self.r.get("cadence").and_then(|v| cadence(ctx, v))
     }
 
     fn intervals(&self, ctx: &mut Ctx) -> Option<BlockKind> {

@@ -6,7 +6,8 @@ use std::ops::Range;
 use super::{Block, Event, MetronomeSound, Phase, Timeline, clock};
 use crate::session::diagnostic::suggestion;
 use crate::session::{
-    BlockKind, Countdown, CueTiming, Diagnostic, Duration, MAX_SESSION, Pattern, Session, Speech,
+    BlockKind, Cadence, Countdown, CueTiming, Diagnostic, Duration, MAX_SESSION, Pattern, Session,
+    Speech,
 };
 use crate::voice::VoicePack;
 
@@ -76,8 +77,12 @@ struct Played {
     /// Round number and whether it is the last, for the runs and walks of intervals.
     round: Option<(u32, bool)>,
     metronome: bool,
-    cadence: u32,
+    cadence: Cadence,
     auto: bool,
+    /// Whether reminders are spoken here and their time counts: its session block's
+    /// kind is one of `[reminders] kinds` (the runs only, for intervals) and the block
+    /// is not quiet (`reminders = false`).
+    reminder_time: bool,
 }
 
 /// Priorities of clips due at the same time (lower first), from the spec.
@@ -195,6 +200,13 @@ impl Shape {
         );
         pair && self.first_run != Some(i + 1) && self.last_run != Some(i)
     }
+}
+
+/// Whether a click `offset` µs into a run sounds under the settle pattern: during the
+/// first `settle` µs, and in the `burst` µs after each multiple of `every`.
+fn in_pattern_at(offset: f64, settle: f64, every: f64, burst: f64) -> bool {
+    let n = (offset / every).floor();
+    offset < settle || (n >= 1.0 && offset - n * every < burst)
 }
 
 /// Warns about clips the no-overlap rule delayed by more than [`DELAY_WARNING`].
@@ -372,7 +384,8 @@ impl Compiler<'_> {
                 name: self.block_name(p, i, shape.first_run, shape.last_run),
                 start: p.start.secs(),
                 end: p.end.secs(),
-                cadence: (p.kind == Kind::Run || p.metronome).then_some(p.cadence),
+                cadence: (p.kind == Kind::Run || p.metronome).then_some(p.cadence.start),
+                cadence_end: (p.kind == Kind::Run || p.metronome).then_some(p.cadence.end),
             })
             .collect()
     }
@@ -456,7 +469,12 @@ impl Compiler<'_> {
         let mut t = Duration::ZERO;
         for (i, b) in s.blocks.iter().enumerate() {
             let auto = b.auto_cues.unwrap_or(s.auto_cues);
-            let mut push = |kind, len: Duration, round, metronome: bool, cadence: u32| {
+            let counted = s.reminders.kinds.contains(&b.kind.name());
+            let quiet = b.reminders == Some(false);
+            let mut push = |kind, len: Duration, round, metronome: bool, cadence: Cadence| {
+                let reminder_time = counted
+                    && !quiet
+                    && (kind == Kind::Run || !matches!(b.kind, BlockKind::Intervals { .. }));
                 out.push(Played {
                     kind,
                     start: t,
@@ -466,6 +484,7 @@ impl Compiler<'_> {
                     metronome,
                     cadence,
                     auto,
+                    reminder_time,
                 });
                 t = t + len;
             };
@@ -591,38 +610,51 @@ impl Compiler<'_> {
         let m = &self.session.metronome;
         let mut out = Vec::new();
         for p in played.iter().filter(|p| p.metronome) {
-            let c = i128::from(p.cadence);
+            let cadence = p.cadence;
             let len = i128::from((p.end - p.start).micros());
+            let len_secs = (p.end - p.start).secs();
             let start = p.start.secs();
+            // The pattern's times, in µs.
             let settle = match m.pattern {
                 Pattern::Settle {
                     settle,
                     check_every,
                     check_for,
                 } if p.kind == Kind::Run => Some((
-                    i128::from(settle.micros()) * c,
-                    i128::from(check_every.micros()) * c,
-                    i128::from(check_for.micros()) * c,
+                    i128::from(settle.micros()),
+                    i128::from(check_every.micros()),
+                    i128::from(check_for.micros()),
                 )),
                 _ => None,
             };
+            // The block holds (c0 + c1)/2 · len/60 steps: click k sounds while
+            // k · 120 s < (c0 + c1) · len, compared exactly in µs.
+            let steps_limit = i128::from(cadence.start + cadence.end) * len;
             for k in 0u64.. {
-                // The click's offset from the block start is k·60/cadence seconds; all
-                // comparisons are on offset·cadence in microseconds, exactly.
-                let offset = i128::from(k) * 60_000_000;
-                if offset >= len * c {
+                if i128::from(k) * 120_000_000 >= steps_limit {
                     break;
                 }
+                let offset = cadence.step_offset(k, len_secs);
                 if let Some((settle, every, burst)) = settle {
-                    let n = offset / every;
-                    let in_burst = n >= 1 && offset - n * every < burst;
-                    if offset >= settle && !in_burst {
+                    let sounds = if cadence.is_ramp() {
+                        in_pattern_at(offset * 1e6, settle as f64, every as f64, burst as f64)
+                    } else {
+                        // Steady: click k is at k·60/c s, so every comparison is on
+                        // offset·c in µs, exactly.
+                        let c = i128::from(cadence.start);
+                        let offset = i128::from(k) * 60_000_000;
+                        let (settle, every, burst) = (settle * c, every * c, burst * c);
+                        let n = offset / every;
+                        let in_burst = n >= 1 && offset - n * every < burst;
+                        offset < settle || in_burst
+                    };
+                    if !sounds {
                         continue;
                     }
                 }
                 let accent = m.accent_every > 0 && k % u64::from(m.accent_every) == 0;
                 out.push(Event::Click {
-                    time: start + (k as f64 * 60.0) / p.cadence as f64,
+                    time: start + offset,
                     accent,
                 });
             }
@@ -950,14 +982,18 @@ impl Compiler<'_> {
                 out
             }
         };
-        if clips.is_empty() || !played.iter().any(|p| p.kind == Kind::Run && p.auto) {
+        if clips.is_empty()
+            || !played
+                .iter()
+                .any(|p| p.reminder_time && p.auto)
+        {
             return;
         }
         let every = rem.every;
         let mut running = Duration::ZERO;
         let mut k = 1i64;
         let mut turn = 0usize;
-        for p in played.iter().filter(|p| p.kind == Kind::Run) {
+        for p in played.iter().filter(|p| p.reminder_time) {
             let len = p.end - p.start;
             // Blocks are half-open: a reminder due exactly at a run block's end falls
             // at the start of the next run block.

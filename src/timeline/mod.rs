@@ -68,8 +68,11 @@ pub struct Block {
     pub start: f64,
     /// End in seconds.
     pub end: f64,
-    /// Steps per minute where the block has a cadence (run blocks, or a metronome).
+    /// Steps per minute where the block has a cadence (run blocks, or a metronome);
+    /// for a ramp, the cadence at the block's start.
     pub cadence: Option<u32>,
+    /// Steps per minute at the block's end: the top of a ramp, else equal to `cadence`.
+    pub cadence_end: Option<u32>,
 }
 
 /// Which half of a breath a tone is.

@@ -14,6 +14,7 @@ fn sample() -> Timeline {
                 start: 0.0,
                 end: 10.0,
                 cadence: None,
+                cadence_end: None,
             },
             Block {
                 index: 1,
@@ -22,6 +23,7 @@ fn sample() -> Timeline {
                 start: 10.0,
                 end: 20.0,
                 cadence: Some(170),
+                cadence_end: Some(170),
             },
         ],
         events: vec![
