@@ -204,9 +204,9 @@ fn the_exact_places_of_structural_mistakes() {
         at(&format!("{base}reminders = \"nee\"\n")),
         ["/block/0/reminders"]
     );
-    assert!(at(&format!("[reminders]\nkinds = [\"run\", \"walk\"]\n{base}")).is_empty());
+    assert!(at(&format!("{base}[reminders]\nkinds = [\"run\", \"walk\"]\n")).is_empty());
     assert_eq!(
-        at(&format!("[reminders]\nkinds = [\"interval\"]\n{base}")),
+        at(&format!("{base}[reminders]\nkinds = [\"interval\"]\n")),
         ["/reminders/kinds/0"]
     );
     // With the default voice, clip ids, exercises and stretches are the built-in pack's.
