@@ -226,3 +226,34 @@ fn an_unknown_reminder_kind_is_an_error_with_a_suggestion() {
         "t.toml:3:17: unknown block kind `interval` in reminders `kinds`\n  |\n3 | kinds = [\"run\", \"interval\"]\n  |                 ^^^^^^^^^^\n  = help: did you mean `intervals`?\n"
     );
 }
+
+/// `+` in `play` moves both ends of a ramp, as if the file said 172-178.
+#[test]
+fn faster_in_play_shifts_the_whole_ramp() {
+    use rustig::load::{PackCache, SessionFile};
+    use rustig::play::{Key, MockTransport, Playback};
+    let session = |cadence: &str| {
+        format!(
+            "{QUIET}[[block]]\nkind = \"run\"\nduration = \"1m\"\ncadence = \"{cadence}\"\n\
+             [[block]]\nkind = \"intervals\"\nrepeat = 1\nrun = \"1m\"\ncadence = 219\n"
+        )
+    };
+    let lookup = rustig::voice::VoiceLookup::from_env(Some(crate::util::data("voice")));
+    let file = SessionFile {
+        display: "t.toml".into(),
+        bytes: session("170-176").into_bytes(),
+        base: ".".into(),
+    };
+    let (diags, loaded) = PackCache::new(&lookup).load(&file);
+    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
+    let t = std::sync::Arc::clone(&loaded.compiled.timeline);
+    let transport = MockTransport::new(&t, &loaded.pack, 8000, 2, 0.0).unwrap();
+    let mut play = Playback::new(loaded, transport, 0.0);
+    play.key(Key::Faster);
+    // The intervals' 219 stops at the top of the range, 220.
+    let expected = timeline(&session("172-178").replace("219", "220"));
+    assert_eq!(play.timeline().events, expected.events);
+    assert_eq!(play.timeline().blocks[0].cadence, Some(172));
+    assert_eq!(play.timeline().blocks[0].cadence_end, Some(178));
+    assert_eq!(play.timeline().blocks[1].cadence, Some(220));
+}
