@@ -91,7 +91,7 @@ fn check_reports_problems_of_several_files_and_counts_them() {
         "tests/data/sessions/basic.toml: ok, 8:43 in 9 blocks\n"
     );
     assert!(
-        stderr.ends_with("checked 2 files: 6 errors, 0 warnings\n"),
+        stderr.ends_with("checked 2 files: 6 errors, 2 warnings\n"),
         "{stderr}"
     );
 }

@@ -48,7 +48,10 @@ fn ramp_click_k_sits_where_the_tempo_integral_reaches_k_steps() {
     assert_eq!(k[0], 60.0);
     for (i, time) in k.iter().enumerate() {
         let steps = steps_at(time - 60.0, 120.0, 170.0, 176.0);
-        assert!((steps - i as f64).abs() < 1e-9, "click {i} at {time}: {steps} steps");
+        assert!(
+            (steps - i as f64).abs() < 1e-9,
+            "click {i} at {time}: {steps} steps"
+        );
     }
     // The tempo rises: the first gap is 60/170 s, the last close to 60/176 s.
     assert!((k[1] - k[0] - 60.0 / 170.0).abs() < 1e-4);
@@ -128,7 +131,10 @@ fn the_settle_pattern_follows_the_ramp_in_time() {
          [[block]]\nkind = \"run\"\nduration = \"2m\"\ncadence = \"170-180\"\n"
     ));
     let k = click_times(&t);
-    assert!(k.iter().all(|&x| x < 30.0 || (60.0..70.0).contains(&x)), "{k:?}");
+    assert!(
+        k.iter().all(|&x| x < 30.0 || (60.0..70.0).contains(&x)),
+        "{k:?}"
+    );
     assert_eq!(k[0], 0.0);
     let burst: Vec<f64> = k.iter().copied().filter(|&x| x >= 60.0).collect();
     // In the burst the tempo is about 175 a minute: 10 s hold 29 steps.
@@ -137,14 +143,19 @@ fn the_settle_pattern_follows_the_ramp_in_time() {
 
 #[test]
 fn bad_ramps_are_errors_at_the_value() {
-    let e = errors("title = \"t\"\ncadence = \"170-250\"\n[[block]]\nkind = \"run\"\nduration = \"1m\"\n");
+    let e = errors(
+        "title = \"t\"\ncadence = \"170-250\"\n[[block]]\nkind = \"run\"\nduration = \"1m\"\n",
+    );
     assert_eq!(
         e,
         "t.toml:2:11: both ends of the cadence ramp must be between 120 and 220 steps per minute\n  |\n2 | cadence = \"170-250\"\n  |           ^^^^^^^^^\n"
     );
-    let e = errors("title = \"t\"\n[[block]]\nkind = \"run\"\nduration = \"1m\"\ncadence = \"snel\"\n");
+    let e =
+        errors("title = \"t\"\n[[block]]\nkind = \"run\"\nduration = \"1m\"\ncadence = \"snel\"\n");
     assert!(
-        e.starts_with("t.toml:5:11: `cadence` must be steps per minute or a ramp, found \"snel\"\n"),
+        e.starts_with(
+            "t.toml:5:11: `cadence` must be steps per minute or a ramp, found \"snel\"\n"
+        ),
         "{e}"
     );
     assert!(
@@ -158,7 +169,10 @@ fn show_prints_the_ramp_and_json_adds_cadence_end() {
     let out = Rustig::new(&["show", "tests/data/sessions/ramp.toml"]).run();
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("Hardlopen (run, 8:00, 168→176/min, 1376 clicks)"), "{stdout}");
+    assert!(
+        stdout.contains("Hardlopen (run, 8:00, 168→176/min, 1376 clicks)"),
+        "{stdout}"
+    );
     let out = Rustig::new(&["show", "--json", "tests/data/sessions/ramp.toml"]).run();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let run = &json["blocks"][1];

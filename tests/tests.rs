@@ -29,6 +29,7 @@ mod mix;
 // The timing rules of session-format.md, on the compiled timeline.
 mod timeline;
 // Cadence ramps and quiet blocks.
+mod advice;
 mod ramps;
 // `rustig voice list|check|synth` and the processing of synthesized clips.
 mod voice;

@@ -117,7 +117,14 @@ fn check_session(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
 
 fn check_session_file(file: &SessionFile, packs: &PackCache<'_>, tally: &mut Tally) {
     tally.files += 1;
-    let (diags, loaded) = packs.load(file);
+    let (mut diags, loaded) = packs.load(file);
+    if let Some(l) = &loaded {
+        // The e-book's advice: warnings of `check` only, never of play or render.
+        diags.extend(crate::timeline::advice::advice(
+            &l.session,
+            &l.compiled.timeline,
+        ));
+    }
     tally.report(&diags);
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();

@@ -274,7 +274,7 @@ impl<T: Transport> Playback<T> {
 /// allowed range), for the rest of the session.
 fn with_cadence(loaded: &Loaded, delta: i32) -> Option<Timeline> {
     let mut session = loaded.session.clone();
-    session.cadence = session.cadence.shifted(delta);
+    session.cadence.value = session.cadence.value.shifted(delta);
     for b in &mut session.blocks {
         if let BlockKind::Run {
             cadence: Some(c), ..
@@ -283,7 +283,7 @@ fn with_cadence(loaded: &Loaded, delta: i32) -> Option<Timeline> {
             cadence: Some(c), ..
         } = &mut b.kind
         {
-            *c = c.shifted(delta);
+            c.value = c.value.shifted(delta);
         }
     }
     compile(&session, &loaded.pack)

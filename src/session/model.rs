@@ -118,8 +118,8 @@ pub struct Session {
     pub description: Option<String>,
     /// Name of the voice pack, default `nl`.
     pub voice: Located<String>,
-    /// Steps per minute for run blocks, default 170.
-    pub cadence: Cadence,
+    /// Steps per minute for run blocks, default 170 (span `0..0` when not written).
+    pub cadence: Located<Cadence>,
     /// Whether automatic cues are on, default true.
     pub auto_cues: bool,
     /// How the 10-second countdown sounds on plain run↔walk changes, default spoken.
@@ -272,7 +272,7 @@ pub enum BlockKind {
         /// Length of the block.
         duration: Duration,
         /// Steps per minute; `None` means the session's cadence.
-        cadence: Option<Cadence>,
+        cadence: Option<Located<Cadence>>,
     },
     /// `repeat` × (run, walk), without the last walk unless `walk_last`.
     Intervals {
@@ -285,7 +285,7 @@ pub enum BlockKind {
         /// Whether a walk follows the last run too.
         walk_last: bool,
         /// Steps per minute; `None` means the session's cadence.
-        cadence: Option<Cadence>,
+        cadence: Option<Located<Cadence>>,
     },
     /// Strength exercises with rests between.
     Strength {

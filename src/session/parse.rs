@@ -89,8 +89,7 @@ impl Kind {
     /// The keys a block of this kind may have.
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Kind::Walk | Kind::Silence => {
-                &[
+            Kind::Walk | Kind::Silence => &[
                 "kind",
                 "name",
                 "cues",
@@ -98,8 +97,7 @@ impl Kind {
                 "metronome",
                 "reminders",
                 "duration",
-            ]
-            }
+            ],
             Kind::Run => &[
                 "kind",
                 "name",
@@ -232,8 +230,8 @@ pub fn parse_session_partial(
     };
     let cadence = root
         .get("cadence")
-        .map(|v| cadence(&mut ctx, v))
-        .unwrap_or(Some(Cadence::steady(170)));
+        .map(|v| cadence(&mut ctx, v).map(|c| Located::new(c, v.span())))
+        .unwrap_or(Some(Located::new(Cadence::steady(170), 0..0)));
     let auto_cues = root
         .get("auto_cues")
         .map(|v| boolean(&mut ctx, "auto_cues", v))
@@ -330,7 +328,7 @@ pub fn parse_session_partial(
         title: title.unwrap_or_default(),
         description,
         voice: voice.unwrap_or_else(|| Located::new("nl".to_owned(), 0..0)),
-        cadence: cadence.unwrap_or(Cadence::steady(170)),
+        cadence: cadence.unwrap_or_else(|| Located::new(Cadence::steady(170), 0..0)),
         auto_cues: auto_cues.unwrap_or(true),
         countdown: countdown.unwrap_or_default(),
         metronome: metronome.unwrap_or_else(default_metronome),
@@ -501,8 +499,11 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
                     let help = suggestion(&name, KIND_NAMES).unwrap_or_else(|| {
                         format!("the block kinds are: {}", KIND_NAMES.join(", "))
                     });
-                    ctx.error(span, format!("unknown block kind `{name}` in reminders `kinds`"))
-                        .help = Some(help);
+                    ctx.error(
+                        span,
+                        format!("unknown block kind `{name}` in reminders `kinds`"),
+                    )
+                    .help = Some(help);
                 }
             }
         }
@@ -695,8 +696,10 @@ impl BlockReader<'_, '_, '_> {
     }
 
     /// The block's own cadence, if it has one.
-    fn cadence(&self, ctx: &mut Ctx) -> Option<Cadence> {
-        self.r.get("cadence").and_then(|v| cadence(ctx, v))
+    fn cadence(&self, ctx: &mut Ctx) -> Option<Located<Cadence>> {
+        self.r
+            .get("cadence")
+            .and_then(|v| cadence(ctx, v).map(|c| Located::new(c, v.span())))
     }
 
     fn intervals(&self, ctx: &mut Ctx) -> Option<BlockKind> {

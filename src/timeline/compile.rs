@@ -494,14 +494,14 @@ impl Compiler<'_> {
                     *duration,
                     None,
                     b.metronome.unwrap_or(false),
-                    s.cadence,
+                    s.cadence.value,
                 ),
                 BlockKind::Run { duration, cadence } => push(
                     Kind::Run,
                     *duration,
                     None,
                     b.metronome.unwrap_or(true),
-                    cadence.unwrap_or(s.cadence),
+                    cadence.as_ref().map_or(s.cadence.value, |c| c.value),
                 ),
                 BlockKind::Intervals {
                     repeat,
@@ -517,10 +517,10 @@ impl Compiler<'_> {
                             *run,
                             Some((r, last)),
                             b.metronome.unwrap_or(true),
-                            cadence.unwrap_or(s.cadence),
+                            cadence.as_ref().map_or(s.cadence.value, |c| c.value),
                         );
                         if !last || *walk_last {
-                            push(Kind::Walk, *walk, Some((r, last)), false, s.cadence);
+                            push(Kind::Walk, *walk, Some((r, last)), false, s.cadence.value);
                         }
                     }
                 }
@@ -529,28 +529,28 @@ impl Compiler<'_> {
                     b.duration(),
                     None,
                     b.metronome.unwrap_or(false),
-                    s.cadence,
+                    s.cadence.value,
                 ),
                 BlockKind::Stretch { .. } => push(
                     Kind::Stretch,
                     b.duration(),
                     None,
                     b.metronome.unwrap_or(false),
-                    s.cadence,
+                    s.cadence.value,
                 ),
                 BlockKind::Breathe { .. } => push(
                     Kind::Breathe,
                     b.duration(),
                     None,
                     b.metronome.unwrap_or(false),
-                    s.cadence,
+                    s.cadence.value,
                 ),
                 BlockKind::Silence { duration } => push(
                     Kind::Silence,
                     *duration,
                     None,
                     b.metronome.unwrap_or(false),
-                    s.cadence,
+                    s.cadence.value,
                 ),
             }
         }
@@ -982,11 +982,7 @@ impl Compiler<'_> {
                 out
             }
         };
-        if clips.is_empty()
-            || !played
-                .iter()
-                .any(|p| p.reminder_time && p.auto)
-        {
+        if clips.is_empty() || !played.iter().any(|p| p.reminder_time && p.auto) {
             return;
         }
         let every = rem.every;

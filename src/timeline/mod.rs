@@ -7,6 +7,7 @@
 //! computed from absolute positions, so outputs at any rate place an event at
 //! `round(time · rate)` without drift. It serializes to the JSON of `show --json`.
 
+pub mod advice;
 mod compile;
 
 pub use compile::{Compiled, compile};
@@ -71,7 +72,9 @@ pub struct Block {
     /// Steps per minute where the block has a cadence (run blocks, or a metronome);
     /// for a ramp, the cadence at the block's start.
     pub cadence: Option<u32>,
-    /// Steps per minute at the block's end: the top of a ramp, else equal to `cadence`.
+    /// Steps per minute at the block's end: the top of a ramp, else equal to `cadence`
+    /// (left out of the JSON where the block has no cadence, as in the spec).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cadence_end: Option<u32>,
 }
 
