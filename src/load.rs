@@ -4,6 +4,7 @@
 //!
 //! Returns diagnostics instead of printing them; the CLI decides how to show them.
 
+use crate::session::Code;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -57,10 +58,13 @@ pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
             } else {
                 "check that the file is readable"
             };
-            Err(
-                Diagnostic::error(&source, None, format!("cannot read the session: {e}"))
-                    .with_help(help),
+            Err(Diagnostic::error(
+                Code::Unreadable,
+                &source,
+                None,
+                format!("cannot read the session: {e}"),
             )
+            .with_help(help))
         }
     }
 }
@@ -200,8 +204,14 @@ impl<'l> PackCache<'l> {
     /// errors that make it unusable.
     fn pack(&self, session: &Session) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
         let voice = &session.voice;
-        let error =
-            |message: String| Diagnostic::error(&session.source, Some(voice.span.clone()), message);
+        let error = |message: String| {
+            Diagnostic::error(
+                Code::VoiceNotFound,
+                &session.source,
+                Some(voice.span.clone()),
+                message,
+            )
+        };
         match self.packs.borrow().get(&voice.value) {
             Some(Cached::Usable(p)) => return Ok((p.clone(), Vec::new())),
             Some(Cached::Broken) => {
@@ -255,7 +265,7 @@ fn check_click_file(session: &Session) -> Option<Diagnostic> {
         },
     };
     Some(
-        Diagnostic::error(
+        Diagnostic::error(Code::ClickSound,
             &session.source,
             Some(sound.span.clone()),
             format!("the click sound cannot be used: {problem}"),
@@ -284,6 +294,7 @@ pub fn load_program(folder: &Path) -> (Vec<Diagnostic>, Option<ProgramFiles>) {
                 let source = Source::new(&manifest, "");
                 return (
                     vec![Diagnostic::error(
+                        Code::Unreadable,
                         &source,
                         None,
                         format!("cannot read the program: {e}"),
@@ -313,7 +324,7 @@ pub fn load_program(folder: &Path) -> (Vec<Diagnostic>, Option<ProgramFiles>) {
     let Some(bytes) = crate::builtin::session_file(&format!("{inner}/program.toml")) else {
         let source = Source::new(&manifest, "");
         return (
-            vec![Diagnostic::error(&source, None, format!("{} is not a program folder: it has no program.toml", folder.display()))
+            vec![Diagnostic::error(Code::Unreadable, &source, None, format!("{} is not a program folder: it has no program.toml", folder.display()))
                 .with_help("a program is a folder with program.toml and its sessions; the built-in one is sessions/opbouw")],
             None,
         );

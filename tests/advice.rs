@@ -42,17 +42,17 @@ fn a_run_without_warm_up_walk_out_or_stretches_gets_three_warnings() {
     assert_eq!(
         warnings(&text),
         "\
-t.toml:6:1: warning: the running starts without a walk of at least 5 minutes before it
+t.toml:6:1: warning[R0024]: the running starts without a walk of at least 5 minutes before it
   |
 6 | [[block]]
   | ^^^^^^^^^
   = help: warm up by walking briskly for at least 5 minutes: add a block with kind = \"walk\" and duration = \"5m\" before it
-t.toml:6:1: warning: no walk of at least 5 minutes after the last run
+t.toml:6:1: warning[R0025]: no walk of at least 5 minutes after the last run
   |
 6 | [[block]]
   | ^^^^^^^^^
   = help: walk out for at least 5 minutes: add a block with kind = \"walk\" and duration = \"5m\" after it
-t.toml:6:1: warning: no stretches after the running
+t.toml:6:1: warning[R0026]: no stretches after the running
   |
 6 | [[block]]
   | ^^^^^^^^^
@@ -69,12 +69,12 @@ fn a_cadence_outside_165_to_185_is_reported_once_where_it_is_written() {
     assert_eq!(
         warnings(&text),
         "\
-t.toml:3:11: warning: a cadence of 160 steps per minute, outside the relaxed 165–185
+t.toml:3:11: warning[R0027]: a cadence of 160 steps per minute, outside the relaxed 165–185
   |
 3 | cadence = 160
   |           ^^^
   = help: relaxed running is 170–180 steps a minute, e.g. cadence = 170
-t.toml:16:11: warning: the cadence ramp 175-190 reaches 190 steps per minute, outside the relaxed 165–185
+t.toml:16:11: warning[R0027]: the cadence ramp 175-190 reaches 190 steps per minute, outside the relaxed 165–185
    |
 16 | cadence = \"175-190\"
    |           ^^^^^^^^^
@@ -91,7 +91,7 @@ fn a_long_run_without_a_word_is_reported_with_the_silent_stretch() {
     assert_eq!(
         warnings(&text),
         "\
-t.toml:7:1: warning: the coach says nothing for 13:00 in this run (from 17:00 to 30:00)
+t.toml:7:1: warning[R0028]: the coach says nothing for 13:00 in this run (from 17:00 to 30:00)
   |
 7 | [[block]]
   | ^^^^^^^^^
@@ -113,7 +113,7 @@ fn check_prints_the_advice_but_does_not_fail() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("warning: no stretches after the running\n"),
+        stderr.contains("warning[R0026]: no stretches after the running\n"),
         "{stderr}"
     );
     assert!(

@@ -24,9 +24,9 @@ fn a_missing_session_file_exits_1_with_its_name() {
     let out = Rustig::new(&["show", "nope.toml"]).run();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out)
-            .1
-            .starts_with("nope.toml:1:1: cannot read the session: No such file or directory"),
+        text(&out).1.starts_with(
+            "nope.toml:1:1: error[R0001]: cannot read the session: No such file or directory"
+        ),
         "{}",
         text(&out).1
     );

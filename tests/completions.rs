@@ -52,6 +52,7 @@ fn bash_completes_the_commands() {
             "voice",
             "new",
             "schema",
+            "explain",
             "completions",
             "man",
             "log",
@@ -201,7 +202,7 @@ fn man_writes_a_page_per_command_into_a_folder() {
     assert!(out.status.success());
     assert_eq!(
         text(&out).1,
-        format!("wrote 22 manual pages to {}\n", dir.path().display())
+        format!("wrote 23 manual pages to {}\n", dir.path().display())
     );
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -213,6 +214,7 @@ fn man_writes_a_page_per_command_into_a_folder() {
         [
             "rustig-check.1",
             "rustig-completions.1",
+            "rustig-explain.1",
             "rustig-export.1",
             "rustig-log-add.1",
             "rustig-log-edit.1",

@@ -278,7 +278,7 @@ fn extra_location(dir: &Path) -> String {
     let line = text.lines().count();
     let col = text.lines().last().unwrap().find("file = ").unwrap() + 8;
     format!(
-        "{}:{line}:{col}: clip file `",
+        "{}:{line}:{col}: error[R0022]: clip file `",
         dir.join("voice.toml").display()
     )
 }

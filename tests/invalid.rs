@@ -68,7 +68,7 @@ fn a_huge_file_is_refused_before_parsing() {
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
     let expected = format!(
-        "{}:1:1: the file is {size} bytes; session files are small text files of at most 1 MiB (1048576 bytes)",
+        "{}:1:1: error[R0001]: the file is {size} bytes; session files are small text files of at most 1 MiB (1048576 bytes)",
         path.display()
     );
     assert!(stderr.starts_with(&expected), "{stderr}");

@@ -55,7 +55,7 @@ fn log_add_rejects_bad_scores_future_dates_and_unknown_sessions_with_exit_1() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "sessions/opbouw/week99-1.toml:1:1: cannot read the session: No such file or directory (os error 2)\n  = help: check the path; the built-in sessions are sessions/opbouw/weekNN-N.toml and sessions/voorbeelden/*.toml\n"
+        "sessions/opbouw/week99-1.toml:1:1: error[R0001]: cannot read the session: No such file or directory (os error 2)\n  = help: check the path; the built-in sessions are sessions/opbouw/weekNN-N.toml and sessions/voorbeelden/*.toml\n"
     );
     assert!(
         !dir.path().join("rustig/journal.db").exists(),

@@ -148,13 +148,13 @@ fn bad_ramps_are_errors_at_the_value() {
     );
     assert_eq!(
         e,
-        "t.toml:2:11: both ends of the cadence ramp must be between 120 and 220 steps per minute\n  |\n2 | cadence = \"170-250\"\n  |           ^^^^^^^^^\n"
+        "t.toml:2:11: error[R0011]: both ends of the cadence ramp must be between 120 and 220 steps per minute\n  |\n2 | cadence = \"170-250\"\n  |           ^^^^^^^^^\n"
     );
     let e =
         errors("title = \"t\"\n[[block]]\nkind = \"run\"\nduration = \"1m\"\ncadence = \"snel\"\n");
     assert!(
         e.starts_with(
-            "t.toml:5:11: `cadence` must be steps per minute or a ramp, found \"snel\"\n"
+            "t.toml:5:11: error[R0011]: `cadence` must be steps per minute or a ramp, found \"snel\"\n"
         ),
         "{e}"
     );
@@ -237,7 +237,7 @@ fn an_unknown_reminder_kind_is_an_error_with_a_suggestion() {
     );
     assert_eq!(
         e,
-        "t.toml:3:17: unknown block kind `interval` in reminders `kinds`\n  |\n3 | kinds = [\"run\", \"interval\"]\n  |                 ^^^^^^^^^^\n  = help: did you mean `intervals`?\n"
+        "t.toml:3:17: error[R0009]: unknown block kind `interval` in reminders `kinds`\n  |\n3 | kinds = [\"run\", \"interval\"]\n  |                 ^^^^^^^^^^\n  = help: did you mean `intervals`?\n"
     );
 }
 

@@ -30,6 +30,8 @@ mod mix;
 mod timeline;
 // Cadence ramps and quiet blocks.
 mod advice;
+mod diagnostics;
+mod explain;
 mod ramps;
 // `rustig voice list|check|synth` and the processing of synthesized clips.
 mod voice;

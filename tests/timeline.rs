@@ -513,7 +513,7 @@ fn missing_auto_cue_clips_are_reported_at_the_block() {
     let msg = errors(
         "title = \"t\"\nvoice = \"test\"\n[[block]]\nkind = \"strength\"\nexercises = [\"pushups\"]\n",
     );
-    assert!(msg.starts_with("t.toml:5:14: unknown exercise `pushups`: voice pack `test` has no clip `oefening.pushups`"), "{msg}");
+    assert!(msg.starts_with("t.toml:5:14: error[R0017]: unknown exercise `pushups`: voice pack `test` has no clip `oefening.pushups`"), "{msg}");
 }
 
 #[test]

@@ -253,7 +253,7 @@ fn voice_check_exits_1_and_names_a_missing_core_id() {
     );
     assert!(
         stderr.contains(
-            "voice.toml:5:1: the pack lacks 1 clip(s) that automatic cues need: blok.run"
+            "voice.toml:5:1: error[R0023]: the pack lacks 1 clip(s) that automatic cues need: blok.run"
         ),
         "{stderr}"
     );
@@ -807,9 +807,9 @@ fn a_pack_with_a_fallback_borrows_each_missing_clip_and_voice_check_lists_them()
     let out = voice_check(&dir);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out)
-            .1
-            .contains("voice.toml:4:12: there is no built-in pack `xx` to borrow clips from"),
+        text(&out).1.contains(
+            "voice.toml:4:12: error[R0022]: there is no built-in pack `xx` to borrow clips from"
+        ),
         "{}",
         text(&out).1
     );

@@ -14,13 +14,32 @@ use crate::voice::{VoiceLookup, VoicePack};
 #[command(
     after_help = "A PATH may be a session file, a program folder (with program.toml), a voice pack folder \
 (with voice.toml) or any folder, which is searched for all three.\n\
-Each problem is printed as file:line:col: message, with the line and a hint.\n\
-Exit status 1 if any error was found; warnings alone do not fail."
+Each problem is printed as file:line:col: error[CODE]: message, with the line and a hint; \
+`rustig explain CODE` tells more. Warnings point out where a session leaves the e-book's advice \
+(a 5-minute warm-up walk and walking out, stretching, a relaxed cadence, a coach who speaks now and then).\n\
+Exit status 1 if any error was found (or any warning, with --deny-warnings)."
 )]
 pub struct Args {
     /// Files or folders to check.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// How to print the problems: `human` (with the source line) or `json` (one JSON
+    /// object per line on stdout, with file, line, column, end_line, end_column, code,
+    /// severity, message and help; for editors and CI).
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    pub message_format: MessageFormat,
+    /// Fail (exit status 1) on warnings too, e.g. in a coach's CI.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// How `check` prints problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageFormat {
+    /// Readable, with the source line and a caret.
+    Human,
+    /// One JSON object per line on stdout.
+    Json,
 }
 
 #[derive(Default)]
@@ -28,19 +47,36 @@ struct Tally {
     files: usize,
     errors: usize,
     warnings: usize,
+    json: bool,
 }
 
 impl Tally {
     fn report(&mut self, diags: &[Diagnostic]) {
         self.errors += diags.iter().filter(|d| d.is_error()).count();
         self.warnings += diags.iter().filter(|d| !d.is_error()).count();
-        print_diagnostics(diags);
+        if self.json {
+            for d in diags {
+                println!("{}", d.to_json());
+            }
+        } else {
+            print_diagnostics(diags);
+        }
+    }
+
+    /// Prints a file's "ok" line, unless stdout carries JSON.
+    fn ok(&self, line: std::fmt::Arguments<'_>) {
+        if !self.json {
+            println!("{line}");
+        }
     }
 }
 
 /// Runs `check`.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        json: args.message_format == MessageFormat::Json,
+        ..Tally::default()
+    };
     let packs = PackCache::new(lookup);
     for path in &args.paths {
         check_path(path, &packs, &mut tally);
@@ -63,11 +99,16 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning")
     );
-    Ok(if tally.errors > 0 {
-        Outcome::Failure
-    } else {
-        Outcome::Success
-    })
+    if args.deny_warnings && tally.errors == 0 && tally.warnings > 0 {
+        eprintln!("error: warnings are denied (--deny-warnings)");
+    }
+    Ok(
+        if tally.errors > 0 || (args.deny_warnings && tally.warnings > 0) {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        },
+    )
 }
 
 fn check_path(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
@@ -128,12 +169,12 @@ fn check_session_file(file: &SessionFile, packs: &PackCache<'_>, tally: &mut Tal
     tally.report(&diags);
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();
-        println!(
+        tally.ok(format_args!(
             "{}: ok, {} in {blocks} block{}",
             crate::session::diagnostic::display_path(&file.display),
             clock(l.compiled.timeline.duration),
             if blocks == 1 { "" } else { "s" }
-        );
+        ));
     }
 }
 
@@ -155,12 +196,12 @@ fn check_program(folder: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
         }
         return;
     };
-    println!(
+    tally.ok(format_args!(
         "{}: ok, program \"{}\" with {} sessions",
         crate::session::diagnostic::display_path(&files.program.folder.join("program.toml")),
         files.program.title,
         files.sessions.len()
-    );
+    ));
     for file in &files.sessions {
         check_session_file(file, packs, tally);
     }
@@ -177,12 +218,12 @@ fn check_pack(dir: &Path, tally: &mut Tally) {
             diags.extend(pack.check());
             tally.report(&diags);
             if !diags.iter().any(Diagnostic::is_error) {
-                println!(
+                tally.ok(format_args!(
                     "{}: ok, voice pack \"{}\" with {} clips",
                     dir.join("voice.toml").display(),
                     pack.name,
                     pack.clips.len()
-                );
+                ));
             }
         }
         Err(diags) => tally.report(&diags),

@@ -7,11 +7,19 @@ use crate::load::{Loaded, PackCache};
 use crate::session::Diagnostic;
 use crate::voice::VoiceLookup;
 
-/// Prints diagnostics to stderr, errors and warnings alike.
+/// Prints diagnostics to stderr, errors and warnings alike: in colour on a terminal,
+/// plain when stderr is piped or `NO_COLOR` is set (https://no-color.org).
 pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let color = stderr_color();
     for d in diags {
-        eprint!("{d}");
+        eprint!("{}", d.render(color));
     }
+}
+
+/// Whether messages on stderr get colour.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 /// Reads, validates and compiles a session; prints all problems. `None` when there

@@ -7,6 +7,7 @@
 
 mod check;
 mod completions;
+mod explain;
 mod export;
 mod load;
 mod log;
@@ -62,6 +63,8 @@ pub enum Command {
     New(new::Args),
     /// Print the JSON Schema of the session format, for editor completion and checks.
     Schema(schema::Args),
+    /// Explain a problem code of `check` (e.g. R0003) in Dutch and English, with examples.
+    Explain(explain::Args),
     /// Print a shell's completion script: commands, flags, session files and built-in sessions.
     Completions(completions::Args),
     /// Print the manual page, or write one per command into a folder.
@@ -128,6 +131,7 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Voice(args) => voice::run(args, &lookup),
         Command::New(args) => new::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Log(args) => log::run(args),

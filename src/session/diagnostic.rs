@@ -9,6 +9,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::codes::Code;
+
 /// A text file being checked: its displayed path and its contents.
 #[derive(Debug)]
 pub struct Source {
@@ -59,6 +61,8 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// The kind of problem, explained by `rustig explain`.
+    pub code: Code,
     /// The file it is in.
     pub source: Arc<Source>,
     /// The bytes it is about; `None` points at the start of the file.
@@ -70,14 +74,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error at `span` of `source`.
+    /// An error of kind `code` at `span` of `source`.
     pub fn error(
+        code: Code,
         source: &Arc<Source>,
         span: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             source: Arc::clone(source),
             span,
             message: message.into(),
@@ -85,15 +91,16 @@ impl Diagnostic {
         }
     }
 
-    /// A warning at `span` of `source`.
+    /// A warning of kind `code` at `span` of `source`.
     pub fn warning(
+        code: Code,
         source: &Arc<Source>,
         span: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(source, span, message)
+            ..Diagnostic::error(code, source, span, message)
         }
     }
 
@@ -130,51 +137,127 @@ pub fn display_path(path: &Path) -> String {
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
-impl fmt::Display for Diagnostic {
-    /// Renders the problem like a compiler does:
+impl Diagnostic {
+    /// Renders the problem like a compiler does, with colour when `color` is set:
     ///
     /// ```text
-    /// week1.toml:7:12: unknown key `duraton` in a walk block
-    ///    |
-    ///  7 | duraton = "5m"
-    ///    | ^^^^^^^
-    ///    = help: did you mean `duration`?
+    /// week1.toml:7:1: error[R0003]: unknown key `duraton` in a walk block
+    ///   |
+    /// 7 | duraton = "5m"
+    ///   | ^^^^^^^
+    ///   = help: did you mean `duration`?
     /// ```
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
-            Severity::Error => "",
-            Severity::Warning => "warning: ",
+    ///
+    /// The first line keeps the `file:line:col: message` of cli.md; annotate-snippets
+    /// draws the source line and the caret under the span's first line.
+    pub fn render(&self, color: bool) -> String {
+        use anstyle::{AnsiColor, Style};
+        let paint = |style: Style, text: &str| {
+            if color {
+                format!("{style}{text}{style:#}")
+            } else {
+                text.to_owned()
+            }
         };
-        writeln!(f, "{}: {kind}{}", self.location(), self.message)?;
+        let (label, level_style) = match self.severity {
+            Severity::Error => ("error", AnsiColor::BrightRed.on_default().bold()),
+            Severity::Warning => ("warning", AnsiColor::BrightYellow.on_default().bold()),
+        };
+        let gutter = AnsiColor::BrightBlue.on_default().bold();
+        let mut out = format!(
+            "{}: {}: {}\n",
+            paint(Style::new().bold(), &self.location()),
+            paint(level_style, &format!("{label}[{}]", self.code)),
+            paint(Style::new().bold(), &self.message),
+        );
         let text = &self.source.text;
+        let mut pad = " ".to_owned();
         if let Some(span) = self.span.as_ref().filter(|_| !text.is_empty()) {
             let start = floor_char_boundary(text, span.start.min(text.len()));
-            let (line, col) = self.source.line_col(start);
+            let (line, _) = self.source.line_col(start);
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[line_start..]
                 .find('\n')
                 .map_or(text.len(), |i| line_start + i);
             let line_text = text[line_start..line_end].trim_end_matches('\r');
-            let end = floor_char_boundary(text, span.end.clamp(start, line_end));
-            let width = text[start..end].chars().count().max(1);
-            let number = line.to_string();
-            let pad = " ".repeat(number.len());
-            // Tabs before the caret keep their width so the caret lines up.
-            let lead: String = line_text
-                .chars()
-                .take(col - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{number} | {line_text}")?;
-            writeln!(f, "{pad} | {lead}{}", "^".repeat(width))?;
-            if let Some(help) = &self.help {
-                writeln!(f, "{pad} = help: {help}")?;
-            }
-        } else if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            // Only the span's first line is shown, as one caret run.
+            let end =
+                floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
+            let (from, to) = (start - line_start, end - line_start);
+            let level = match self.severity {
+                Severity::Error => annotate_snippets::Level::ERROR,
+                Severity::Warning => annotate_snippets::Level::WARNING,
+            };
+            let report = [annotate_snippets::Group::with_level(level).element(
+                annotate_snippets::Snippet::source(line_text)
+                    .line_start(line)
+                    .fold(false)
+                    .annotation(annotate_snippets::AnnotationKind::Primary.span(from..to)),
+            )];
+            let renderer = if color {
+                annotate_snippets::Renderer::styled()
+            } else {
+                annotate_snippets::Renderer::plain()
+            };
+            out.push_str(&renderer.render(&report));
+            out.push('\n');
+            pad = " ".repeat(line.to_string().len());
         }
-        Ok(())
+        if let Some(help) = &self.help {
+            out.push_str(&format!(
+                "{pad} {} {}: {help}\n",
+                paint(gutter, "="),
+                paint(Style::new().bold(), "help")
+            ));
+        }
+        out
+    }
+}
+
+impl Diagnostic {
+    /// The problem as one JSON object for editors and CI (`check --message-format
+    /// json`): 1-based `line`/`column` where it starts and `end_line`/`end_column`
+    /// just after it ends (columns in characters), the code, `"error"` or
+    /// `"warning"`, the message and the help (`null` when there is none).
+    pub fn to_json(&self) -> String {
+        /// The fields in the order editors read them.
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            file: String,
+            line: usize,
+            column: usize,
+            end_line: usize,
+            end_column: usize,
+            code: String,
+            severity: &'static str,
+            message: &'a str,
+            help: Option<&'a str>,
+        }
+        let span = self.span.clone().unwrap_or(0..0);
+        let (line, column) = self.source.line_col(span.start);
+        let (end_line, end_column) = self.source.line_col(span.end.max(span.start));
+        serde_json::to_string(&Json {
+            file: display_path(&self.source.path),
+            line,
+            column,
+            end_line,
+            end_column,
+            code: self.code.to_string(),
+            severity: match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            message: &self.message,
+            help: self.help.as_deref(),
+        })
+        .expect("plain strings and numbers serialize")
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The plain rendering of [`Diagnostic::render`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 

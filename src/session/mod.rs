@@ -4,6 +4,7 @@
 //! Input: a session file's bytes. Output: a validated [`Session`] and every problem
 //! found, each with its `file:line:col`. This module never touches audio.
 
+pub mod codes;
 pub mod diagnostic;
 pub mod duration;
 pub mod model;
@@ -11,6 +12,7 @@ pub mod parse;
 pub mod program;
 pub mod toml_reader;
 
+pub use codes::Code;
 pub use diagnostic::{Diagnostic, Severity, Source};
 pub use duration::Duration;
 pub use model::*;

@@ -1,5 +1,6 @@
 //! From session file text to a validated [`Session`], collecting every problem.
 
+use crate::session::Code;
 use std::ops::Range;
 use std::path::Path;
 
@@ -206,7 +207,7 @@ pub fn parse_session_partial(
     let title = match root.get("title") {
         Some(v) => string(&mut ctx, "title", v).filter(|t| {
             if t.trim().is_empty() {
-                ctx.error(v.span(), "`title` is empty").help =
+                ctx.error(Code::Empty, v.span(), "`title` is empty").help =
                     Some("give the session a title, e.g. title = \"Week 1 · training 1\"".into());
                 false
             } else {
@@ -215,8 +216,13 @@ pub fn parse_session_partial(
         }),
         None => {
             ctx.diags.push(
-                Diagnostic::error(&source, Some(0..0), "the session has no `title`")
-                    .with_help("add a line at the top: title = \"Week 1 · training 1\""),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    &source,
+                    Some(0..0),
+                    "the session has no `title`",
+                )
+                .with_help("add a line at the top: title = \"Week 1 · training 1\""),
             );
             None
         }
@@ -242,8 +248,12 @@ pub fn parse_session_partial(
         if found.is_none() {
             let help = suggestion(&name, Countdown::NAMES)
                 .unwrap_or_else(|| "use \"spoken\", \"tone\" or \"none\"".into());
-            ctx.error(v.span(), format!("unknown countdown `{name}`"))
-                .help = Some(help);
+            ctx.error(
+                Code::UnknownName,
+                v.span(),
+                format!("unknown countdown `{name}`"),
+            )
+            .help = Some(help);
         }
         found
     });
@@ -260,8 +270,13 @@ pub fn parse_session_partial(
                 "add a block: a line [[block]] followed by kind = \"walk\" and duration = \"5m\""
             };
             ctx.diags.push(
-                Diagnostic::error(&source, Some(0..0), "the session has no `[[block]]`")
-                    .with_help(help),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    &source,
+                    Some(0..0),
+                    "the session has no `[[block]]`",
+                )
+                .with_help(help),
             );
             blocks_ok = false;
         }
@@ -275,6 +290,7 @@ pub fn parse_session_partial(
                         },
                         other => {
                             ctx.error(
+                                Code::WrongType,
                                 item.span(),
                                 format!("each block must be a table, found {}", type_name(other)),
                             );
@@ -285,6 +301,7 @@ pub fn parse_session_partial(
             }
             other => {
                 ctx.error(
+                    Code::WrongType,
                     v.span(),
                     format!(
                         "`block` must be a list of [[block]] tables, found {}",
@@ -312,6 +329,7 @@ pub fn parse_session_partial(
             total = total + b.duration();
             if total > MAX_SESSION {
                 ctx.error(
+                    Code::TooLong,
                     b.span.clone(),
                     format!(
                         "the session is longer than 4 hours ({total} by the end of this block)"
@@ -368,10 +386,15 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
                     // Whether it decodes is checked where audio is loaded (crate::load).
                     Some(ClickSound::File(full))
                 } else if full.exists() {
-                    ctx.error(v.span(), format!("the click sound `{path}` is not a file"));
+                    ctx.error(
+                        Code::ClickSound,
+                        v.span(),
+                        format!("the click sound `{path}` is not a file"),
+                    );
                     None
                 } else {
                     ctx.error(
+                        Code::ClickSound,
                         v.span(),
                         format!("the click sound file `{path}` does not exist"),
                     )
@@ -386,8 +409,12 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
                 let help = suggestion(other, CLICK_SOUNDS).unwrap_or_else(|| {
                     "use \"tik\", \"klak\", \"piep\", \"tok\" or the path of a WAV file".into()
                 });
-                ctx.error(v.span(), format!("unknown click sound `{other}`"))
-                    .help = Some(help);
+                ctx.error(
+                    Code::UnknownName,
+                    v.span(),
+                    format!("unknown click sound `{other}`"),
+                )
+                .help = Some(help);
                 None
             }
         };
@@ -423,8 +450,12 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
             other => {
                 let help = suggestion(other, ["continuous", "settle"])
                     .unwrap_or_else(|| "use \"continuous\" or \"settle\"".into());
-                ctx.error(v.span(), format!("unknown metronome pattern `{other}`"))
-                    .help = Some(help);
+                ctx.error(
+                    Code::UnknownName,
+                    v.span(),
+                    format!("unknown metronome pattern `{other}`"),
+                )
+                .help = Some(help);
             }
         }
     }
@@ -437,7 +468,11 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
             && let Some(d) = duration(ctx, key, v, false)
         {
             if d <= Duration::ZERO {
-                ctx.error(v.span(), format!("`{key}` must be longer than zero"));
+                ctx.error(
+                    Code::BadDuration,
+                    v.span(),
+                    format!("`{key}` must be longer than zero"),
+                );
             } else {
                 *slot = d;
             }
@@ -448,7 +483,7 @@ fn read_metronome(ctx: &mut Ctx, value: Option<&Value<'_>>, base_dir: &Path) -> 
             .get("check_for")
             .or(r.get("check_every"))
             .map_or(value.span(), |v| v.span());
-        ctx.error(span, format!("`check_for` ({check_for}) must be shorter than `check_every` ({check_every})"))
+        ctx.error(Code::CheckBurst, span, format!("`check_for` ({check_for}) must be shorter than `check_every` ({check_every})"))
             .help = Some("a check burst is a short reminder of the cadence, e.g. check_for = \"15s\" with check_every = \"2m\"".into());
     }
     if settle_pattern {
@@ -472,8 +507,12 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
         && let Some(d) = duration(ctx, "every", v, false)
     {
         if d < Duration::from_secs(10) {
-            ctx.error(v.span(), "reminders `every` must be at least 10s")
-                .help = Some("the coach speaks sparingly: \"2m\" is the default".into());
+            ctx.error(
+                Code::OutOfRange,
+                v.span(),
+                "reminders `every` must be at least 10s",
+            )
+            .help = Some("the coach speaks sparingly: \"2m\" is the default".into());
         } else {
             rem.every = d;
         }
@@ -500,6 +539,7 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
                         format!("the block kinds are: {}", KIND_NAMES.join(", "))
                     });
                     ctx.error(
+                        Code::UnknownName,
                         span,
                         format!("unknown block kind `{name}` in reminders `kinds`"),
                     )
@@ -530,7 +570,7 @@ fn cadence(ctx: &mut Ctx, v: &Value<'_>) -> Option<Cadence> {
         .map(|(a, b)| [a, b].iter().map(|s| s.trim().parse().ok()).collect())
         .unwrap_or(None);
     let Some(&[start, end]) = ends.as_deref() else {
-        ctx.error(
+        ctx.error(Code::BadCadence,
             v.span(),
             format!("`cadence` must be steps per minute or a ramp, found \"{text}\""),
         )
@@ -541,6 +581,7 @@ fn cadence(ctx: &mut Ctx, v: &Value<'_>) -> Option<Cadence> {
     };
     if !CADENCE_RANGE.contains(&start) || !CADENCE_RANGE.contains(&end) {
         ctx.error(
+            Code::BadCadence,
             v.span(),
             format!(
                 "both ends of the cadence ramp must be between {} and {} steps per minute",
@@ -559,7 +600,11 @@ fn cadence(ctx: &mut Ctx, v: &Value<'_>) -> Option<Cadence> {
 fn positive(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Duration> {
     let d = duration(ctx, key, v, false)?;
     if d <= Duration::ZERO {
-        ctx.error(v.span(), format!("`{key}` must be longer than zero"));
+        ctx.error(
+            Code::BadDuration,
+            v.span(),
+            format!("`{key}` must be longer than zero"),
+        );
         return None;
     }
     Some(d)
@@ -574,8 +619,12 @@ fn required<'t, 'i>(
 ) -> Option<&'t Value<'i>> {
     let v = r.get(key);
     if v.is_none() {
-        ctx.error(r.span.clone(), format!("{} has no `{key}`", r.what))
-            .help = Some(format!("a {kind} block needs it, e.g. {key} = {example}"));
+        ctx.error(
+            Code::MissingKey,
+            r.span.clone(),
+            format!("{} has no `{key}`", r.what),
+        )
+        .help = Some(format!("a {kind} block needs it, e.g. {key} = {example}"));
     }
     v
 }
@@ -648,8 +697,12 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
 /// The `kind` of block `number`, or an error saying which kinds there are.
 fn read_kind(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: &Range<usize>) -> Option<Kind> {
     let Some(v) = t.get("kind") else {
-        ctx.error(span.clone(), format!("block {number} has no `kind`"))
-            .help = Some(format!(
+        ctx.error(
+            Code::MissingKey,
+            span.clone(),
+            format!("block {number} has no `kind`"),
+        )
+        .help = Some(format!(
             "add e.g. kind = \"walk\"; the kinds are: {}",
             KIND_NAMES.join(", ")
         ));
@@ -660,8 +713,12 @@ fn read_kind(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: &Range<usize>)
     if kind.is_none() {
         let help = suggestion(&k, KIND_NAMES)
             .unwrap_or_else(|| format!("the kinds are: {}", KIND_NAMES.join(", ")));
-        ctx.error(v.span(), format!("unknown block kind `{k}`"))
-            .help = Some(help);
+        ctx.error(
+            Code::UnknownName,
+            v.span(),
+            format!("unknown block kind `{k}`"),
+        )
+        .help = Some(help);
     }
     kind
 }
@@ -783,12 +840,13 @@ impl BlockReader<'_, '_, '_> {
                 .get("exhale")
                 .or(r.get("inhale"))
                 .map_or(self.span.clone(), |v| v.span());
-            ctx.error(at, format!("the exhale ({exhale}) must be longer than the inhale ({inhale})"))
+            ctx.error(Code::Breathing, at, format!("the exhale ({exhale}) must be longer than the inhale ({inhale})"))
                 .help = Some("breathing out longer than in tells the body the effort is over, e.g. inhale = \"4s\", exhale = \"6s\"".into());
             return None;
         }
         if inhale + hold + exhale > duration {
             ctx.warning(
+                Code::ShortBreathe,
                 self.span.clone(),
                 format!(
                     "block {} (breathe) is shorter than one breath ({}), so no breath sounds",
@@ -812,8 +870,12 @@ fn at_least_a_second(ctx: &mut Ctx, r: &TableReader<'_, '_>, key: &str, d: Durat
         return true;
     }
     let span = r.get(key).map_or(r.span.clone(), |v| v.span());
-    ctx.error(span, format!("`{key}` must be at least 1s, found {d}"))
-        .help = Some("a calm breath: inhale = \"4s\", exhale = \"6s\"".into());
+    ctx.error(
+        Code::Breathing,
+        span,
+        format!("`{key}` must be at least 1s, found {d}"),
+    )
+    .help = Some("a calm breath: inhale = \"4s\", exhale = \"6s\"".into());
     false
 }
 
@@ -823,11 +885,12 @@ const MAX_ITEMS: usize = 50;
 fn non_empty_list(ctx: &mut Ctx, key: &str, v: &Value<'_>) -> Option<Vec<Located<String>>> {
     let list = string_list(ctx, key, v)?;
     if list.is_empty() {
-        ctx.error(v.span(), format!("`{key}` is empty"));
+        ctx.error(Code::Empty, v.span(), format!("`{key}` is empty"));
         return None;
     }
     if list.len() > MAX_ITEMS {
         ctx.error(
+            Code::OutOfRange,
             v.span(),
             format!(
                 "`{key}` has {} items; a block takes at most {MAX_ITEMS}",
@@ -851,6 +914,7 @@ fn read_cues(ctx: &mut Ctx, r: &TableReader<'_, '_>, block_len: Option<Duration>
     };
     let DeValue::Array(items) = v.get_ref() else {
         ctx.error(
+            Code::WrongType,
             v.span(),
             format!(
                 "`cues` must be a list of cues, found {}",
@@ -870,6 +934,7 @@ fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Opt
     let span = item.span();
     let DeValue::Table(t) = item.get_ref() else {
         ctx.error(
+            Code::WrongType,
             span,
             format!(
                 "a cue must be a table like {{ at = \"30s\", clip = \"tempo.praten\" }}, found {}",
@@ -884,12 +949,13 @@ fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Opt
         (Some(c), None) => string(ctx, "clip", c).map(|s| Located::new(Speech::Clip(s), c.span())),
         (None, Some(s)) => string(ctx, "say", s).map(|s2| Located::new(Speech::Say(s2), s.span())),
         (Some(_), Some(s)) => {
-            ctx.error(s.span(), "a cue has both `clip` and `say`").help =
-                Some("keep one of them".into());
+            ctx.error(Code::BadCue, s.span(), "a cue has both `clip` and `say`")
+                .help = Some("keep one of them".into());
             None
         }
         (None, None) => {
             ctx.error(
+                Code::BadCue,
                 span.clone(),
                 "a cue needs `clip` (a clip id) or `say` (a text)",
             )
@@ -908,25 +974,27 @@ fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Opt
         .and_then(|v| duration(ctx, "from", v, false).map(|d| (d, v.span())));
     let timing = match (r.get("at"), r.get("every")) {
         (Some(_), Some(e)) => {
-            ctx.error(e.span(), "a cue has both `at` and `every`").help =
+            ctx.error(Code::BadCue, e.span(), "a cue has both `at` and `every`")
+                .help =
                 Some("use `at` for once, `every` (with optional `from`) for repeating".into());
             None
         }
         (None, None) => {
-            ctx.error(span.clone(), "a cue needs `at` or `every`").help =
+            ctx.error(Code::BadCue, span.clone(), "a cue needs `at` or `every`").help =
                 Some("e.g. at = \"30s\" (from the start), at = \"-30s\" (from the end) or every = \"3m\"".into());
             None
         }
         (Some(_), None) => {
             if let Some(f) = r.get("from") {
-                ctx.error(f.span(), "`from` only goes with `every`").help =
-                    Some("remove `from`, or use `every`".into());
+                ctx.error(Code::BadCue, f.span(), "`from` only goes with `every`")
+                    .help = Some("remove `from`, or use `every`".into());
             }
             at.as_ref().map(|(d, _)| CueTiming::At(*d))
         }
         (None, Some(_)) => match &every {
             Some((e, _)) if *e < Duration::from_secs(1) => {
                 ctx.error(
+                    Code::BadCue,
                     r.get("every").map_or(span.clone(), |v| v.span()),
                     "a cue's `every` must be at least 1s",
                 );
@@ -958,6 +1026,7 @@ fn read_cue(ctx: &mut Ctx, item: &Value<'_>, block_len: Option<Duration>) -> Opt
                 .unwrap_or(false);
         if outside || negative_zero {
             ctx.error(
+                Code::CueOutside,
                 at_span,
                 format!("this cue is outside its block, which lasts {len}"),
             )

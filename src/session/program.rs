@@ -1,5 +1,6 @@
 //! Programs: a folder of sessions with a `program.toml` that orders them.
 
+use crate::session::Code;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -50,7 +51,12 @@ pub fn parse_program(
     let mut program = None;
     match root.get("program") {
         None => {
-            ctx.error(0..0, "program.toml has no [program] table").help = Some(
+            ctx.error(
+                Code::MissingKey,
+                0..0,
+                "program.toml has no [program] table",
+            )
+            .help = Some(
                 "start with:\n[program]\ntitle = \"…\"\nsessions = [\"week01-1.toml\"]".into(),
             );
         }
@@ -65,7 +71,11 @@ pub fn parse_program(
                 let title = match r.get("title") {
                     Some(v) => string(&mut ctx, "title", v),
                     None => {
-                        ctx.error(v.span(), "the [program] table has no `title`");
+                        ctx.error(
+                            Code::MissingKey,
+                            v.span(),
+                            "the [program] table has no `title`",
+                        );
                         None
                     }
                 };
@@ -75,13 +85,18 @@ pub fn parse_program(
                 let sessions = match r.get("sessions") {
                     Some(v) => string_list(&mut ctx, "sessions", v),
                     None => {
-                        ctx.error(v.span(), "the [program] table has no `sessions` list");
+                        ctx.error(
+                            Code::MissingKey,
+                            v.span(),
+                            "the [program] table has no `sessions` list",
+                        );
                         None
                     }
                 };
                 if let Some(list) = &sessions {
                     if list.is_empty() {
                         ctx.error(
+                            Code::Empty,
                             r.get("sessions").map_or(0..0, |v| v.span()),
                             "`sessions` is empty",
                         );
@@ -90,6 +105,7 @@ pub fn parse_program(
                     for (name, span) in list {
                         if !exists(name) {
                             ctx.error(
+                                Code::ProgramSession,
                                 span.clone(),
                                 format!(
                                     "session file `{name}` does not exist in {}",
@@ -99,7 +115,11 @@ pub fn parse_program(
                             .help = Some("names are relative to the program's folder".into());
                         }
                         if seen.iter().any(|(n, _)| n == name) {
-                            ctx.error(span.clone(), format!("`{name}` is listed twice"));
+                            ctx.error(
+                                Code::ProgramSession,
+                                span.clone(),
+                                format!("`{name}` is listed twice"),
+                            );
                         }
                         seen.push((name, span.clone()));
                     }

@@ -3,6 +3,7 @@
 //!
 //! Shared by sessions, programs and voice pack manifests.
 
+use crate::session::Code;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -35,17 +36,27 @@ impl Ctx {
         }
     }
 
-    /// Records an error.
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+    /// Records an error of kind `code`.
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diags
-            .push(Diagnostic::error(&self.source, Some(span), message));
+            .push(Diagnostic::error(code, &self.source, Some(span), message));
         self.diags.last_mut().expect("just pushed")
     }
 
-    /// Records a warning.
-    pub fn warning(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+    /// Records a warning of kind `code`.
+    pub fn warning(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diags
-            .push(Diagnostic::warning(&self.source, Some(span), message));
+            .push(Diagnostic::warning(code, &self.source, Some(span), message));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -64,7 +75,7 @@ pub fn decode_text(
 ) -> Result<Arc<Source>, Diagnostic> {
     if bytes.len() > MAX_FILE_BYTES {
         let source = Source::new(display_path, "");
-        return Err(Diagnostic::error(
+        return Err(Diagnostic::error(Code::Unreadable,
             &source,
             None,
             format!(
@@ -80,6 +91,7 @@ pub fn decode_text(
             let source = Source::new(display_path, text);
             if text.trim().is_empty() {
                 return Err(Diagnostic::error(
+                    Code::Unreadable,
                     &source,
                     None,
                     format!("the file is empty; a {what} needs at least {}", needs(what)),
@@ -93,6 +105,7 @@ pub fn decode_text(
             let source = Source::new(display_path, text);
             let offset = std::str::from_utf8(valid).map(str::len).unwrap_or(0);
             Err(Diagnostic::error(
+                Code::Unreadable,
                 &source,
                 Some(offset..offset + 1),
                 "the file is not valid UTF-8 text",
@@ -124,7 +137,7 @@ pub fn parse_document<'i>(ctx: &mut Ctx, text: &'i str) -> Option<Spanned<DeTabl
         } else {
             format!("invalid TOML: {message}")
         };
-        ctx.error(span, message).help = Some(
+        ctx.error(Code::Syntax, span, message).help = Some(
             "see the TOML syntax at https://toml.io; strings need quotes: title = \"Week 1\""
                 .to_owned(),
         );
@@ -193,8 +206,12 @@ impl<'t, 'i> TableReader<'t, 'i> {
                             .join(", ")
                     )
                 });
-            ctx.error(key.span(), format!("unknown key `{name}` in {}", self.what))
-                .help = Some(help);
+            ctx.error(
+                Code::UnknownKey,
+                key.span(),
+                format!("unknown key `{name}` in {}", self.what),
+            )
+            .help = Some(help);
         }
     }
 }
@@ -218,6 +235,7 @@ pub fn string(ctx: &mut Ctx, key: &str, value: &Value<'_>) -> Option<String> {
         DeValue::String(s) => Some(s.to_string()),
         other => {
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be a string, found {}", type_name(other)),
             )
@@ -233,6 +251,7 @@ pub fn boolean(ctx: &mut Ctx, key: &str, value: &Value<'_>) -> Option<bool> {
         DeValue::Boolean(b) => Some(*b),
         DeValue::String(s) if s == "true" || s == "false" => {
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be true or false without quotes"),
             )
@@ -241,6 +260,7 @@ pub fn boolean(ctx: &mut Ctx, key: &str, value: &Value<'_>) -> Option<bool> {
         }
         other => {
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be true or false, found {}", type_name(other)),
             );
@@ -273,6 +293,7 @@ pub fn integer(
                 Some(v as i64)
             } else {
                 ctx.error(
+                    Code::WrongType,
                     value.span(),
                     format!("`{key}` must be a whole number, found {}", f.as_str()),
                 );
@@ -286,6 +307,7 @@ pub fn integer(
                 format!("for example {key} = {}", range.start())
             };
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be a whole number, found a string"),
             )
@@ -294,6 +316,7 @@ pub fn integer(
         }
         other => {
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be a whole number, found {}", type_name(other)),
             );
@@ -304,6 +327,7 @@ pub fn integer(
         Some(v) if range.contains(&v) => Some(v),
         _ => {
             ctx.error(
+                Code::OutOfRange,
                 value.span(),
                 format!(
                     "`{key}` must be between {} and {}{unit}",
@@ -333,6 +357,7 @@ pub fn number(
                 None
             };
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be a number, found a string"),
             )
@@ -341,6 +366,7 @@ pub fn number(
         }
         other => {
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be a number, found {}", type_name(other)),
             );
@@ -351,6 +377,7 @@ pub fn number(
         Some(v) if range.contains(&v) => Some(v),
         _ => {
             ctx.error(
+                Code::OutOfRange,
                 value.span(),
                 format!(
                     "`{key}` must be between {} and {}",
@@ -373,20 +400,29 @@ pub fn duration(
     match value.get_ref() {
         DeValue::String(s) => match parse_duration(s) {
             Ok(d) if d.micros() < 0 && !allow_negative => {
-                ctx.error(value.span(), format!("`{key}` cannot be negative"))
-                    .help = Some("only a cue's `at` counts back from the block's end".to_owned());
+                ctx.error(
+                    Code::BadDuration,
+                    value.span(),
+                    format!("`{key}` cannot be negative"),
+                )
+                .help = Some("only a cue's `at` counts back from the block's end".to_owned());
                 None
             }
             Ok(d) => Some(d),
             Err(e) => {
-                ctx.error(value.span(), format!("invalid duration for `{key}`: {e}"))
-                    .help = Some(e.help());
+                ctx.error(
+                    Code::BadDuration,
+                    value.span(),
+                    format!("invalid duration for `{key}`: {e}"),
+                )
+                .help = Some(e.help());
                 None
             }
         },
         DeValue::Integer(i) => {
             let n = i.as_str().replace('_', "");
             ctx.error(
+                Code::BadDuration,
                 value.span(),
                 format!("`{key}` needs a unit: a bare number is ambiguous"),
             )
@@ -398,6 +434,7 @@ pub fn duration(
         DeValue::Float(f) => {
             let n = f.as_str().replace('_', "");
             ctx.error(
+                Code::BadDuration,
                 value.span(),
                 format!("`{key}` needs a unit: a bare number is ambiguous"),
             )
@@ -408,6 +445,7 @@ pub fn duration(
         }
         other => {
             ctx.error(
+                Code::BadDuration,
                 value.span(),
                 format!(
                     "`{key}` must be a duration string, found {}",
@@ -436,6 +474,7 @@ pub fn string_list(
                     other => {
                         ok = false;
                         ctx.error(
+                            Code::WrongType,
                             item.span(),
                             format!(
                                 "the items of `{key}` must be strings, found {}",
@@ -448,12 +487,17 @@ pub fn string_list(
             ok.then_some(out)
         }
         DeValue::String(s) => {
-            ctx.error(value.span(), format!("`{key}` must be a list"))
-                .help = Some(format!("write {key} = [\"{s}\"]"));
+            ctx.error(
+                Code::WrongType,
+                value.span(),
+                format!("`{key}` must be a list"),
+            )
+            .help = Some(format!("write {key} = [\"{s}\"]"));
             None
         }
         other => {
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!(
                     "`{key}` must be a list of strings, found {}",
@@ -471,6 +515,7 @@ pub fn table<'t, 'i>(ctx: &mut Ctx, key: &str, value: &'t Value<'i>) -> Option<&
         DeValue::Table(t) => Some(t),
         other => {
             ctx.error(
+                Code::WrongType,
                 value.span(),
                 format!("`{key}` must be a table, found {}", type_name(other)),
             )

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::Timeline;
-use crate::session::{BlockKind, Cadence, Diagnostic, Duration, Located, Session};
+use crate::session::{BlockKind, Cadence, Code, Diagnostic, Duration, Located, Session};
 
 /// The shortest warm-up and walking-out the e-book advises.
 pub const MIN_WALK: Duration = Duration::from_secs(5 * 60);
@@ -29,13 +29,13 @@ pub fn advice(session: &Session, timeline: &Timeline) -> Vec<Diagnostic> {
     let long_walk = |i: &usize| matches!(session.blocks[*i].kind, BlockKind::Walk { duration } if duration >= MIN_WALK);
     if !(0..first).any(|i| long_walk(&i)) {
         out.push(
-            warning(session, first, "the running starts without a walk of at least 5 minutes before it")
+            warning(session, Code::NoWarmUp, first, "the running starts without a walk of at least 5 minutes before it")
                 .with_help("warm up by walking briskly for at least 5 minutes: add a block with kind = \"walk\" and duration = \"5m\" before it"),
         );
     }
     if !(last + 1..session.blocks.len()).any(|i| long_walk(&i)) {
         out.push(
-            warning(session, last, "no walk of at least 5 minutes after the last run")
+            warning(session, Code::NoWalkOut, last, "no walk of at least 5 minutes after the last run")
                 .with_help("walk out for at least 5 minutes: add a block with kind = \"walk\" and duration = \"5m\" after it"),
         );
     }
@@ -44,7 +44,7 @@ pub fn advice(session: &Session, timeline: &Timeline) -> Vec<Diagnostic> {
         .any(|b| matches!(b.kind, BlockKind::Stretch { .. }))
     {
         out.push(
-            warning(session, last, "no stretches after the running")
+            warning(session, Code::NoStretch, last, "no stretches after the running")
                 .with_help("end with stretching calves, hamstrings and quadriceps: add a block with kind = \"stretch\" and stretches = [\"kuiten\", \"hamstrings\", \"quadriceps\"]"),
         );
     }
@@ -58,8 +58,9 @@ fn is_running(kind: &BlockKind) -> bool {
 }
 
 /// A warning at block `i` (numbered from 1 in the message's words).
-fn warning(session: &Session, i: usize, message: impl Into<String>) -> Diagnostic {
+fn warning(session: &Session, code: Code, i: usize, message: impl Into<String>) -> Diagnostic {
     Diagnostic::warning(
+        code,
         &session.source,
         Some(session.blocks[i].span.clone()),
         message,
@@ -102,6 +103,7 @@ fn cadence_warnings(session: &Session, running: &[usize], out: &mut Vec<Diagnost
         };
         out.push(
             Diagnostic::warning(
+                Code::TenseCadence,
                 &session.source,
                 Some(span),
                 format!(
@@ -157,6 +159,7 @@ fn silence_warnings(session: &Session, timeline: &Timeline, out: &mut Vec<Diagno
             out.push(
                 warning(
                     session,
+                    Code::SilentCoach,
                     i,
                     format!(
                         "the coach says nothing for {} in this run (from {} to {})",

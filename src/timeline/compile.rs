@@ -1,5 +1,6 @@
 //! `compile`: session + voice pack → [`Timeline`], applying every timing rule.
 
+use crate::session::Code;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
@@ -233,7 +234,7 @@ fn late_warnings(
                 continue;
             }
             let clip = &pack.clips[p.due.clip].id;
-            warnings.push(Diagnostic::warning(
+            warnings.push(Diagnostic::warning(Code::LateClip,
                 &session.source,
                 Some(p.due.span.clone()).filter(|s| !s.is_empty()),
                 format!(
@@ -248,6 +249,7 @@ fn late_warnings(
     if late > MAX_LATE_WARNINGS {
         warnings.push(
             Diagnostic::warning(
+                Code::LateClip,
                 &session.source,
                 None,
                 format!(
@@ -308,7 +310,7 @@ fn check_overrun(
             .max_by_key(|p| p.start)
             .map(|p| p.due.span.clone())
             .filter(|s| !s.is_empty());
-        return Err(vec![Diagnostic::error(
+        return Err(vec![Diagnostic::error(Code::TooLong,
             &session.source,
             last,
             format!("the session's clips run on to {}, past the limit of 4 hours", clock(end)),
@@ -403,7 +405,7 @@ impl Compiler<'_> {
         self.session_dues(shape.total, &mut dues);
         if dues.len() > MAX_CLIPS {
             self.errors.push(
-                Diagnostic::error(
+                Diagnostic::error(Code::TooLong,
                     &self.session.source,
                     None,
                     format!(
@@ -595,7 +597,7 @@ impl Compiler<'_> {
         }
         if self.missing.insert(id.to_owned()) {
             self.errors.push(
-                Diagnostic::error(
+                Diagnostic::error(Code::UnknownClip,
                     &self.session.source,
                     Some(span.clone()),
                     format!("voice pack `{}` has no clip `{id}`, which {purpose} needs", self.pack.voice),
@@ -828,6 +830,7 @@ impl Compiler<'_> {
         });
         self.errors.push(
             Diagnostic::error(
+                Code::UnknownClip,
                 &self.session.source,
                 Some(span.clone()),
                 format!(
@@ -869,6 +872,7 @@ impl Compiler<'_> {
                             });
                             self.errors.push(
                                 Diagnostic::error(
+                                    Code::UnknownClip,
                                     &self.session.source,
                                     Some(cue.speech.span.clone()),
                                     format!(
@@ -894,6 +898,7 @@ impl Compiler<'_> {
                             };
                             self.errors.push(
                                 Diagnostic::error(
+                                    Code::UnknownClip,
                                     &self.session.source,
                                     Some(cue.speech.span.clone()),
                                     format!(
@@ -948,6 +953,7 @@ impl Compiler<'_> {
                                 suggestion(&c.value, self.pack.clips.iter().map(|c| c.id.as_str()));
                             self.errors.push(
                                 Diagnostic::error(
+                                    Code::UnknownClip,
                                     &self.session.source,
                                     Some(c.span.clone()),
                                     format!(

@@ -1,5 +1,6 @@
 //! `voice.toml`: the `[pack]` table and the `[clips]` map, read with located errors.
 
+use crate::session::Code;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -117,14 +118,15 @@ pub fn parse_manifest(
             }
         }
         None => {
-            ctx.error(0..0, "voice.toml has no [pack] table").help =
+            ctx.error(Code::MissingKey, 0..0, "voice.toml has no [pack] table")
+                .help =
                 Some("start with:\n[pack]\nname = \"Nederlands\"\nlanguage = \"nl\"".into());
         }
     }
     let mut clips = Vec::new();
     match root.get("clips") {
         None => {
-            ctx.error(0..0, "voice.toml has no [clips] table").help =
+            ctx.error(Code::MissingKey, 0..0, "voice.toml has no [clips] table").help =
                 Some("add clips like: \"blok.run\" = { file = \"blok-run.wav\", text = \"We gaan hardlopen.\" }".into());
         }
         Some(v) => {
@@ -139,13 +141,16 @@ pub fn parse_manifest(
                             .chars()
                             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
                     {
-                        ctx.error(key.span(), format!("`{id}` is not a valid clip id"))
-                            .help =
-                            Some("ids are words joined by dots, like `tempo.praten`".into());
+                        ctx.error(
+                            Code::PackClip,
+                            key.span(),
+                            format!("`{id}` is not a valid clip id"),
+                        )
+                        .help = Some("ids are words joined by dots, like `tempo.praten`".into());
                         continue;
                     }
                     let DeValue::Table(entry) = value.get_ref() else {
-                        ctx.error(value.span(), format!("clip `{id}` must be a table like {{ file = \"x.wav\", text = \"…\" }}"));
+                        ctx.error(Code::WrongType, value.span(), format!("clip `{id}` must be a table like {{ file = \"x.wav\", text = \"…\" }}"));
                         continue;
                     };
                     let r = TableReader::new(
@@ -157,14 +162,18 @@ pub fn parse_manifest(
                     let file = match r.get("file") {
                         Some(v) => string(&mut ctx, "file", v).map(|f| (f, v.span())),
                         None => {
-                            ctx.error(value.span(), format!("clip `{id}` has no `file`"));
+                            ctx.error(
+                                Code::MissingKey,
+                                value.span(),
+                                format!("clip `{id}` has no `file`"),
+                            );
                             None
                         }
                     };
                     let text = match r.get("text") {
                         Some(v) => string(&mut ctx, "text", v),
                         None => {
-                            ctx.error(value.span(), format!("clip `{id}` has no `text`")).help =
+                            ctx.error(Code::MissingKey, value.span(), format!("clip `{id}` has no `text`")).help =
                                 Some("write what the clip says, so `say` cues and `rustig voice synth` can use it".into());
                             None
                         }
@@ -176,6 +185,7 @@ pub fn parse_manifest(
                     match files.read(&file) {
                         Err(e) => {
                             ctx.error(
+                                Code::PackClip,
                                 file_span,
                                 format!("clip file `{file}` cannot be read: {e}"),
                             )
@@ -195,8 +205,8 @@ pub fn parse_manifest(
                             }),
                             Err(e) => {
                                 let help = e.help();
-                                ctx.error(file_span, format!("clip file {e}")).help =
-                                    Some(help.into());
+                                ctx.error(Code::PackClip, file_span, format!("clip file {e}"))
+                                    .help = Some(help.into());
                             }
                         },
                     }

@@ -21,6 +21,7 @@ pub use decode::{
 };
 pub use manifest::{ClipInfo, PackFiles, parse_manifest};
 
+use crate::session::Code;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -280,6 +281,7 @@ impl VoicePack {
         let bytes = std::fs::read(&path).map_err(|e| {
             let source = Source::new(&path, "");
             vec![Diagnostic::error(
+                Code::Unreadable,
                 &source,
                 None,
                 format!("cannot read the voice pack: {e}"),
@@ -312,7 +314,7 @@ impl VoicePack {
                         }
                         Err(_) => {
                             diags.push(
-                                Diagnostic::error(
+                                Diagnostic::error(Code::PackClip,
                                     &m.source,
                                     Some(span),
                                     format!("there is no built-in pack `{fallback}` to borrow clips from"),
@@ -406,6 +408,7 @@ impl VoicePack {
         let span = self.source.text.find("[clips]").map(|i| i..i + 7);
         vec![
             Diagnostic::error(
+                Code::PackIncomplete,
                 &self.source,
                 span,
                 format!(
