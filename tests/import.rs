@@ -588,3 +588,41 @@ fn a_take_ends_one_second_after_the_speech_and_the_meter_shows_the_level() {
     assert_eq!(meter(0.0), "[####################]    0 dB");
     assert_eq!(meter(f64::NEG_INFINITY), "[                    ] -inf dB");
 }
+
+#[test]
+fn a_wrong_clips_toml_gets_every_problem_located_with_codes_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("opnames");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::copy(
+        crate::util::data("voice/test/blok-run.wav"),
+        src.join("a.wav"),
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("clips.toml"),
+        "\"a.wav\" = { id = \"blok.run\", tekst = \"x\" }\n\"b.wav\" = 5\n",
+    )
+    .unwrap();
+    let out_dir = tmp.path().join("pack");
+    let out = Rustig::new(&[
+        "voice",
+        "import",
+        src.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+    ])
+    .run();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    let at = src.join("clips.toml").display().to_string();
+    assert!(
+        stderr.ends_with(&format!(
+            "{at}:1:30: error[R0003]: unknown key `tekst` in the entry of `a.wav`\n  |\n1 | \"a.wav\" = {{ id = \"blok.run\", tekst = \"x\" }}\n  |                              ^^^^^\n  = help: an entry has only `id` and `text`\n\
+{at}:2:11: error[R0004]: `b.wav` must be \"id\" or {{ id = \"…\", text = \"…\" }}, found a number\n  |\n2 | \"b.wav\" = 5\n  |           ^\n  = help: write \"b.wav\" = \"tempo.praten\"\n\
+nothing was written\n"
+        )),
+        "{stderr}"
+    );
+    assert!(!out_dir.exists());
+}

@@ -610,6 +610,11 @@ fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
     };
     let report = match import::import(&args.src, &args.out, &options, on_clip) {
         Ok(r) => r,
+        Err(import::ImportError::MappingProblems(diags)) => {
+            print_diagnostics(&diags);
+            eprintln!("nothing was written");
+            return Ok(Outcome::Failure);
+        }
         Err(e) => {
             eprintln!("error: {e}");
             eprintln!("nothing was written");

@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 use super::process::{self, Clip, Settings, TARGET_LUFS};
 use super::{DecodeError, VoiceLookup, VoicePack, core_ids, decode_file, resample};
 use crate::atomic::AtomicFile;
+use crate::session::Code;
+use crate::session::diagnostic::Diagnostic;
+use crate::session::toml_reader::{Ctx, decode_text, parse_document, type_name};
 
 /// File name endings taken as recordings.
 pub const AUDIO_EXTENSIONS: [&str; 10] = [
@@ -185,6 +188,9 @@ pub enum ImportError {
     /// No recordings in the folder.
     #[error("{} holds no recordings (files ending in .wav, .flac, .mp3, .ogg, .m4a, …)", .0.display())]
     Empty(PathBuf),
+    /// The TOML mapping file has problems, each located in it.
+    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<String>().trim_end())]
+    MappingProblems(Vec<Diagnostic>),
     /// Some files cannot be imported.
     #[error("{} file(s) cannot be imported:\n{}", .0.len(), .0.iter().map(|p| format!("  {p}\n")).collect::<String>().trim_end())]
     Files(Vec<FileProblem>),
@@ -244,32 +250,84 @@ pub fn read_mapping(path: &Path) -> Result<Mapping, ImportError> {
         }
         return Ok(map);
     }
-    let table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    let table = match table.get("clips") {
-        Some(toml::Value::Table(t)) => t.clone(),
-        _ => table,
+    // TOML: read with spans, so each problem is a located diagnostic like those of
+    // sessions and packs (all of them at once, with codes).
+    if text.trim().is_empty() {
+        return Ok(map);
+    }
+    let source = decode_text(path, text.as_bytes(), "mapping")
+        .map_err(|d| ImportError::MappingProblems(vec![d]))?;
+    let mut ctx = Ctx::new(source.clone());
+    let Some(doc) = parse_document(&mut ctx, &source.text) else {
+        return Err(ImportError::MappingProblems(ctx.diags));
     };
-    for (file, value) in table {
-        let entry = match &value {
-            toml::Value::String(id) => (id.clone(), None),
-            toml::Value::Table(t) => match (t.get("id"), t.get("text")) {
-                (Some(toml::Value::String(id)), None) => (id.clone(), None),
-                (Some(toml::Value::String(id)), Some(toml::Value::String(text))) => {
-                    (id.clone(), Some(text.clone()))
+    let root = doc.get_ref();
+    let table = match root.get("clips").map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Table(t)) => t,
+        _ => root,
+    };
+    let shape = |file: &str| format!("`{file}` must be \"id\" or {{ id = \"…\", text = \"…\" }}");
+    for (key, value) in table {
+        let file = key.get_ref().to_string();
+        let entry = match value.get_ref() {
+            toml::de::DeValue::String(id) => Some((id.to_string(), None)),
+            toml::de::DeValue::Table(t) => {
+                let get = |k: &str| t.get(k).map(|v| v.get_ref());
+                let unknown = t
+                    .iter()
+                    .find(|(k, _)| !matches!(k.get_ref().as_ref(), "id" | "text"));
+                match (get("id"), get("text"), unknown) {
+                    (_, _, Some((k, _))) => {
+                        ctx.error(
+                            Code::UnknownKey,
+                            k.span(),
+                            format!("unknown key `{}` in the entry of `{file}`", k.get_ref()),
+                        )
+                        .help = Some("an entry has only `id` and `text`".into());
+                        None
+                    }
+                    (Some(toml::de::DeValue::String(id)), None, None) => {
+                        Some((id.to_string(), None))
+                    }
+                    (
+                        Some(toml::de::DeValue::String(id)),
+                        Some(toml::de::DeValue::String(text)),
+                        None,
+                    ) => Some((id.to_string(), Some(text.to_string()))),
+                    (None, _, None) => {
+                        ctx.error(
+                            Code::MissingKey,
+                            value.span(),
+                            format!("the entry of `{file}` has no `id`"),
+                        )
+                        .help = Some(format!(
+                            "write \"{file}\" = {{ id = \"tempo.praten\", text = \"…\" }}"
+                        ));
+                        None
+                    }
+                    (_, _, None) => {
+                        ctx.error(Code::WrongType, value.span(), shape(&file)).help =
+                            Some("`id` and `text` are strings in quotes".into());
+                        None
+                    }
                 }
-                _ => {
-                    return Err(bad(format!(
-                        "`{file}` must be \"id\" or {{ id = \"…\", text = \"…\" }}"
-                    )));
-                }
-            },
-            _ => {
-                return Err(bad(format!(
-                    "`{file}` must be \"id\" or {{ id = \"…\", text = \"…\" }}"
-                )));
+            }
+            other => {
+                ctx.error(
+                    Code::WrongType,
+                    value.span(),
+                    format!("{}, found {}", shape(&file), type_name(other)),
+                )
+                .help = Some(format!("write \"{file}\" = \"tempo.praten\""));
+                None
             }
         };
-        map.insert(file, entry);
+        if let Some(entry) = entry {
+            map.insert(file, entry);
+        }
+    }
+    if !ctx.diags.is_empty() {
+        return Err(ImportError::MappingProblems(ctx.diags));
     }
     Ok(map)
 }
