@@ -49,3 +49,5 @@ mod schema;
 mod stale;
 // `render --stems`: the size of each file it wrote.
 mod render;
+// Property tests: random valid sessions keep the timing rules, render and print.
+mod props;
