@@ -32,6 +32,7 @@ mod timeline;
 mod advice;
 mod diagnostics;
 mod explain;
+mod fuzz_regressions;
 mod ramps;
 // `rustig voice list|check|synth` and the processing of synthesized clips.
 mod voice;

@@ -228,6 +228,13 @@ pub fn decode_wav(bytes: &[u8]) -> Result<(Vec<f32>, u32), DecodeError> {
             .collect::<Result<_, _>>()
             .map_err(wav)?,
         hound::SampleFormat::Int => {
+            // A header may claim any width (the fuzzer found 0 and >64 bits, which
+            // overflowed the shift below): integer samples are 1 to 32 bits.
+            if !(1..=32).contains(&spec.bits_per_sample) {
+                return Err(wav(hound::Error::FormatError(
+                    "integer samples must have 1 to 32 bits",
+                )));
+            }
             let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
             reader
                 .samples::<i32>()
