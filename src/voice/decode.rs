@@ -96,6 +96,18 @@ pub enum DecodeError {
         /// How many it has.
         channels: usize,
     },
+    /// A WAV header whose channel mask cannot place its channels.
+    #[error(
+        "`{file}` has a WAV header with {channels} channels but a channel mask ({mask:#010x}) that cannot place them"
+    )]
+    ChannelMask {
+        /// The file.
+        file: String,
+        /// The channels the header claims.
+        channels: u16,
+        /// The channel mask.
+        mask: u32,
+    },
     /// No samples at all.
     #[error("`{file}` has no samples")]
     Empty {
@@ -138,6 +150,7 @@ impl DecodeError {
             | DecodeError::TooLong { file, .. }
             | DecodeError::Rate { file, .. }
             | DecodeError::Channels { file, .. }
+            | DecodeError::ChannelMask { file, .. }
             | DecodeError::Empty { file }
             | DecodeError::Truncated { file, .. }
             | DecodeError::Damaged { file, .. } => *file = name.to_owned(),
@@ -284,6 +297,7 @@ fn decode_media(bytes: &[u8], name: &str) -> Result<(Vec<f32>, u32), DecodeError
             file: name.to_owned(),
         });
     }
+    refuse_unrepairable_channel_masks(bytes, name)?;
     let mss = MediaSourceStream::new(Box::new(Cursor::new(bytes.to_vec())), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = Path::new(name).extension().and_then(|e| e.to_str()) {
@@ -397,6 +411,42 @@ pub fn duration(bytes: &[u8], name: &str) -> Result<f64, DecodeError> {
     }
     let (samples, rate) = decode(bytes, name)?;
     Ok(samples.len() as f64 / f64::from(rate))
+}
+
+/// Refuses a WAV `fmt ` chunk (WAVE_FORMAT_EXTENSIBLE) whose channel mask symphonia
+/// would "repair" with an overflowing shift: symphonia-format-riff 0.6.1 panics (in
+/// builds with overflow checks) when a chunk claims 31 or more channels beyond the
+/// mask's bits, or more channels than the mask has bits while bit 31 is set. The
+/// decode fuzzer found it. symphonia finds RIFF chunks anywhere in the stream, and
+/// every chunk it parses is in the bytes under its tag, so every `fmt ` tag is
+/// checked: more than [`MAX_CHANNELS`] channels is refused as too many (rustig would
+/// refuse those after decoding anyway), and a full mask with channels left over as
+/// a bad mask. Layout: tag, size (4), format (2), channels (2), rate (4), byte rate
+/// (4), block align (2), bits (2), extension size (2), valid bits (2), mask (4).
+fn refuse_unrepairable_channel_masks(bytes: &[u8], name: &str) -> Result<(), DecodeError> {
+    const EXTENSIBLE: u16 = 0xFFFE;
+    let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]);
+    for start in (0..bytes.len().saturating_sub(31)).filter(|&i| &bytes[i..i + 4] == b"fmt ") {
+        if u16_at(start + 8) != EXTENSIBLE {
+            continue;
+        }
+        let channels = u16_at(start + 10);
+        if usize::from(channels) > MAX_CHANNELS {
+            return Err(DecodeError::Channels {
+                file: name.to_owned(),
+                channels: usize::from(channels),
+            });
+        }
+        let mask = u32::from_le_bytes(bytes[start + 28..start + 32].try_into().unwrap());
+        if u32::from(channels) > mask.count_ones() && mask & 0x8000_0000 != 0 {
+            return Err(DecodeError::ChannelMask {
+                file: name.to_owned(),
+                channels,
+                mask,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A WAV file's length from its header; `None` for codings hound does not read.
