@@ -266,6 +266,10 @@ fn check_format(rate: u32, channels: usize, file: &str) -> Result<(), DecodeErro
             rate,
         });
     }
+    check_channels(channels, file)
+}
+
+fn check_channels(channels: usize, file: &str) -> Result<(), DecodeError> {
     if channels == 0 || channels > MAX_CHANNELS {
         return Err(DecodeError::Channels {
             file: file.to_owned(),
@@ -425,19 +429,16 @@ pub fn duration(bytes: &[u8], name: &str) -> Result<f64, DecodeError> {
 /// (4), block align (2), bits (2), extension size (2), valid bits (2), mask (4).
 fn refuse_unrepairable_channel_masks(bytes: &[u8], name: &str) -> Result<(), DecodeError> {
     const EXTENSIBLE: u16 = 0xFFFE;
-    let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]);
-    for start in (0..bytes.len().saturating_sub(31)).filter(|&i| &bytes[i..i + 4] == b"fmt ") {
-        if u16_at(start + 8) != EXTENSIBLE {
+    for chunk in bytes.windows(32).filter(|w| w.starts_with(b"fmt ")) {
+        let u16_at = |at: usize| u16::from_le_bytes([chunk[at], chunk[at + 1]]);
+        if u16_at(8) != EXTENSIBLE {
             continue;
         }
-        let channels = u16_at(start + 10);
-        if usize::from(channels) > MAX_CHANNELS {
-            return Err(DecodeError::Channels {
-                file: name.to_owned(),
-                channels: usize::from(channels),
-            });
+        let channels = u16_at(10);
+        if channels > 0 {
+            check_channels(usize::from(channels), name)?;
         }
-        let mask = u32::from_le_bytes(bytes[start + 28..start + 32].try_into().unwrap());
+        let mask = u32::from_le_bytes([chunk[28], chunk[29], chunk[30], chunk[31]]);
         if u32::from(channels) > mask.count_ones() && mask & 0x8000_0000 != 0 {
             return Err(DecodeError::ChannelMask {
                 file: name.to_owned(),
