@@ -13,7 +13,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::session::model::{CADENCE_RANGE, KIND_NAMES};
-use crate::voice::{VoiceLookup, VoicePack};
+use crate::voice::{DEFAULT_VOICE, VoiceLookup, VoicePack};
 
 /// The file name `rustig new` points its `#:schema` line at and writes beside a session.
 pub const SCHEMA_FILE_NAME: &str = "rustig-session.schema.json";
@@ -37,7 +37,7 @@ pub fn signed_duration_pattern() -> String {
 /// The built-in voice pack `nl`, whose clips the schema lists; `None` if it does not
 /// load (the pack tests make sure it does).
 pub fn builtin_pack() -> Option<VoicePack> {
-    VoicePack::load("nl", &VoiceLookup::builtin_only())
+    VoicePack::load(DEFAULT_VOICE, &VoiceLookup::builtin_only())
         .ok()
         .map(|(pack, _)| pack)
 }
@@ -466,9 +466,9 @@ pub fn session_schema(pack: &VoicePack) -> Value {
                 "examples": ["Zes keer een minuut ontspannen hardlopen."],
             },
             "voice": {
-                "type": "string", "default": "nl",
+                "type": "string", "default": DEFAULT_VOICE,
                 "description": "The voice pack: audio/<voice>/ on disk or built in. With the default nl, clip ids, exercises and stretches are those of the built-in pack.",
-                "examples": ["nl"],
+                "examples": [DEFAULT_VOICE],
             },
             "cadence": session_cadence,
             "auto_cues": {
@@ -492,7 +492,7 @@ pub fn session_schema(pack: &VoicePack) -> Value {
         },
         "required": ["title", "block"],
         "additionalProperties": false,
-        "if": { "properties": { "voice": { "not": { "const": "nl" } } }, "required": ["voice"] },
+        "if": { "properties": { "voice": { "not": { "const": DEFAULT_VOICE } } }, "required": ["voice"] },
         "else": { "$ref": "#/$defs/builtin_pack" },
         "x-taplo": { "initKeys": ["title"] },
         "$defs": {

@@ -44,7 +44,7 @@ fn timelines() -> Vec<std::sync::Arc<Timeline>> {
 fn running_seconds(t: &Timeline) -> f64 {
     t.blocks
         .iter()
-        .filter(|b| b.kind == "run" || b.kind == "silence")
+        .filter(|b| matches!(b.kind.name(), "run" | "silence"))
         .map(|b| b.end - b.start)
         .sum()
 }
@@ -116,7 +116,7 @@ fn running_time_grows_from_12_minutes_to_36_minutes_without_a_break() {
     let longest = last
         .blocks
         .iter()
-        .filter(|b| b.kind == "run")
+        .filter(|b| b.kind.name() == "run")
         .map(|b| b.end - b.start)
         .fold(0.0, f64::max);
     assert!(
@@ -150,7 +150,7 @@ fn running_time_grows_from_12_minutes_to_36_minutes_without_a_break() {
 fn every_session_starts_with_5_minutes_of_walking() {
     for t in timelines() {
         let first = &t.blocks[0];
-        assert_eq!(first.kind, "walk", "{}", t.title);
+        assert_eq!(first.kind.name(), "walk", "{}", t.title);
         assert!(
             first.end - first.start >= 300.0,
             "{}: {}",
@@ -167,7 +167,7 @@ fn every_session_ends_with_a_walk_then_stretches_then_breathing() {
         assert!(n >= 4, "{}", t.title);
         let [walk, stretch, breathe] = [&t.blocks[n - 3], &t.blocks[n - 2], &t.blocks[n - 1]];
         assert_eq!(
-            [walk.kind, stretch.kind, breathe.kind],
+            [walk.kind.name(), stretch.kind.name(), breathe.kind.name()],
             ["walk", "stretch", "breathe"],
             "{}",
             t.title

@@ -679,7 +679,7 @@ fn check_timeline(g: &SessionGen, t: &Timeline) -> Result<(), TestCaseError> {
     let mut expect_ms = 0i64;
     for (i, (b, (kind, ms, cadence))) in t.blocks.iter().zip(&played).enumerate() {
         prop_assert_eq!(b.index, i);
-        prop_assert_eq!(b.kind, *kind);
+        prop_assert_eq!(b.kind.name(), *kind);
         prop_assert_eq!(
             b.start,
             end,
@@ -725,7 +725,7 @@ fn check_timeline(g: &SessionGen, t: &Timeline) -> Result<(), TestCaseError> {
         };
         let i = block_of(t, time);
         let b = &t.blocks[i];
-        prop_assert_eq!(b.kind, "run", "click at {} in block {}", time, i);
+        prop_assert_eq!(b.kind.name(), "run", "click at {} in block {}", time, i);
         prop_assert!(time < b.end, "click at {time} past the end of block {i}");
         let c = Cadence {
             start: b.cadence.unwrap(),
@@ -766,7 +766,7 @@ fn check_timeline(g: &SessionGen, t: &Timeline) -> Result<(), TestCaseError> {
             ks.windows(2).all(|w| w[0] < w[1]),
             "steps of block {i}: {ks:?}"
         );
-        if b.kind != "run" {
+        if b.kind.name() != "run" {
             continue;
         }
         // Steps k = 0, 1, … while k · 60 / c̄ lies before the end: (c0 + c1)/2 · len/60.
@@ -804,7 +804,7 @@ fn check_json(t: &Timeline, json: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(blocks.len(), t.blocks.len());
     for (j, b) in blocks.iter().zip(&t.blocks) {
         prop_assert_eq!(j["index"].as_u64(), Some(b.index as u64));
-        prop_assert_eq!(j["kind"].as_str(), Some(b.kind));
+        prop_assert_eq!(j["kind"].as_str(), Some(b.kind.name()));
         prop_assert_eq!(j["name"].as_str(), Some(b.name.as_str()));
         prop_assert_eq!(j["start"].as_f64(), Some(b.start));
         prop_assert_eq!(j["end"].as_f64(), Some(b.end));

@@ -102,7 +102,7 @@ fn each_run_of_intervals_ramps_from_the_start_value_and_the_session_default_appl
     let cad: Vec<_> = t
         .blocks
         .iter()
-        .map(|b| (b.kind, b.cadence, b.cadence_end))
+        .map(|b| (b.kind.name(), b.cadence, b.cadence_end))
         .collect();
     assert_eq!(
         cad,

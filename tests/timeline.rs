@@ -90,7 +90,7 @@ fn intervals_expand_into_runs_and_walks_with_rounds() {
     let blocks: Vec<(&str, &str, f64, f64)> = t
         .blocks
         .iter()
-        .map(|b| (b.kind, b.name.as_str(), b.start, b.end))
+        .map(|b| (b.kind.name(), b.name.as_str(), b.start, b.end))
         .collect();
     assert_eq!(
         blocks,

@@ -7,7 +7,7 @@ use super::load::print_diagnostics;
 use crate::load::{PackCache, SessionFile, read_session};
 use crate::session::Diagnostic;
 use crate::timeline::clock;
-use crate::voice::{VoiceLookup, VoicePack};
+use crate::voice::{DEFAULT_VOICE, VoiceLookup, VoicePack};
 
 /// Check session files, program folders and voice packs, and report every problem.
 #[derive(Debug, clap::Args)]
@@ -212,7 +212,7 @@ fn check_pack(dir: &Path, tally: &mut Tally) {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "nl".into());
+        .unwrap_or_else(|| DEFAULT_VOICE.into());
     match VoicePack::load_dir(&name, dir) {
         Ok((pack, mut diags)) => {
             diags.extend(pack.check());

@@ -119,7 +119,7 @@ pub fn table(t: &Timeline, voice: &str) -> String {
             "\n{:>9}  {} ({}, {}{extra})\n",
             stamp(b.start),
             b.name,
-            b.kind,
+            b.kind.name(),
             clock(b.end - b.start)
         );
         for e in block_events {

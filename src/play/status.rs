@@ -5,18 +5,6 @@
 use crate::session::Cadence;
 use crate::timeline::{Block, Event, Timeline, clock};
 
-/// The Dutch name of a block kind.
-pub fn kind_nl(kind: &str) -> &'static str {
-    match kind {
-        "walk" => "wandelen",
-        "run" => "hardlopen",
-        "strength" => "kracht",
-        "stretch" => "rekken",
-        "breathe" => "ademen",
-        _ => "stilte",
-    }
-}
-
 /// `[m:ss]` (or `[h:mm:ss]`) for a line.
 pub fn stamp(secs: f64) -> String {
     format!("[{}]", clock(secs.floor()))
@@ -45,7 +33,7 @@ pub fn block_line(b: &Block, at: f64) -> String {
         "{} Blok: {} ({}, {})",
         stamp(at),
         b.name,
-        kind_nl(b.kind),
+        b.kind.dutch(),
         clock(b.end - b.start)
     )
 }
@@ -84,7 +72,7 @@ pub fn status_line(t: &Timeline, secs: f64, flags: Flags, width: usize) -> Strin
         "▶".to_owned()
     });
     if let Some(b) = t.block_at(secs) {
-        parts.push(format!("{} ({})", b.name, kind_nl(b.kind)));
+        parts.push(format!("{} ({})", b.name, b.kind.dutch()));
         parts.push(format!(
             "{} (nog {})",
             clock(secs - b.start),
@@ -124,6 +112,7 @@ pub const KEYS_HELP: &str =
 #[cfg(test)]
 mod test {
     use super::*;
+    use crate::session::Kind;
     use crate::timeline::{Block, Event, MetronomeSound, Timeline};
 
     fn timeline() -> Timeline {
@@ -133,7 +122,7 @@ mod test {
             blocks: vec![
                 Block {
                     index: 0,
-                    kind: "walk",
+                    kind: Kind::Walk,
                     name: "Warming-up".into(),
                     start: 0.0,
                     end: 60.0,
@@ -142,7 +131,7 @@ mod test {
                 },
                 Block {
                     index: 1,
-                    kind: "run",
+                    kind: Kind::Run,
                     name: "Ronde 1".into(),
                     start: 60.0,
                     end: 130.0,

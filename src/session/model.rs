@@ -224,9 +224,9 @@ pub struct Reminders {
     pub every: Duration,
     /// The clips to rotate; `None` means the pack's `techniek.*` and `tempo.*` clips.
     pub clips: Option<Vec<Located<String>>>,
-    /// The block kinds (of [`KIND_NAMES`]) whose time counts and in which reminders
-    /// are spoken; default `run` and `intervals` (the runs of intervals only).
-    pub kinds: Vec<&'static str>,
+    /// The block kinds whose time counts and in which reminders are spoken; default
+    /// `run` and `intervals` (the runs of intervals only).
+    pub kinds: Vec<Kind>,
 }
 
 impl Default for Reminders {
@@ -235,7 +235,7 @@ impl Default for Reminders {
         Reminders {
             every: Duration::from_secs(120),
             clips: None,
-            kinds: vec!["run", "intervals"],
+            kinds: vec![Kind::Run, Kind::Intervals],
         }
     }
 }
@@ -323,29 +323,100 @@ pub enum BlockKind {
     },
 }
 
+/// A kind of block, without its keys: what `kind = "..."` names in a session, what a
+/// played block of the timeline is (a timeline has no `Intervals`: they are played as
+/// runs and walks), and what the status line and the reminders compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Walking.
+    Walk,
+    /// Relaxed running.
+    Run,
+    /// Runs with walks between.
+    Intervals,
+    /// Strength exercises.
+    Strength,
+    /// Stretches.
+    Stretch,
+    /// Paced breathing.
+    Breathe,
+    /// Nothing sounds but cues.
+    Silence,
+}
+
+impl Kind {
+    /// Every kind, in the order the guide lists them.
+    pub const ALL: [Kind; 7] = [
+        Kind::Walk,
+        Kind::Run,
+        Kind::Intervals,
+        Kind::Strength,
+        Kind::Stretch,
+        Kind::Breathe,
+        Kind::Silence,
+    ];
+
+    /// The kind named `name` in a session file, if any.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The name written in session files and the JSON of `show --json`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kind::Walk => "walk",
+            Kind::Run => "run",
+            Kind::Intervals => "intervals",
+            Kind::Strength => "strength",
+            Kind::Stretch => "stretch",
+            Kind::Breathe => "breathe",
+            Kind::Silence => "silence",
+        }
+    }
+
+    /// The Dutch word the runner sees in the status line.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            Kind::Walk => "wandelen",
+            Kind::Run => "hardlopen",
+            Kind::Intervals => "intervallen",
+            Kind::Strength => "kracht",
+            Kind::Stretch => "rekken",
+            Kind::Breathe => "ademen",
+            Kind::Silence => "stilte",
+        }
+    }
+}
+
 /// The names of the block kinds, as written in `kind = "..."`.
-pub const KIND_NAMES: [&str; 7] = [
-    "walk",
-    "run",
-    "intervals",
-    "strength",
-    "stretch",
-    "breathe",
-    "silence",
-];
+pub const KIND_NAMES: [&str; 7] = {
+    let mut names = [""; 7];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Kind::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 impl BlockKind {
+    /// The kind, without its keys.
+    pub fn kind(&self) -> Kind {
+        match self {
+            BlockKind::Walk { .. } => Kind::Walk,
+            BlockKind::Run { .. } => Kind::Run,
+            BlockKind::Intervals { .. } => Kind::Intervals,
+            BlockKind::Strength { .. } => Kind::Strength,
+            BlockKind::Stretch { .. } => Kind::Stretch,
+            BlockKind::Breathe { .. } => Kind::Breathe,
+            BlockKind::Silence { .. } => Kind::Silence,
+        }
+    }
+
     /// The kind as written in the file.
     pub fn name(&self) -> &'static str {
-        match self {
-            BlockKind::Walk { .. } => "walk",
-            BlockKind::Run { .. } => "run",
-            BlockKind::Intervals { .. } => "intervals",
-            BlockKind::Strength { .. } => "strength",
-            BlockKind::Stretch { .. } => "stretch",
-            BlockKind::Breathe { .. } => "breathe",
-            BlockKind::Silence { .. } => "silence",
-        }
+        self.kind().name()
     }
 
     /// The block's length, written or derived from its keys.

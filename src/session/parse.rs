@@ -10,6 +10,7 @@ use super::diagnostic::{Diagnostic, suggestion};
 use super::duration::Duration;
 use super::model::*;
 use super::toml_reader::*;
+use crate::voice::DEFAULT_VOICE;
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -46,117 +47,75 @@ const COMMON_BLOCK_KEYS: [&str; 6] = [
 /// The built-in click sounds.
 pub const CLICK_SOUNDS: [&str; 4] = ["tik", "klak", "piep", "tok"];
 
-/// A block's kind as written in `kind = "…"`, before its keys are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Walk,
-    Run,
-    Intervals,
-    Strength,
-    Stretch,
-    Breathe,
-    Silence,
-}
-
-impl Kind {
-    const ALL: [Kind; 7] = [
-        Kind::Walk,
-        Kind::Run,
-        Kind::Intervals,
-        Kind::Strength,
-        Kind::Stretch,
-        Kind::Breathe,
-        Kind::Silence,
-    ];
-
-    /// The kind named `name`, if any.
-    fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// Its name in session files.
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Walk => "walk",
-            Kind::Run => "run",
-            Kind::Intervals => "intervals",
-            Kind::Strength => "strength",
-            Kind::Stretch => "stretch",
-            Kind::Breathe => "breathe",
-            Kind::Silence => "silence",
-        }
-    }
-
-    /// The keys a block of this kind may have.
-    fn keys(self) -> &'static [&'static str] {
-        match self {
-            Kind::Walk | Kind::Silence => &[
-                "kind",
-                "name",
-                "cues",
-                "auto_cues",
-                "metronome",
-                "reminders",
-                "duration",
-            ],
-            Kind::Run => &[
-                "kind",
-                "name",
-                "cues",
-                "auto_cues",
-                "metronome",
-                "reminders",
-                "duration",
-                "cadence",
-            ],
-            Kind::Intervals => &[
-                "kind",
-                "name",
-                "cues",
-                "auto_cues",
-                "metronome",
-                "reminders",
-                "repeat",
-                "run",
-                "walk",
-                "walk_last",
-                "cadence",
-            ],
-            Kind::Strength => &[
-                "kind",
-                "name",
-                "cues",
-                "auto_cues",
-                "metronome",
-                "reminders",
-                "exercises",
-                "work",
-                "rest",
-            ],
-            Kind::Stretch => &[
-                "kind",
-                "name",
-                "cues",
-                "auto_cues",
-                "metronome",
-                "reminders",
-                "stretches",
-                "hold",
-                "sides",
-            ],
-            Kind::Breathe => &[
-                "kind",
-                "name",
-                "cues",
-                "auto_cues",
-                "metronome",
-                "reminders",
-                "duration",
-                "inhale",
-                "exhale",
-                "hold",
-            ],
-        }
+/// The keys a block of `kind` may have.
+fn keys(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Walk | Kind::Silence => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "reminders",
+            "duration",
+        ],
+        Kind::Run => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "reminders",
+            "duration",
+            "cadence",
+        ],
+        Kind::Intervals => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "reminders",
+            "repeat",
+            "run",
+            "walk",
+            "walk_last",
+            "cadence",
+        ],
+        Kind::Strength => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "reminders",
+            "exercises",
+            "work",
+            "rest",
+        ],
+        Kind::Stretch => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "reminders",
+            "stretches",
+            "hold",
+            "sides",
+        ],
+        Kind::Breathe => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "reminders",
+            "duration",
+            "inhale",
+            "exhale",
+            "hold",
+        ],
     }
 }
 
@@ -164,7 +123,7 @@ impl Kind {
 fn kinds_with_key(key: &str) -> Vec<&'static str> {
     Kind::ALL
         .into_iter()
-        .filter(|k| k.keys().contains(&key))
+        .filter(|k| keys(*k).contains(&key))
         .map(Kind::name)
         .collect()
 }
@@ -232,7 +191,7 @@ pub fn parse_session_partial(
         .and_then(|v| string(&mut ctx, "description", v));
     let voice = match root.get("voice") {
         Some(v) => string(&mut ctx, "voice", v).map(|s| Located::new(s, v.span())),
-        None => Some(Located::new("nl".to_owned(), 0..0)),
+        None => Some(Located::new(DEFAULT_VOICE.to_owned(), 0..0)),
     };
     let cadence = root
         .get("cadence")
@@ -345,7 +304,7 @@ pub fn parse_session_partial(
         source,
         title: title.unwrap_or_default(),
         description,
-        voice: voice.unwrap_or_else(|| Located::new("nl".to_owned(), 0..0)),
+        voice: voice.unwrap_or_else(|| Located::new(DEFAULT_VOICE.to_owned(), 0..0)),
         cadence: cadence.unwrap_or_else(|| Located::new(Cadence::steady(170), 0..0)),
         auto_cues: auto_cues.unwrap_or(true),
         countdown: countdown.unwrap_or_default(),
@@ -531,8 +490,8 @@ fn read_reminders(ctx: &mut Ctx, value: Option<&Value<'_>>) -> Option<Reminders>
     {
         let mut kinds = Vec::new();
         for (name, span) in list {
-            match KIND_NAMES.iter().find(|k| **k == name) {
-                Some(k) if !kinds.contains(k) => kinds.push(*k),
+            match Kind::from_name(&name) {
+                Some(k) if !kinds.contains(&k) => kinds.push(k),
                 Some(_) => {}
                 None => {
                     let help = suggestion(&name, KIND_NAMES).unwrap_or_else(|| {
@@ -635,7 +594,7 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
         t,
         span.clone(),
         format!("block {number} ({})", kind.name()),
-        kind.keys(),
+        keys(kind),
     );
     let name = r.get("name").and_then(|v| string(ctx, "name", v));
     let auto_cues = r

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::Timeline;
-use crate::session::{BlockKind, Cadence, Code, Diagnostic, Duration, Located, Session};
+use crate::session::{BlockKind, Cadence, Code, Diagnostic, Duration, Kind, Located, Session};
 
 /// The shortest warm-up and walking-out the e-book advises.
 pub const MIN_WALK: Duration = Duration::from_secs(5 * 60);
@@ -137,7 +137,7 @@ fn silence_warnings(session: &Session, timeline: &Timeline, out: &mut Vec<Diagno
             _ => 1,
         };
         let mut longest: Option<(f64, f64)> = None;
-        for p in played.by_ref().take(count).filter(|p| p.kind == "run") {
+        for p in played.by_ref().take(count).filter(|p| p.kind == Kind::Run) {
             let mut times = vec![p.start];
             times.extend(
                 timeline

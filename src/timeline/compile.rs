@@ -7,10 +7,10 @@ use std::ops::Range;
 use super::{Block, Event, MetronomeSound, Phase, Timeline, clock};
 use crate::session::diagnostic::suggestion;
 use crate::session::{
-    BlockKind, Cadence, Countdown, CueTiming, Diagnostic, Duration, MAX_SESSION, Pattern, Session,
-    Speech,
+    BlockKind, Cadence, Countdown, CueTiming, Diagnostic, Duration, Kind, MAX_SESSION, Pattern,
+    Session, Speech,
 };
-use crate::voice::VoicePack;
+use crate::voice::{VoicePack, ids};
 
 /// Voice clips never overlap: a clip due while another speaks starts this long after it.
 const CLIP_GAP: Duration = Duration(300_000);
@@ -29,10 +29,6 @@ const MAX_LATE_WARNINGS: usize = 20;
 /// Clips a session may schedule in all: a 4-hour session with a clip every second.
 const MAX_CLIPS: usize = 14_400;
 
-/// The clip that greets: a cue of it at the session's start goes before the first
-/// block's announcement.
-const GREETING: &str = "welkom";
-
 /// How many breaths of a breathe block are spoken (`adem.in`/`adem.uit`).
 const SPOKEN_BREATHS: usize = 3;
 
@@ -43,29 +39,6 @@ pub struct Compiled {
     pub timeline: std::sync::Arc<Timeline>,
     /// Problems that do not stop the session (late clips, a breathe block too short).
     pub warnings: Vec<Diagnostic>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Walk,
-    Run,
-    Strength,
-    Stretch,
-    Breathe,
-    Silence,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Walk => "walk",
-            Kind::Run => "run",
-            Kind::Strength => "strength",
-            Kind::Stretch => "stretch",
-            Kind::Breathe => "breathe",
-            Kind::Silence => "silence",
-        }
-    }
 }
 
 /// A block as played, before names and announcements are settled.
@@ -382,7 +355,7 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, p)| Block {
                 index: i,
-                kind: p.kind.name(),
+                kind: p.kind,
                 name: self.block_name(p, i, shape.first_run, shape.last_run),
                 start: p.start.secs(),
                 end: p.end.secs(),
@@ -424,7 +397,7 @@ impl Compiler<'_> {
             return;
         }
         let span = 0..0;
-        if let Some(clip) = self.need("halverwege", &span, "the halfway cue") {
+        if let Some(clip) = self.need(ids::HALFWAY, &span, "the halfway cue") {
             dues.push(Due::new(
                 Duration(total.micros() / 2),
                 Priority::Halfway,
@@ -432,7 +405,7 @@ impl Compiler<'_> {
                 span.clone(),
             ));
         }
-        if let Some(clip) = self.need("einde", &span, "the end cue") {
+        if let Some(clip) = self.need(ids::END, &span, "the end cue") {
             dues.push(Due::new(total, Priority::End, clip, span));
         }
     }
@@ -471,12 +444,11 @@ impl Compiler<'_> {
         let mut t = Duration::ZERO;
         for (i, b) in s.blocks.iter().enumerate() {
             let auto = b.auto_cues.unwrap_or(s.auto_cues);
-            let counted = s.reminders.kinds.contains(&b.kind.name());
+            let counted = s.reminders.kinds.contains(&b.kind.kind());
             let quiet = b.reminders == Some(false);
             let mut push = |kind, len: Duration, round, metronome: bool, cadence: Cadence| {
-                let reminder_time = counted
-                    && !quiet
-                    && (kind == Kind::Run || !matches!(b.kind, BlockKind::Intervals { .. }));
+                let reminder_time =
+                    counted && !quiet && (kind == Kind::Run || b.kind.kind() != Kind::Intervals);
                 out.push(Played {
                     kind,
                     start: t,
@@ -579,7 +551,7 @@ impl Compiler<'_> {
                     Kind::Walk if first_run.is_some_and(|f| i < f) => "Warming-up",
                     Kind::Walk if last_run.is_some_and(|l| i > l) => "Cooling-down",
                     Kind::Walk => "Wandelen",
-                    Kind::Run => "Hardlopen",
+                    Kind::Run | Kind::Intervals => "Hardlopen",
                     Kind::Strength => "Krachtoefeningen",
                     Kind::Stretch => "Rekken",
                     Kind::Breathe => "Ademhaling",
@@ -687,17 +659,15 @@ impl Compiler<'_> {
     fn announcement(&mut self, i: usize, p: &Played, shape: &Shape, dues: &mut Vec<Due>) {
         let span = self.session.blocks[p.source].span.clone();
         let id = match (p.kind, p.round) {
-            (Kind::Run, Some((_, true))) => "ronde.laatste".to_owned(),
-            (Kind::Run, Some((r, false))) if r <= 20 => format!("ronde.{r}"),
-            (Kind::Run, Some(_)) => "blok.run".to_owned(),
-            (Kind::Walk, Some(_)) => "blok.walk".to_owned(),
+            (Kind::Run, Some((_, true))) => ids::LAST_ROUND.to_owned(),
+            (Kind::Run, Some((r, false))) if r <= ids::NUMBERED_ROUNDS => ids::round(r),
             (Kind::Walk, None) if shape.first_run.is_some_and(|f| i < f) => {
-                "blok.warmup".to_owned()
+                ids::BLOCK_WARMUP.to_owned()
             }
             (Kind::Walk, None) if shape.last_run.is_some_and(|l| i > l) => {
-                "blok.cooldown".to_owned()
+                ids::BLOCK_COOLDOWN.to_owned()
             }
-            (kind, _) => format!("blok.{}", kind.name()),
+            (kind, _) => ids::block(kind),
         };
         if let Some(clip) = self.need(&id, &span, "the block's announcement") {
             dues.push(Due {
@@ -733,7 +703,7 @@ impl Compiler<'_> {
         let span = self.session.blocks[p.source].span.clone();
         match how {
             Countdown::Spoken => {
-                if let Some(clip) = self.need("aftellen.10", &span, "the countdown") {
+                if let Some(clip) = self.need(ids::COUNTDOWN, &span, "the countdown") {
                     dues.push(Due::new(p.end - COUNTDOWN, Priority::Countdown, clip, span));
                 }
             }
@@ -762,7 +732,7 @@ impl Compiler<'_> {
             } => {
                 for (n, ex) in exercises.iter().enumerate() {
                     let at = p.start + (*work + *rest) * n as i64;
-                    let id = format!("oefening.{}", ex.value);
+                    let id = ids::exercise(&ex.value);
                     match self.pack.index_of(&id) {
                         Some(clip) => {
                             dues.push(Due::new(at, Priority::Structure, clip, ex.span.clone()))
@@ -772,7 +742,7 @@ impl Compiler<'_> {
                     if n + 1 < exercises.len()
                         && *rest > Duration::ZERO
                         && let Some(clip) =
-                            self.need("oefening.rust", &span, "the rest between exercises")
+                            self.need(ids::EXERCISE_REST, &span, "the rest between exercises")
                     {
                         dues.push(Due::new(
                             at + *work,
@@ -790,7 +760,7 @@ impl Compiler<'_> {
             } => {
                 for (n, st) in stretches.iter().enumerate() {
                     let at = p.start + *hold * (n as i64 * i64::from(*sides));
-                    let id = format!("rek.{}", st.value);
+                    let id = ids::stretch(&st.value);
                     match self.pack.index_of(&id) {
                         Some(clip) => {
                             dues.push(Due::new(at, Priority::Structure, clip, st.span.clone()))
@@ -799,7 +769,7 @@ impl Compiler<'_> {
                     }
                     if *sides == 2
                         && let Some(clip) =
-                            self.need("rek.wissel", &span, "the side switch of a stretch")
+                            self.need(ids::STRETCH_SWITCH, &span, "the side switch of a stretch")
                     {
                         dues.push(Due::new(
                             at + *hold,
@@ -912,7 +882,7 @@ impl Compiler<'_> {
                         }
                     },
                 };
-                let greets = self.pack.clips[clip].id == GREETING;
+                let greets = self.pack.clips[clip].id == ids::WELCOME;
                 let due = |time: Duration| {
                     let priority = if greets && time == Duration::ZERO {
                         Priority::Greeting
@@ -979,7 +949,7 @@ impl Compiler<'_> {
                         .map(|(i, _)| i)
                         .collect()
                 };
-                let (tech, tempo) = (of("techniek."), of("tempo."));
+                let (tech, tempo) = (of(ids::TECHNIQUE_PREFIX), of(ids::PACE_PREFIX));
                 let mut out = Vec::new();
                 for n in 0..tech.len().max(tempo.len()) {
                     out.extend(tech.get(n).map(|&i| (i, 0..0)));
@@ -1065,10 +1035,10 @@ impl Compiler<'_> {
                 });
                 if p.auto && spoken < SPOKEN_BREATHS {
                     spoken += 1;
-                    if let Some(clip) = self.need("adem.in", &span, "the breathing cues") {
+                    if let Some(clip) = self.need(ids::BREATHE_IN, &span, "the breathing cues") {
                         dues.push(Due::new(at, Priority::Structure, clip, span.clone()));
                     }
-                    if let Some(clip) = self.need("adem.uit", &span, "the breathing cues") {
+                    if let Some(clip) = self.need(ids::BREATHE_OUT, &span, "the breathing cues") {
                         dues.push(Due::new(out_at, Priority::Structure, clip, span.clone()));
                     }
                 }

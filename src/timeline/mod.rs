@@ -14,7 +14,7 @@ pub use compile::{Compiled, compile};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::session::ClickSound;
+use crate::session::{ClickSound, Kind};
 
 /// A compiled session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -61,8 +61,9 @@ impl Default for MetronomeSound {
 pub struct Block {
     /// Position in the list of played blocks, from 0.
     pub index: usize,
-    /// `walk`, `run`, `strength`, `stretch`, `breathe` or `silence`.
-    pub kind: &'static str,
+    /// Walk, run, strength, stretch, breathe or silence (intervals are played as runs
+    /// and walks); its name in the JSON.
+    pub kind: Kind,
     /// Shown while playing, e.g. "Warming-up", "Ronde 2".
     pub name: String,
     /// Start in seconds.

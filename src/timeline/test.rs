@@ -9,7 +9,7 @@ fn sample() -> Timeline {
         blocks: vec![
             Block {
                 index: 0,
-                kind: "walk",
+                kind: Kind::Walk,
                 name: "Warming-up".into(),
                 start: 0.0,
                 end: 10.0,
@@ -18,7 +18,7 @@ fn sample() -> Timeline {
             },
             Block {
                 index: 1,
-                kind: "run",
+                kind: Kind::Run,
                 name: "Hardlopen".into(),
                 start: 10.0,
                 end: 20.0,

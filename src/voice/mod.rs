@@ -8,6 +8,7 @@
 
 mod clips;
 mod decode;
+pub mod ids;
 pub mod import;
 mod manifest;
 pub mod process;
@@ -19,6 +20,7 @@ pub use decode::{
     DecodeError, MAX_CHANNELS, MAX_FILE_BYTES, MAX_SECONDS, decode, decode_file, decode_wav,
     duration,
 };
+pub use ids::{DEFAULT_VOICE, core_ids};
 pub use manifest::{ClipInfo, PackFiles, parse_manifest};
 
 use crate::session::Code;
@@ -27,55 +29,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::session::{Diagnostic, Source};
-
-/// The clip ids every pack must have (session-format.md, "The core set of clip ids").
-pub fn core_ids() -> Vec<String> {
-    let mut ids: Vec<String> = [
-        "blok.warmup",
-        "blok.walk",
-        "blok.run",
-        "blok.cooldown",
-        "blok.strength",
-        "blok.stretch",
-        "blok.breathe",
-        "blok.silence",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    ids.extend((1..=20).map(|i| format!("ronde.{i}")));
-    ids.extend(
-        [
-            "ronde.laatste",
-            "aftellen.10",
-            "halverwege",
-            "einde",
-            "techniek.houding",
-            "techniek.schouders",
-            "techniek.armen",
-            "techniek.voeten",
-            "techniek.kuiten",
-            "techniek.romp",
-            "techniek.cadans",
-            "tempo.praten",
-            "tempo.uitademen",
-            "tempo.langzamer",
-            "oefening.squats",
-            "oefening.lunges",
-            "oefening.plank",
-            "oefening.rust",
-            "rek.kuiten",
-            "rek.hamstrings",
-            "rek.quadriceps",
-            "rek.wissel",
-            "adem.in",
-            "adem.uit",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    ids
-}
 
 /// Where voice packs are looked for.
 #[derive(Debug, Clone, Default)]
