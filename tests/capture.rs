@@ -3,7 +3,7 @@
 //! output that does not take f32, through ALSA's file plugin.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use rustig::voice::capture::capture_ring;
@@ -74,45 +74,53 @@ fn syllables() -> Vec<f32> {
 /// An ALSA configuration whose default device records from `mic` (FLOAT_LE stereo
 /// 48 kHz, as the capture test in import.rs) and plays through the `linear` plugin
 /// into `played` as S16_LE: the device takes integers only (cpal opens it as i32),
-/// and rodio has to convert.
-fn alsa_conf(dir: &Path, mic: &Path, played: &Path) -> std::path::PathBuf {
+/// and rodio has to convert. Without `played`, there is no output device.
+fn alsa_conf(dir: &Path, mic: &Path, played: Option<&Path>) -> PathBuf {
     let conf = dir.join("asound.conf");
+    let speaker = match played {
+        Some(file) => format!(
+            "pcm.speaker {{\n  type linear\n  slave {{ pcm \"speakerfile\"; format S16_LE }}\n}}\n\
+             pcm.speakerfile {{\n  type file\n  slave.pcm \"null\"\n  file \"{}\"\n  format \"raw\"\n}}\n",
+            file.display()
+        ),
+        None => String::new(),
+    };
     std::fs::write(
         &conf,
         format!(
             "pcm.!default {{\n  type asym\n  capture.pcm \"mic\"\n  playback.pcm \"speaker\"\n}}\n\
              pcm.mic {{\n  type plug\n  slave {{ pcm \"micfile\"; format FLOAT_LE; rate 48000; channels 2 }}\n}}\n\
              pcm.micfile {{\n  type file\n  slave.pcm \"null\"\n  file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n\
-             pcm.speaker {{\n  type linear\n  slave {{ pcm \"speakerfile\"; format S16_LE }}\n}}\n\
-             pcm.speakerfile {{\n  type file\n  slave.pcm \"null\"\n  file \"{}\"\n  format \"raw\"\n}}\n\
-             pcm.null {{\n  type null\n}}\n",
+             {speaker}pcm.null {{\n  type null\n}}\n",
             mic.display(),
-            played.display()
         ),
     )
     .unwrap();
     conf
 }
 
-#[test]
-fn a_take_is_played_back_whole_through_rodio_on_a_device_without_f32() {
-    let tmp = tempfile::tempdir().unwrap();
+/// What the "microphone" hears: 0.1 s of silence, the syllables, 3 s of silence (the
+/// take ends 1 s after the speech); written as FLOAT_LE stereo to `dir/mic.raw`.
+fn microphone(dir: &Path) -> (Vec<f32>, PathBuf) {
     let mut mic = vec![0.0f32; 4800];
     mic.extend(syllables());
     mic.extend(vec![0.0; 3 * 48000]);
-    let mic_file = tmp.path().join("mic.raw");
+    let file = dir.join("mic.raw");
     let bytes: Vec<u8> = mic
         .iter()
         .flat_map(|x| [x.to_le_bytes(), x.to_le_bytes()].concat())
         .collect();
-    std::fs::write(&mic_file, bytes).unwrap();
-    let played_file = tmp.path().join("played.raw");
-    let conf = alsa_conf(tmp.path(), &mic_file, &played_file);
-    let pack = tmp.path().join("anna");
+    std::fs::write(&file, bytes).unwrap();
+    (mic, file)
+}
 
+/// `rustig voice record PACK --only einde` on the ALSA configuration `conf`, answering
+/// `q` after the take; its stdout and stderr after checking that it ended well and
+/// kept nothing.
+fn record_and_stop(conf: &Path, pack: &Path) -> (String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rustig"))
         .args(["voice", "record", pack.to_str().unwrap(), "--only", "einde"])
-        .env("ALSA_CONFIG_PATH", &conf)
+        .env("ALSA_CONFIG_PATH", conf)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -126,10 +134,20 @@ fn a_take_is_played_back_whole_through_rodio_on_a_device_without_f32() {
         stdout.ends_with(" dBTP: k = keep, r = redo, s = skip, q = stop\nnothing kept; the pack was not changed\n"),
         "{stdout}"
     );
+    assert!(!pack.exists());
+    (stdout, stderr)
+}
+
+#[test]
+fn a_take_is_played_back_whole_through_rodio_on_a_device_without_f32() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mic, mic_file) = microphone(tmp.path());
+    let played_file = tmp.path().join("played.raw");
+    let conf = alsa_conf(tmp.path(), &mic_file, Some(&played_file));
+    let (_, stderr) = record_and_stop(&conf, &tmp.path().join("anna"));
     // Only the level meter on stderr: no "cannot play the take back", and none of
     // rodio's own messages.
     assert!(stderr.lines().all(|l| l.starts_with("\r  [")), "{stderr:?}");
-    assert!(!pack.exists());
 
     // What the "speaker" got: S16_LE stereo at 48 kHz (the take's own rate), both
     // channels the same, the take's sound sample for sample (within the 16-bit step)
@@ -169,4 +187,18 @@ fn a_take_is_played_back_whole_through_rodio_on_a_device_without_f32() {
         .map(worst)
         .fold(f32::INFINITY, f32::min);
     assert!(worst <= 1.5 * step, "differs by {} steps", worst / step);
+}
+
+#[test]
+fn without_an_output_device_the_take_is_not_played_but_recording_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, mic_file) = microphone(tmp.path());
+    let conf = alsa_conf(tmp.path(), &mic_file, None);
+    let (stdout, stderr) = record_and_stop(&conf, &tmp.path().join("anna"));
+    assert!(stdout.starts_with("[1/1] einde\n"), "{stdout}");
+    let warning = stderr.lines().last().unwrap_or_default();
+    assert!(
+        warning.starts_with("warning: cannot play the take back: cannot open the output device: "),
+        "{stderr:?}"
+    );
 }

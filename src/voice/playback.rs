@@ -30,7 +30,23 @@ pub enum PlaybackError {
     NoDevice,
     /// The device exists but could not be opened or started.
     #[error("cannot open the output device")]
-    Open(#[source] DeviceSinkError),
+    Open(#[source] cpal::Error),
+    /// The device's sample format is one rodio does not write.
+    #[error("the output device uses a sample format rodio does not support")]
+    Format,
+}
+
+impl From<DeviceSinkError> for PlaybackError {
+    fn from(error: DeviceSinkError) -> Self {
+        match error {
+            DeviceSinkError::NoDevice => PlaybackError::NoDevice,
+            DeviceSinkError::UnsupportedSampleFormat => PlaybackError::Format,
+            DeviceSinkError::PlayError(e)
+            | DeviceSinkError::DefaultSinkConfigError(e)
+            | DeviceSinkError::BuildError(e)
+            | DeviceSinkError::SupportedConfigsError(e) => PlaybackError::Open(e),
+        }
+    }
 }
 
 /// What the output device was opened with.
@@ -51,16 +67,11 @@ pub fn play_mono(samples: &[f32], rate: u32) -> Result<OutputFormat, PlaybackErr
     // a buffer instead, so the user sees one clear message.
     #[cfg(target_os = "linux")]
     let _alsa_messages = alsa::Output::local_error_handler().ok();
-    let mut sink = DeviceSinkBuilder::from_default_device()
-        .map_err(|e| match e {
-            DeviceSinkError::NoDevice => PlaybackError::NoDevice,
-            other => PlaybackError::Open(other),
-        })?
+    let mut sink = DeviceSinkBuilder::from_default_device()?
         // rodio's default prints each stream error; a take played back with a glitch
         // needs no message.
         .with_error_callback(|_: cpal::Error| {})
-        .open_sink_or_fallback()
-        .map_err(PlaybackError::Open)?;
+        .open_sink_or_fallback()?;
     sink.log_on_drop(false);
     let config = *sink.config();
     let device = OutputFormat {
