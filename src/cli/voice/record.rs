@@ -70,7 +70,7 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
                 clip.id,
                 clip.text
             ))?;
-            let take = match take(args.max_seconds) {
+            let take = match record_take(args.max_seconds) {
                 Ok(Some(take)) => take,
                 Ok(None) => break 'clips,
                 Err(e) => {
@@ -126,7 +126,7 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
 
 /// Records one take, drawing the level meter, until it is over or Enter is pressed;
 /// `None` when Ctrl-C asks to stop.
-fn take(max_seconds: u32) -> Result<Option<TakeAudio>, CaptureError> {
+fn record_take(max_seconds: u32) -> Result<Option<TakeAudio>, CaptureError> {
     let mut take = Take::start(max_seconds)?;
     let raw = if std::io::stdin().is_terminal() {
         RawMode::enter().ok()
