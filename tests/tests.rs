@@ -36,6 +36,8 @@ mod fuzz_regressions;
 mod ramps;
 // `rustig voice list|check|synth` and the processing of synthesized clips.
 mod voice;
+// `voice record`'s devices: the capture callback without allocation, playback via rodio.
+mod capture;
 // The Dutch voice pack audio/nl: complete, trimmed, -16 LUFS, same as built in.
 mod pack;
 // The default program sessions/opbouw: from 12 to 36 minutes, safely.

@@ -20,6 +20,7 @@ mod report;
 mod schema;
 mod show;
 mod status;
+mod terminal;
 mod voice;
 
 use std::path::PathBuf;

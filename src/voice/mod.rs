@@ -5,12 +5,18 @@
 //! starts, a [`ClipBank`] with the clips a timeline needs decoded and resampled once
 //! to the output rate. Lookup order: `--voice-dir`, `./audio/<voice>/`,
 //! `$XDG_DATA_HOME/rustig/voices/<voice>/`, then the pack built into the binary.
+//!
+//! Making packs lives here too: [`synth`] (espeak-ng), [`import`] (a folder of
+//! recordings) and [`record`] (a microphone, through [`capture`], with takes played
+//! back through [`playback`]); all of them share [`process`].
 
+pub mod capture;
 mod clips;
 mod decode;
 pub mod ids;
 pub mod import;
 mod manifest;
+pub mod playback;
 pub mod process;
 pub mod record;
 pub mod synth;
@@ -24,7 +30,7 @@ pub use ids::{DEFAULT_VOICE, core_ids};
 pub use manifest::{ClipInfo, PackFiles, parse_manifest};
 
 use crate::session::Code;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -158,14 +164,41 @@ impl VoiceLookup {
                 }
             }
         }
-        for d in crate::builtin::AUDIO.dirs() {
-            let name = d.path().display().to_string();
-            if crate::builtin::voice_file(&name, "voice.toml").is_some() {
-                push(name, Place::BuiltIn);
-            }
+        for name in builtin_voices() {
+            push(name, Place::BuiltIn);
         }
         found
     }
+
+    /// The ids in the `[clips]` table of pack `voice`'s manifest, read leniently: a
+    /// pack that does not load can still say which core clips it lacks.
+    pub fn manifest_ids(&self, voice: &str) -> Option<BTreeSet<String>> {
+        let text = match self.find_dir(voice) {
+            Some(dir) => std::fs::read_to_string(dir.join("voice.toml")).ok()?,
+            None => {
+                String::from_utf8(crate::builtin::voice_file(voice, "voice.toml")?.to_vec()).ok()?
+            }
+        };
+        let table: toml::Table = toml::from_str(&text).ok()?;
+        Some(table.get("clips")?.as_table()?.keys().cloned().collect())
+    }
+}
+
+/// The names of the packs built into the binary.
+pub fn builtin_voices() -> Vec<String> {
+    crate::builtin::AUDIO
+        .dirs()
+        .map(|d| d.path().display().to_string())
+        .filter(|name| crate::builtin::voice_file(name, "voice.toml").is_some())
+        .collect()
+}
+
+/// The core ids (in [`core_ids`] order) that are not among `ids`.
+pub fn core_ids_missing_from(ids: &BTreeSet<String>) -> Vec<String> {
+    core_ids()
+        .into_iter()
+        .filter(|id| !ids.contains(id))
+        .collect()
 }
 
 /// Why a voice pack could not be loaded.

@@ -576,3 +576,65 @@ pub fn extend_pack(
     AtomicFile::write(&manifest_path, new_text.as_bytes()).map_err(io_error(&manifest_path))?;
     Ok(made)
 }
+
+/// The session files named by `paths`: each file itself, or the `.toml` files below a
+/// folder (other than `program.toml` and `voice.toml`), in name order. A folder that
+/// cannot be read is kept as it is, so reading it reports the problem.
+pub fn session_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(path: &Path, out: &mut Vec<PathBuf>) {
+        if !path.is_dir() {
+            out.push(path.to_path_buf());
+            return;
+        }
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => {
+                out.push(path.to_path_buf());
+                return;
+            }
+        };
+        entries.sort();
+        for p in entries {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "toml")
+                && !matches!(name.as_deref(), Some("program.toml" | "voice.toml"))
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        walk(path, &mut files);
+    }
+    files
+}
+
+/// Sessions that name more than one voice pack, so which to extend is unclear.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the sessions use different voice packs ({}); choose one with --voice", .0.join(", "))]
+pub struct MixedVoices(pub Vec<String>);
+
+/// The voice pack the sessions name (`nl` for none); an error when they differ.
+pub fn sessions_voice(sessions: &[Session]) -> Result<String, MixedVoices> {
+    let voices: std::collections::BTreeSet<&str> =
+        sessions.iter().map(|s| s.voice.value.as_str()).collect();
+    let mut names = voices.into_iter().map(str::to_owned);
+    match (names.next(), names.next()) {
+        (None, _) => Ok("nl".to_owned()),
+        (Some(voice), None) => Ok(voice),
+        (Some(first), Some(second)) => Err(MixedVoices(
+            [first, second].into_iter().chain(names).collect(),
+        )),
+    }
+}
+
+/// The pack folder synthesized clips go to: `dir` when given, else the folder pack
+/// `voice` is loaded from, else `./audio/<voice>/`.
+pub fn target_dir(dir: Option<&Path>, voice: &str, lookup: &super::VoiceLookup) -> PathBuf {
+    dir.map(Path::to_path_buf)
+        .or_else(|| lookup.find_dir(voice))
+        .unwrap_or_else(|| Path::new("audio").join(voice))
+}
