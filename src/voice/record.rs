@@ -173,7 +173,7 @@ pub fn clips_to_record(
     only: &[String],
     missing: bool,
 ) -> Result<Vec<ToRecord>, NoText> {
-    let texts = import::builtin_texts("nl");
+    let texts = import::builtin_texts(super::DEFAULT_VOICE);
     let have: BTreeSet<String> = std::fs::read_to_string(dir.join("voice.toml"))
         .ok()
         .and_then(|t| toml::from_str::<toml::Table>(&t).ok())

@@ -623,7 +623,7 @@ pub fn sessions_voice(sessions: &[Session]) -> Result<String, MixedVoices> {
         sessions.iter().map(|s| s.voice.value.as_str()).collect();
     let mut names = voices.into_iter().map(str::to_owned);
     match (names.next(), names.next()) {
-        (None, _) => Ok("nl".to_owned()),
+        (None, _) => Ok(super::DEFAULT_VOICE.to_owned()),
         (Some(voice), None) => Ok(voice),
         (Some(first), Some(second)) => Err(MixedVoices(
             [first, second].into_iter().chain(names).collect(),

@@ -76,7 +76,7 @@ fallback = \"nl\" when missing)."
 #[derive(Debug, clap::Args)]
 pub struct PackArgs {
     /// The voice pack's name.
-    #[arg(long, value_name = "NAME", default_value = "nl")]
+    #[arg(long, value_name = "NAME", default_value = crate::voice::DEFAULT_VOICE)]
     pub voice: String,
 }
 
