@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rustig::journal::{Answers, Journal, LoggedRun};
+use rustig::journal::{Answers, Journal, LoggedRun, Note, Score};
 
 use crate::util::{Rustig, text};
 
@@ -162,9 +162,9 @@ fn logged(tag: &str, i: u64) -> LoggedRun {
         duration: 1500.0,
         completed: true,
         answers: Answers {
-            stress_before: Some(4),
-            stress_after: Some(2),
-            note: Some(format!("{tag}-{i}")),
+            stress_before: Score::new(4).ok(),
+            stress_after: Score::new(2).ok(),
+            note: Note::new(&format!("{tag}-{i}")).unwrap(),
             ..Answers::default()
         },
     }
@@ -238,7 +238,7 @@ fn two_processes_writing_1000_runs_each_at_once_lose_nothing() {
         .runs()
         .unwrap()
         .into_iter()
-        .filter_map(|r| r.answers.note)
+        .filter_map(|r| r.answers.note.map(|n| n.to_string()))
         .collect();
     for tag in ["a", "b"] {
         for i in 0..1000 {

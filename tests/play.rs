@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use rustig::journal::Journal;
+use rustig::journal::{Journal, Score};
 use rustig::mix::{Mixer, Sounds};
 use rustig::output::to_i16;
 use rustig::play::player::{Command, player};
@@ -420,7 +420,7 @@ fn voice_replaces_the_sessions_pack_even_when_that_one_is_missing() {
 fn play_records_answers_and_repeats_after_a_heavy_run() {
     let (dir, journal, id) = journal_with_week01_1_done();
     let heavy = rustig::journal::Answers {
-        effort: Some(5),
+        effort: Score::new(5).ok(),
         ..Default::default()
     };
     journal.answer(id, &heavy).unwrap();
@@ -437,7 +437,7 @@ fn play_records_answers_and_repeats_after_a_heavy_run() {
     assert_eq!(runs[0].session_key, "opbouw/week01-1.toml");
     assert_eq!(
         (runs[0].answers.stress_before, runs[0].answers.mood_before),
-        (Some(2), Some(4))
+        (Score::new(2).ok(), Score::new(4).ok())
     );
     // The repeat was a sped-up preview: week01-1 is still the last completed run, so
     // the tip stands, and `--next` moves on anyway.

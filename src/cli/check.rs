@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
-use super::load::print_diagnostics;
+use super::diagnostics::print_diagnostics;
 use crate::load::{PackCache, SessionFile, read_session};
 use crate::session::Diagnostic;
 use crate::timeline::clock;

@@ -11,7 +11,7 @@ use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Outcome;
-use super::load::print_diagnostics;
+use super::diagnostics::print_diagnostics;
 use crate::load::{
     PackCache, ProgramFiles, SessionFile, default_program, load_program, read_session,
 };

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
 
 use super::Outcome;
-use super::load::print_diagnostics;
+use super::diagnostics::print_diagnostics;
 use super::questions::{Moment, ask_terminal, interactive};
-use crate::journal::{Answers, Edit, Journal, LoggedRun, Run, session_key};
+use crate::journal::{Answers, Edit, Journal, LoggedRun, Note, Run, Score, session_key};
 use crate::load::read_session;
 use crate::session::parse_session;
 
@@ -123,16 +123,16 @@ fn invalid(message: String) -> anyhow::Result<Outcome> {
     Ok(Outcome::Failure)
 }
 
-/// Validates the flags' scores; the error names the flag.
+/// The flags' answers, each validated by the library; the error names the flag. A
+/// note of `""` is no note here (`log edit` reads it as "remove the note").
 pub fn answers(s: &Scores) -> Result<Answers, String> {
-    let check = |flag: &str, v: Option<i64>| -> Result<Option<u8>, String> {
-        match v {
-            None => Ok(None),
-            Some(n @ 1..=5) => Ok(Some(n as u8)),
-            Some(n) => Err(format!(
-                "--{flag} {n}: a score is a whole number from 1 to 5"
-            )),
-        }
+    let check = |flag: &str, v: Option<i64>| -> Result<Option<Score>, String> {
+        v.map(|n| Score::new(n).map_err(|e| format!("--{flag} {n}: {e}")))
+            .transpose()
+    };
+    let note = match &s.note {
+        None => None,
+        Some(text) => Note::new(text).map_err(|e| format!("--note: {e}"))?,
     };
     Ok(Answers {
         stress_before: check("stress-before", s.stress_before)?,
@@ -140,7 +140,7 @@ pub fn answers(s: &Scores) -> Result<Answers, String> {
         stress_after: check("stress-after", s.stress_after)?,
         mood_after: check("mood-after", s.mood_after)?,
         effort: check("effort", s.effort)?,
-        note: s.note.clone(),
+        note,
     })
 }
 
@@ -164,13 +164,6 @@ pub fn parse_date(flag: &str, text: &str, now: i64) -> Result<i64, String> {
 
 fn now() -> i64 {
     Local::now().timestamp()
-}
-
-/// The journal at its default place.
-pub fn open() -> anyhow::Result<Journal> {
-    let path = Journal::default_path()
-        .ok_or_else(|| anyhow::anyhow!("no data folder: set XDG_DATA_HOME or HOME"))?;
-    Ok(Journal::open(&path)?)
 }
 
 /// Reads a session for the journal: key, program, title, length in seconds.
@@ -209,7 +202,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         None => list(args),
         Some(Action::Add(a)) => add(a),
         Some(Action::Remove { id }) => {
-            let journal = open()?;
+            let journal = Journal::open_default()?;
             let run = journal.run(*id)?;
             journal.remove(*id)?;
             if let Some(r) = run {
@@ -247,7 +240,7 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         answers = ask_terminal(Moment::Before, &answers)?;
         answers = ask_terminal(Moment::After, &answers)?;
     }
-    let journal = open()?;
+    let journal = Journal::open_default()?;
     let id = journal.add(&LoggedRun {
         session_key: key,
         program,
@@ -282,7 +275,7 @@ fn edit(e: &EditArgs) -> anyhow::Result<Outcome> {
             None => return Ok(Outcome::Failure),
         },
     };
-    let mut journal = open()?;
+    let mut journal = Journal::open_default()?;
     let Some(old) = journal.run(e.id)? else {
         return invalid(format!(
             "there is no run {} in the journal {}; `rustig log` lists the runs with their ids",
@@ -306,6 +299,7 @@ fn edit(e: &EditArgs) -> anyhow::Result<Outcome> {
             started_at,
             progress,
             answers,
+            clear_note: e.scores.note.as_deref() == Some(""),
         },
     )?;
     println!("Training {} aangepast.", e.id);
@@ -320,11 +314,11 @@ pub fn local(t: i64) -> String {
         .map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string())
 }
 
-fn score(v: Option<u8>) -> String {
+fn score(v: Option<Score>) -> String {
     v.map_or_else(|| "-".into(), |v| v.to_string())
 }
 
-fn pair(a: Option<u8>, b: Option<u8>) -> String {
+fn pair(a: Option<Score>, b: Option<Score>) -> String {
     format!("{}→{}", score(a), score(b))
 }
 
@@ -344,7 +338,7 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
         Some(Ok(t)) => t,
         Some(Err(e)) => return invalid(e),
     };
-    let journal = open()?;
+    let journal = Journal::open_default()?;
     let runs = journal.runs_since(since)?;
     if args.json {
         let rows: Vec<serde_json::Value> = runs.iter().map(json).collect();
@@ -371,7 +365,7 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
         ])?;
         for r in &runs {
             let a = &r.answers;
-            let opt = |v: Option<u8>| v.map_or_else(String::new, |v| v.to_string());
+            let opt = |v: Option<Score>| v.map_or_else(String::new, |v| v.to_string());
             w.write_record([
                 r.id.to_string(),
                 local(r.started_at),
@@ -384,7 +378,7 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
                 opt(a.mood_before),
                 opt(a.mood_after),
                 opt(a.effort),
-                a.note.clone().unwrap_or_default(),
+                a.note.as_ref().map(Note::to_string).unwrap_or_default(),
             ])?;
         }
         w.flush()?;
@@ -417,7 +411,7 @@ pub fn table(runs: &[Run]) -> String {
                 pair(a.stress_before, a.stress_after),
                 pair(a.mood_before, a.mood_after),
                 score(a.effort),
-                a.note.clone().unwrap_or_default(),
+                a.note.as_ref().map(Note::to_string).unwrap_or_default(),
             ]
         })
         .collect();

@@ -7,9 +7,9 @@
 
 mod check;
 mod completions;
+mod diagnostics;
 mod explain;
 mod export;
-mod load;
 mod log;
 mod man;
 mod new;

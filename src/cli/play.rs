@@ -12,10 +12,10 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind
 use crossterm::{cursor, terminal};
 
 use super::Outcome;
-use super::load::print_diagnostics;
+use super::diagnostics::print_diagnostics;
 use super::questions::{self, Moment};
-use crate::journal::{Answers, Choice, Journal, NewRun};
-use crate::load::{PackCache, default_program, read_session};
+use crate::journal::{Answers, Choice, Journal, NewRun, ProgramPlan, Score, Status};
+use crate::load::{PackCache, read_session};
 use crate::play::{
     ClockTransport, DeviceTransport, End, Key, PlayReport, Playback, Transport, Update, status,
 };
@@ -61,11 +61,11 @@ pub struct Args {
     #[arg(long)]
     pub no_questions: bool,
     /// Stress before the run, 1 (relaxed) to 5 (very tense), instead of the question.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
-    pub stress_before: Option<u8>,
+    #[arg(long, value_name = "N", value_parser = Score::parse)]
+    pub stress_before: Option<Score>,
     /// Mood before the run, 1 (low) to 5 (very good), instead of the question.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
-    pub mood_before: Option<u8>,
+    #[arg(long, value_name = "N", value_parser = Score::parse)]
+    pub mood_before: Option<Score>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -111,23 +111,21 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             }
         },
         None => {
-            let (diags, files) = default_program();
-            print_diagnostics(&diags);
-            let Some(files) = files else {
-                return Ok(Outcome::Failure);
+            let program = match ProgramPlan::default_program() {
+                Ok(p) => p,
+                Err(diags) => {
+                    print_diagnostics(&diags);
+                    return Ok(Outcome::Failure);
+                }
             };
-            let program = crate::builtin::DEFAULT_PROGRAM;
-            let names: Vec<String> = files
-                .program
-                .sessions
-                .iter()
-                .map(|s| s.value.clone())
-                .collect();
-            let runs = Journal::default_path()
-                .and_then(|p| Journal::open(&p).ok())
-                .and_then(|j| j.runs().ok())
-                .unwrap_or_default();
-            let plan = crate::journal::next_session(program, &names, &runs);
+            let runs = match Journal::default_runs() {
+                Ok(runs) => runs,
+                Err(e) => {
+                    eprintln!("{}", journal_warning(&e));
+                    Vec::new()
+                }
+            };
+            let status = Status::compute(&program, &runs, chrono::Local::now().timestamp());
             let choice = if args.repeat {
                 Choice::Repeat
             } else {
@@ -135,35 +133,29 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             };
             if !args.next
                 && !args.repeat
-                && let Some(tip) = plan.tip(|p| names[p].clone())
+                && let Some(tip) = status.tip()
             {
                 eprintln!("{tip}");
             }
-            if args.repeat && plan.previous.is_none() {
+            if args.repeat && status.plan.previous.is_none() {
                 anyhow::bail!(
                     "--repeat: you have no earlier run of this program to repeat; use rustig play"
                 );
             }
-            let next = plan
-                .choose(choice)
-                .map(|i| (&files.program.sessions[i], &files.sessions[i]));
-            let Some((name, file)) = next else {
+            let Some(i) = status.choose(choice) else {
                 println!(
-                    "Je hebt alle {} trainingen van \"{}\" afgerond. Kies een training om te herhalen, bijvoorbeeld: rustig play sessions/{program}/{}",
-                    files.sessions.len(),
-                    files.program.title,
-                    files
-                        .program
-                        .sessions
-                        .last()
-                        .map_or("week14-3.toml", |s| s.value.as_str())
+                    "Je hebt alle {} trainingen van \"{}\" afgerond. Kies een training om te herhalen, bijvoorbeeld: rustig play sessions/{}/{}",
+                    program.files.len(),
+                    program.title,
+                    program.name,
+                    program.files.last().map_or("week14-3.toml", String::as_str)
                 );
                 return Ok(Outcome::Success);
             };
             (
-                file.clone(),
-                format!("{program}/{}", name.value),
-                Some(program.to_owned()),
+                program.sources[i].clone(),
+                program.key(i),
+                Some(program.name.clone()),
             )
         }
     };
@@ -183,7 +175,13 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             clock(duration)
         ),
     };
-    let journal = Journal::default_path().and_then(|p| Journal::open(&p).ok());
+    let journal = match Journal::open_default() {
+        Ok(j) => Some(j),
+        Err(e) => {
+            eprintln!("{}", journal_warning(&e));
+            None
+        }
+    };
     let ask = !args.no_questions && questions::interactive();
     let known = Answers {
         stress_before: args.stress_before,
@@ -241,6 +239,14 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         return Ok(Outcome::Failure);
     }
     Ok(Outcome::Success)
+}
+
+/// The one Dutch warning when the journal cannot be opened: the run plays on,
+/// unrecorded.
+fn journal_warning(e: &crate::journal::JournalError) -> String {
+    format!(
+        "Let op: het dagboek kan niet worden geopend, deze training wordt niet opgeslagen.\n({e})"
+    )
 }
 
 /// What the front end records about a run.

@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 
-use crate::journal::Answers;
+use crate::journal::{Answers, Note, Question, Score};
 
 /// Which questions to ask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,18 +15,19 @@ pub enum Moment {
     After,
 }
 
-const STRESS: &str = "Hoe gespannen voel je je? 1 ontspannen … 5 erg gespannen";
-const MOOD: &str = "Hoe is je stemming? 1 somber … 5 heel goed";
-const EFFORT: &str = "Hoe zwaar voelde het? 1 heel licht … 5 te zwaar";
 const NOTE: &str = "Notitie (Enter om over te slaan): ";
 
 /// One score: a key 1–5 answers, anything else skips. `None` at the end of input too.
-fn score(input: &mut impl Read, out: &mut impl Write, question: &str) -> io::Result<Option<u8>> {
-    write!(out, "{question} (Enter slaat over): ")?;
+fn score(
+    input: &mut impl Read,
+    out: &mut impl Write,
+    question: Question,
+) -> io::Result<Option<Score>> {
+    write!(out, "{} (Enter slaat over): ", question.with_scale())?;
     out.flush()?;
     let mut byte = [0u8];
     let answer = match input.read(&mut byte)? {
-        1 if (b'1'..=b'5').contains(&byte[0]) => Some(byte[0] - b'0'),
+        1 => Score::new(i64::from(byte[0]) - i64::from(b'0')).ok(),
         _ => None,
     };
     match answer {
@@ -37,7 +38,7 @@ fn score(input: &mut impl Read, out: &mut impl Write, question: &str) -> io::Res
 }
 
 /// A line of text up to Enter; backspace deletes. Empty means no note.
-fn line(input: &mut impl Read, out: &mut impl Write) -> io::Result<Option<String>> {
+fn line(input: &mut impl Read, out: &mut impl Write) -> io::Result<Option<Note>> {
     write!(out, "{NOTE}")?;
     out.flush()?;
     let mut bytes = Vec::new();
@@ -63,8 +64,7 @@ fn line(input: &mut impl Read, out: &mut impl Write) -> io::Result<Option<String
         out.flush()?;
     }
     write!(out, "\r\n")?;
-    let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-    Ok((!text.is_empty()).then_some(text))
+    Ok(Note::typed(&String::from_utf8_lossy(&bytes)).unwrap_or(None))
 }
 
 /// Asks the questions of `moment`, filling only what `known` leaves open.
@@ -79,22 +79,22 @@ pub fn ask(
         Moment::Before => {
             writeln!(out, "Voor je begint:\r")?;
             if a.stress_before.is_none() {
-                a.stress_before = score(input, out, STRESS)?;
+                a.stress_before = score(input, out, Question::StressBefore)?;
             }
             if a.mood_before.is_none() {
-                a.mood_before = score(input, out, MOOD)?;
+                a.mood_before = score(input, out, Question::MoodBefore)?;
             }
         }
         Moment::After => {
             writeln!(out, "Na je training:\r")?;
             if a.stress_after.is_none() {
-                a.stress_after = score(input, out, STRESS)?;
+                a.stress_after = score(input, out, Question::StressAfter)?;
             }
             if a.mood_after.is_none() {
-                a.mood_after = score(input, out, MOOD)?;
+                a.mood_after = score(input, out, Question::MoodAfter)?;
             }
             if a.effort.is_none() {
-                a.effort = score(input, out, EFFORT)?;
+                a.effort = score(input, out, Question::Effort)?;
             }
             if a.note.is_none() {
                 a.note = line(input, out)?;
@@ -138,7 +138,7 @@ mod test {
         .unwrap();
         assert_eq!(
             (a.stress_before, a.mood_before),
-            (Some(4), None),
+            (Score::new(4).ok(), None),
             "Enter skips the mood"
         );
         assert_eq!(
@@ -148,7 +148,7 @@ mod test {
              Hoe is je stemming? 1 somber … 5 heel goed (Enter slaat over): -\r\n"
         );
         let known = Answers {
-            mood_after: Some(5),
+            mood_after: Score::new(5).ok(),
             ..Answers::default()
         };
         let mut out = Vec::new();
@@ -162,10 +162,10 @@ mod test {
         assert_eq!(
             a,
             Answers {
-                stress_after: Some(2),
-                mood_after: Some(5),
+                stress_after: Score::new(2).ok(),
+                mood_after: Score::new(5).ok(),
                 effort: None,
-                note: Some("rustig!".into()),
+                note: Note::new("rustig!").unwrap(),
                 ..Answers::default()
             },
             "9 is no answer: the effort is skipped"

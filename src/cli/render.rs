@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Context;
 
 use super::Outcome;
-use super::load::load;
+use super::diagnostics::load;
 use crate::mix::{ClipWindow, Sounds};
 use crate::output::{RenderError, RenderOptions, render_wav};
 use crate::timeline::clock;

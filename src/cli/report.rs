@@ -4,11 +4,8 @@
 use std::path::PathBuf;
 
 use super::Outcome;
-use super::status::week_and_session;
-use crate::journal::Journal;
-use crate::load::default_program;
+use crate::journal::{Journal, ProgramPlan};
 use crate::output::AtomicFile;
-use crate::session::parse_session;
 
 /// Write a report of the journal: an HTML page, or the main chart.
 #[derive(Debug, clap::Args)]
@@ -34,16 +31,12 @@ pub enum Format {
 
 /// Planned minutes of sessions per program week, from the built-in program.
 fn plan() -> Vec<f64> {
-    let (_, files) = default_program();
-    let Some(files) = files else {
+    let Ok(program) = ProgramPlan::default_program() else {
         return Vec::new();
     };
     let mut weeks: Vec<f64> = Vec::new();
-    for (name, file) in files.program.sessions.iter().zip(&files.sessions) {
-        let (Some((week, _)), (Some(s), _)) = (
-            week_and_session(&name.value),
-            parse_session(&file.display, &file.bytes, &file.base),
-        ) else {
+    for (i, s) in program.sessions.iter().enumerate() {
+        let Some((week, _)) = program.week_and_session(i) else {
             continue;
         };
         let i = week.saturating_sub(1) as usize;
@@ -57,13 +50,7 @@ fn plan() -> Vec<f64> {
 
 /// Runs `report`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let path = Journal::default_path()
-        .ok_or_else(|| anyhow::anyhow!("no data folder: set XDG_DATA_HOME or HOME"))?;
-    let runs = if path.exists() {
-        Journal::open(&path)?.runs()?
-    } else {
-        Vec::new()
-    };
+    let runs = Journal::default_runs()?;
     let out = &args.output;
     let write = |bytes: &[u8]| {
         AtomicFile::write(out, bytes)
@@ -71,8 +58,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     match args.format {
         Format::Html => {
-            let (_, files) = default_program();
-            let title = files.map_or_else(String::new, |f| f.program.title);
+            let title = ProgramPlan::default_program().map_or_else(|_| String::new(), |p| p.title);
             write(crate::report::html(&runs, &plan(), &title)?.as_bytes())?;
         }
         Format::Svg => write(crate::report::stress_svg(&runs)?.as_bytes())?,

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Outcome;
-use super::load::load;
+use super::diagnostics::load;
 use crate::timeline::clock;
 use crate::timeline::{Event, Timeline};
 use crate::voice::VoiceLookup;

@@ -6,23 +6,32 @@
 //! - [`schema`]: the versioned schema, migrations and backups;
 //! - [`runs`]: what a run is, and the writes (each in one transaction);
 //! - [`queries`]: reading runs back;
-//! - [`next`]: which session comes next, and when to repeat one instead.
+//! - [`answers`]: the questions, scores and notes — validated in one place;
+//! - [`program`]: the program the runner follows, session by session;
+//! - [`next`]: which session comes next, and when to repeat one instead;
+//! - [`status`]: the runner's state in one value, for every front end.
 //!
 //! The database is in WAL mode with a busy timeout, so several rustig processes can
 //! write at once, and a process killed during a write loses only that write.
 
+pub mod answers;
 pub mod next;
+pub mod program;
 pub mod queries;
 pub mod runs;
 pub mod schema;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use answers::{Answers, Moment, Note, NoteError, QUESTIONS, Question, Score, ScoreError};
 pub use next::{Choice, Plan, RepeatReason, next_session};
-pub use runs::{Answers, Edit, LoggedRun, NewRun, Run, session_key};
+pub use program::{GOAL_MINUTES, ProgramPlan, SessionSummary};
+pub use runs::{Edit, LoggedRun, NewRun, Run, session_key};
 pub use schema::MIGRATIONS;
+pub use status::Status;
 
 /// A journal problem, naming the file and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +88,9 @@ pub enum JournalError {
         #[source]
         source: std::io::Error,
     },
+    /// Neither `XDG_DATA_HOME` nor `HOME` says where the user's data lives.
+    #[error("no data folder for the journal: set XDG_DATA_HOME or HOME")]
+    NoDataFolder,
     /// No run has this id.
     #[error("journal {path}: there is no run {id}; `rustig log` lists the runs with their ids")]
     NoRun {
@@ -98,8 +110,26 @@ pub struct Journal {
 impl Journal {
     /// The default location: `$XDG_DATA_HOME/rustig/journal.db` (or the platform's
     /// data folder).
-    pub fn default_path() -> Option<PathBuf> {
-        dirs::data_dir().map(|d| d.join("rustig").join("journal.db"))
+    pub fn default_path() -> Result<PathBuf, JournalError> {
+        dirs::data_dir()
+            .map(|d| d.join("rustig").join("journal.db"))
+            .ok_or(JournalError::NoDataFolder)
+    }
+
+    /// Opens (creating if needed) the journal at its default place: the one way every
+    /// command that records runs opens it.
+    pub fn open_default() -> Result<Journal, JournalError> {
+        Journal::open(&Journal::default_path()?)
+    }
+
+    /// Every run in the journal at its default place, newest first; none when there is
+    /// no journal yet (a command that only reads never creates one).
+    pub fn default_runs() -> Result<Vec<Run>, JournalError> {
+        let path = Journal::default_path()?;
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
+        Journal::open(&path)?.runs()
     }
 
     /// Opens (creating if needed) the journal at `path` and brings its schema up to

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use super::Run;
 
 /// Why repeating the previous session is suggested.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RepeatReason {
     /// The last run felt too heavy (effort 5).
     TooHeavy,
@@ -60,17 +61,6 @@ impl Plan {
             Choice::Suggested => self.next,
         }
     }
-
-    /// The Dutch tip to repeat the previous session, shown as `name(index)`, when a
-    /// repeat is suggested. `status` and `play` both show it.
-    pub fn tip(&self, name: impl Fn(usize) -> String) -> Option<String> {
-        let (reason, previous) = (self.repeat?, self.previous?);
-        Some(format!(
-            "Tip: {}. Herhaal liever {} en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).",
-            reason.dutch(),
-            name(previous)
-        ))
-    }
 }
 
 /// The plan for `program` (its name, as in the journal's keys `program/file`) whose
@@ -94,7 +84,10 @@ pub fn next_session(program: &str, sessions: &[String], runs: &[Run]) -> Plan {
         .first()
         .and_then(|last| sessions.iter().position(|s| key(s) == last.session_key));
     let stress_up = |r: &Run| matches!((r.answers.stress_before, r.answers.stress_after), (Some(b), Some(a)) if a > b);
-    let reason = if mine.first().is_some_and(|r| r.answers.effort == Some(5)) {
+    let reason = if mine
+        .first()
+        .is_some_and(|r| r.answers.effort.map(super::Score::get) == Some(super::Score::MAX))
+    {
         Some(RepeatReason::TooHeavy)
     } else if mine.len() >= 2 && mine[..2].iter().all(|r| stress_up(r)) {
         Some(RepeatReason::StressUp)

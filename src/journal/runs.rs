@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{TransactionBehavior, params};
 
-use super::{Journal, JournalError};
+use super::{Answers, Journal, JournalError, Note};
 
 /// What is known about a run when `play` starts it.
 #[derive(Debug, Clone)]
@@ -23,43 +23,6 @@ pub struct NewRun {
     pub mode: &'static str,
     /// Clock speed (1 with audio).
     pub speed: f64,
-}
-
-/// How the runner felt: scores 1–5, each optional (a skipped question is `None`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Answers {
-    /// Stress before the run (1 calm … 5 very stressed).
-    pub stress_before: Option<u8>,
-    /// Mood before the run (1 low … 5 very good).
-    pub mood_before: Option<u8>,
-    /// Stress after the run.
-    pub stress_after: Option<u8>,
-    /// Mood after the run.
-    pub mood_after: Option<u8>,
-    /// How heavy the run felt (1 very light … 5 too heavy).
-    pub effort: Option<u8>,
-    /// A short note.
-    pub note: Option<String>,
-}
-
-impl Answers {
-    /// Whether any question was answered.
-    pub fn is_empty(&self) -> bool {
-        *self == Answers::default()
-    }
-
-    /// The first score outside 1–5, as (column name, value).
-    pub fn out_of_range(&self) -> Option<(&'static str, u8)> {
-        [
-            ("stress_before", self.stress_before),
-            ("mood_before", self.mood_before),
-            ("stress_after", self.stress_after),
-            ("mood_after", self.mood_after),
-            ("effort", self.effort),
-        ]
-        .into_iter()
-        .find_map(|(name, v)| v.filter(|v| !(1..=5).contains(v)).map(|v| (name, v)))
-    }
 }
 
 /// A run recorded by hand (`rustig log add`), done with an exported file.
@@ -92,8 +55,10 @@ pub struct Edit {
     pub started_at: Option<i64>,
     /// Completed (`Some(None)`) or partial after this many seconds (`Some(Some(s))`).
     pub progress: Option<Option<f64>>,
-    /// Answers to replace (only the `Some` ones; an empty note removes the note).
+    /// Answers to replace (only the `Some` ones).
     pub answers: Answers,
+    /// Remove the note (`log edit --note ""`).
+    pub clear_note: bool,
 }
 
 /// One recorded run.
@@ -221,7 +186,7 @@ impl Journal {
                     answers.stress_after,
                     answers.mood_after,
                     answers.effort,
-                    answers.note
+                    answers.note.as_ref().map(Note::as_str)
                 ],
             )
             .map_err(|e| self.err(e))?;
@@ -257,7 +222,7 @@ impl Journal {
                     a.stress_after,
                     a.mood_after,
                     a.effort,
-                    a.note.as_deref().filter(|n| !n.is_empty())
+                    a.note
                 ],
             )
             .map_err(|e| self.err(e))?;
@@ -337,7 +302,11 @@ impl Journal {
                 a.stress_after,
                 a.mood_after,
                 a.effort,
-                a.note
+                if edit.clear_note {
+                    Some("")
+                } else {
+                    a.note.as_ref().map(Note::as_str)
+                }
             ],
         )
         .map_err(err)?;

@@ -42,8 +42,8 @@ fn a_new_journal_gets_the_latest_schema_in_wal_mode_and_records_runs() {
     j.answer(
         b,
         &Answers {
-            stress_before: Some(4),
-            mood_before: Some(2),
+            stress_before: Score::new(4).ok(),
+            mood_before: Score::new(2).ok(),
             ..Answers::default()
         },
     )
@@ -51,9 +51,9 @@ fn a_new_journal_gets_the_latest_schema_in_wal_mode_and_records_runs() {
     j.answer(
         b,
         &Answers {
-            stress_after: Some(2),
-            effort: Some(3),
-            note: Some("lekker".into()),
+            stress_after: Score::new(2).ok(),
+            effort: Score::new(3).ok(),
+            note: Note::new("lekker").unwrap(),
             ..Answers::default()
         },
     )
@@ -67,12 +67,12 @@ fn a_new_journal_gets_the_latest_schema_in_wal_mode_and_records_runs() {
     assert_eq!(
         j.run(b).unwrap().unwrap().answers,
         Answers {
-            stress_before: Some(4),
-            mood_before: Some(2),
-            stress_after: Some(2),
+            stress_before: Score::new(4).ok(),
+            mood_before: Score::new(2).ok(),
+            stress_after: Score::new(2).ok(),
             mood_after: None,
-            effort: Some(3),
-            note: Some("lekker".into()),
+            effort: Score::new(3).ok(),
+            note: Note::new("lekker").unwrap(),
         }
     );
     drop(j);
@@ -165,8 +165,8 @@ fn run(id: i64, file: &str, completed: bool, answers: Answers) -> Run {
 
 fn stress(before: u8, after: u8) -> Answers {
     Answers {
-        stress_before: Some(before),
-        stress_after: Some(after),
+        stress_before: Score::new(before.into()).ok(),
+        stress_after: Score::new(after.into()).ok(),
         ..Answers::default()
     }
 }
@@ -202,7 +202,7 @@ fn next_is_the_first_uncompleted_session_and_heavy_or_stressful_runs_suggest_a_r
             "b.toml",
             true,
             Answers {
-                effort: Some(5),
+                effort: Score::new(5).ok(),
                 ..Answers::default()
             },
         ),
@@ -240,7 +240,7 @@ fn next_is_the_first_uncompleted_session_and_heavy_or_stressful_runs_suggest_a_r
             "b.toml",
             false,
             Answers {
-                effort: Some(5),
+                effort: Score::new(5).ok(),
                 ..Answers::default()
             },
         ),

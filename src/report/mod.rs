@@ -12,7 +12,7 @@ use chrono::{Datelike, Local, TimeZone};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::journal::Run;
+use crate::journal::{Run, Score};
 
 /// Drawing failed.
 #[derive(Debug, thiserror::Error)]
@@ -47,12 +47,18 @@ pub fn pairs(runs: &[Run], pick: fn(&Run) -> (Option<u8>, Option<u8>)) -> Vec<(u
 
 /// Stress before and after.
 pub fn stress(r: &Run) -> (Option<u8>, Option<u8>) {
-    (r.answers.stress_before, r.answers.stress_after)
+    (
+        r.answers.stress_before.map(Score::get),
+        r.answers.stress_after.map(Score::get),
+    )
 }
 
 /// Mood before and after.
 pub fn mood(r: &Run) -> (Option<u8>, Option<u8>) {
-    (r.answers.mood_before, r.answers.mood_after)
+    (
+        r.answers.mood_before.map(Score::get),
+        r.answers.mood_after.map(Score::get),
+    )
 }
 
 /// Paired scores: per run a short bar at "before", a line to a dot at "after" (one
@@ -282,7 +288,7 @@ table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;
                 "<li>{} — {}: {}</li>\n",
                 date(r.started_at),
                 escape(&r.title),
-                escape(note)
+                escape(note.as_str())
             ));
         }
     }

@@ -2,7 +2,7 @@
 
 use super::{PackArgs, emit, load_pack, origin};
 use crate::cli::Outcome;
-use crate::cli::load::print_diagnostics;
+use crate::cli::diagnostics::print_diagnostics;
 use crate::voice::{ClipInfo, PackError, VoiceLookup, VoicePack, core_ids, core_ids_missing_from};
 
 /// `voice check`.

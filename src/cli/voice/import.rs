@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::emit;
 use crate::cli::Outcome;
-use crate::cli::load::print_diagnostics;
+use crate::cli::diagnostics::print_diagnostics;
 use crate::session::diagnostic::display_path;
 use crate::voice::core_ids;
 use crate::voice::import::{self, ImportOptions, Imported};

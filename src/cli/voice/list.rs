@@ -2,7 +2,7 @@
 
 use super::{PackArgs, emit, load_pack, origin};
 use crate::cli::Outcome;
-use crate::cli::load::print_diagnostics;
+use crate::cli::diagnostics::print_diagnostics;
 use crate::session::diagnostic::display_path;
 use crate::voice::{PackFiles, Place, VoiceLookup, VoicePack};
 

@@ -18,7 +18,7 @@ pub use record::RecordArgs;
 pub use synth::SynthArgs;
 
 use super::Outcome;
-use super::load::print_diagnostics;
+use super::diagnostics::print_diagnostics;
 use crate::session::Diagnostic;
 use crate::session::diagnostic::display_path;
 use crate::voice::{PackError, PackFiles, VoiceLookup, VoicePack, builtin_voices};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{emit, load_pack};
 use crate::cli::Outcome;
-use crate::cli::load::print_diagnostics;
+use crate::cli::diagnostics::print_diagnostics;
 use crate::load::read_session;
 use crate::session::diagnostic::display_path;
 use crate::session::{Session, parse_session};

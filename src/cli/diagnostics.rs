@@ -1,5 +1,5 @@
-//! Shared by the commands: load a session through [`crate::load`] and print every
-//! problem on the way.
+//! Printing diagnostics (in colour on a terminal, plain otherwise), and loading a
+//! session through [`crate::load`] with every problem printed on the way.
 
 use std::path::Path;
 
