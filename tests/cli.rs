@@ -6,31 +6,23 @@ use crate::util::{GOLDEN, Rustig, VOICES, arg, listing, render_golden, root, tex
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
-    assert_eq!(Rustig::new(&[]).run().status.code(), Some(2));
-    assert_eq!(Rustig::new(&["render"]).run().status.code(), Some(2));
-    assert_eq!(Rustig::new(&["frobnicate"]).run().status.code(), Some(2));
-    let bad_rate = Rustig::new(&["render", "x.toml", "-o", "x.wav", "--rate", "7000"]).run();
-    assert_eq!(bad_rate.status.code(), Some(2));
-    assert!(
-        text(&bad_rate).1.contains("7000 is not in 8000..=192000"),
-        "{}",
-        text(&bad_rate).1
-    );
-    let help = Rustig::new(&["render", "--help"]).run();
-    assert_eq!(help.status.code(), Some(0));
-    assert!(text(&help).0.contains("--stems <DIR>"));
+    Rustig::new(&[]).exits(2);
+    Rustig::new(&["render"]).exits(2);
+    Rustig::new(&["frobnicate"]).exits(2);
+    let (_, stderr) = Rustig::new(&["render", "x.toml", "-o", "x.wav", "--rate", "7000"]).exits(2);
+    assert!(stderr.contains("7000 is not in 8000..=192000"), "{stderr}");
+    let (help, _) = Rustig::new(&["render", "--help"]).exits(0);
+    assert!(help.contains("--stems <DIR>"), "{help}");
 }
 
 #[test]
 fn a_missing_session_file_exits_1_with_its_name() {
-    let out = Rustig::new(&["show", "nope.toml"]).run();
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = Rustig::new(&["show", "nope.toml"]).exits(1);
     assert!(
-        text(&out).1.starts_with(
+        stderr.starts_with(
             "nope.toml:1:1: error[R0001]: cannot read the session: No such file or directory"
         ),
-        "{}",
-        text(&out).1
+        "{stderr}"
     );
 }
 
@@ -173,11 +165,9 @@ fn show_into_a_closed_pipe_is_not_an_error() {
 #[test]
 fn built_in_sessions_and_voice_work_from_any_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Rustig::new(&["show", "sessions/opbouw/week01-1.toml"])
+    let (stdout, _) = Rustig::new(&["show", "sessions/opbouw/week01-1.toml"])
         .cwd(dir.path())
-        .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+        .exits(0);
     assert!(stdout.starts_with("Week 1 · training 1\n"), "{stdout}");
     assert!(stdout.contains("Warming-up (walk"), "{stdout}");
 }

@@ -260,9 +260,7 @@ fn a_pack_with_clips_in_every_format_passes_voice_check() {
     for ext in ["flac", "mp3", "ogg", "m4a"] {
         let path = encoded(tmp.path(), ext);
         let (_keep, dir, _) = pack_with(&path);
-        let out = voice_check(&dir);
-        let (stdout, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{ext}: {stdout}{stderr}");
+        voice_check(&dir).exits(0);
     }
 }
 
@@ -320,7 +318,7 @@ fn truncated_and_damaged_files_of_each_format_fail_voice_check_located() {
             };
             let path = damaged(what, broken);
             let (_keep, dir, _) = pack_with(&path);
-            let out = voice_check(&dir);
+            let out = voice_check(&dir).run();
             let (stdout, stderr) = text(&out);
             assert_eq!(
                 out.status.code(),

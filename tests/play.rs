@@ -110,19 +110,8 @@ fn commands_reach_the_callback_through_the_ring_without_allocation() {
 /// once, without a terminal or a device.
 #[test]
 fn the_play_core_follows_a_mock_transport_and_takes_keys() {
-    use rustig::load::{PackCache, SessionFile};
-    use rustig::play::{End, Key, MockTransport, Playback, Update};
-    let lookup = rustig::voice::VoiceLookup::from_env(Some(crate::util::data("voice")));
-    let file = SessionFile {
-        display: "t.toml".into(),
-        bytes: SESSION.as_bytes().to_vec(),
-        base: ".".into(),
-    };
-    let (diags, loaded) = PackCache::new(&lookup).load(&file);
-    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
-    let t = std::sync::Arc::clone(&loaded.compiled.timeline);
-    let transport = MockTransport::new(&t, &loaded.pack, 8000, 2, 0.0).unwrap();
-    let mut play = Playback::new(loaded, transport, 0.0);
+    use rustig::play::{End, Key, Update};
+    let (t, mut play) = crate::util::mock_playback(SESSION);
     assert_eq!(play.opening_lines(), ["t"]);
     let lines = |updates: Vec<Update>| -> Vec<String> {
         updates

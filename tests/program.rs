@@ -10,7 +10,7 @@ use rustig::load::{PackCache, load_program};
 use rustig::timeline::{Event, Timeline};
 use rustig::voice::VoiceLookup;
 
-use crate::util::{Rustig, files_below, root, text};
+use crate::util::{Rustig, files_below, root};
 
 const WEEKS: usize = 14;
 const PER_WEEK: usize = 3;
@@ -54,9 +54,7 @@ fn minutes(seconds: f64) -> String {
 
 #[test]
 fn rustig_check_accepts_every_session_under_sessions() {
-    let out = Rustig::new(&["check", "sessions"]).run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let (stdout, stderr) = Rustig::new(&["check", "sessions"]).exits(0);
     assert!(stderr.ends_with(" 0 errors, 0 warnings\n"), "{stderr}");
     assert!(
         stdout.contains("ok, program \"Van 12 naar 36 minuten\" with 42 sessions"),

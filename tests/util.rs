@@ -128,6 +128,29 @@ impl Rustig {
     }
 }
 
+/// The play core on a mock transport (8000 Hz stereo, from 0 s) for session text
+/// that uses the fixture packs, with its timeline as first compiled.
+#[track_caller]
+pub fn mock_playback(
+    session: &str,
+) -> (
+    std::sync::Arc<Timeline>,
+    rustig::play::Playback<rustig::play::MockTransport>,
+) {
+    use rustig::load::{PackCache, SessionFile};
+    let lookup = rustig::voice::VoiceLookup::from_env(Some(data("voice")));
+    let file = SessionFile {
+        display: "t.toml".into(),
+        bytes: session.as_bytes().to_vec(),
+        base: ".".into(),
+    };
+    let (diags, loaded) = PackCache::new(&lookup).load(&file);
+    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
+    let t = std::sync::Arc::clone(&loaded.compiled.timeline);
+    let transport = rustig::play::MockTransport::new(&t, &loaded.pack, 8000, 2, 0.0).unwrap();
+    (t, rustig::play::Playback::new(loaded, transport, 0.0))
+}
+
 /// The fixture session whose render is the golden WAV (32.5 s with the pack `test`).
 pub const GOLDEN: &str = "tests/data/sessions/golden.toml";
 
@@ -170,8 +193,8 @@ pub fn drop_clip(dir: &Path, id: &str) {
 }
 
 /// `rustig voice check` of the pack `test` in `dir`.
-pub fn voice_check(dir: &Path) -> Output {
-    Rustig::with_voices(dir, &["voice", "check", "--voice", "test"]).run()
+pub fn voice_check(dir: &Path) -> Rustig {
+    Rustig::with_voices(dir, &["voice", "check", "--voice", "test"])
 }
 
 /// The sorted names of the entries of a folder.

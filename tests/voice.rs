@@ -111,9 +111,7 @@ fn voice_list_shows_each_clip_with_its_length_and_text_and_where_the_pack_is() {
 #[test]
 fn voice_list_without_a_pack_on_disk_lists_the_built_in_one() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = Rustig::new(&["voice", "list"]).cwd(tmp.path()).run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (stdout, _) = Rustig::new(&["voice", "list"]).cwd(tmp.path()).exits(0);
     assert!(stdout.starts_with("voice pack \"Nederlands\" (nl, language nl), "));
     assert!(
         stdout
@@ -128,11 +126,9 @@ fn voice_list_without_a_pack_on_disk_lists_the_built_in_one() {
 #[test]
 fn voice_list_of_an_unknown_pack_exits_1_and_says_where_it_looked() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = Rustig::new(&["voice", "list", "--voice", "xx"])
+    let (_, stderr) = Rustig::new(&["voice", "list", "--voice", "xx"])
         .cwd(tmp.path())
-        .run();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out).1;
+        .exits(1);
     assert!(
         stderr.starts_with("error: voice pack `xx` not found; looked in "),
         "{stderr}"
@@ -156,9 +152,7 @@ fn voice_check_of_a_complete_pack_exits_0() {
 fn voice_check_exits_1_and_names_a_missing_core_id() {
     let (_tmp, dir) = pack_copy();
     drop_clip(&dir, "blok.run");
-    let out = voice_check(&dir);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let (stdout, stderr) = voice_check(&dir).exits(1);
     let n = core_ids().len();
     assert!(
         stdout.ends_with(&format!(
@@ -180,9 +174,7 @@ fn voice_check_exits_1_on_an_unreadable_clip_file_and_still_lists_missing_ids() 
     let (_tmp, dir) = pack_copy();
     std::fs::remove_file(dir.join("ronde-3.wav")).unwrap();
     drop_clip(&dir, "adem.uit");
-    let out = voice_check(&dir);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let (stdout, stderr) = voice_check(&dir).exits(1);
     assert!(
         stderr.contains("clip file `ronde-3.wav` cannot be read"),
         "{stderr}"
@@ -229,11 +221,9 @@ fn synth_dry_run_lists_each_missing_text_once_and_writes_nothing() {
 fn synth_dry_run_into_a_new_folder_says_it_starts_from_the_built_in_pack() {
     let tmp = tempfile::tempdir().unwrap();
     let session = session_saying(tmp.path(), &["Nog één minuut."]);
-    let out = Rustig::new(&["voice", "synth", "proef.toml", "--dry-run"])
+    let (stdout, _) = Rustig::new(&["voice", "synth", "proef.toml", "--dry-run"])
         .cwd(tmp.path())
-        .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+        .exits(0);
     let builtin = VoicePack::load("nl", &rustig::voice::VoiceLookup::builtin_only())
         .unwrap()
         .0;
@@ -372,11 +362,9 @@ fn synth_into_a_new_folder_copies_the_built_in_pack_so_it_stays_complete() {
     }
     let tmp = tempfile::tempdir().unwrap();
     session_saying(tmp.path(), &["Nog één minuut."]);
-    let out = Rustig::new(&["voice", "synth", "proef.toml"])
+    Rustig::new(&["voice", "synth", "proef.toml"])
         .cwd(tmp.path())
-        .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+        .exits(0);
     let builtin = rustig::builtin::voice_file("nl", "voice.toml").unwrap();
     let manifest = std::fs::read_to_string(tmp.path().join("audio/nl/voice.toml")).unwrap();
     assert!(manifest.starts_with(std::str::from_utf8(builtin).unwrap()));
@@ -577,12 +565,10 @@ fn voice_list_all_shows_every_pack_found_in_lookup_order_with_where_it_is_from()
     copy_test_pack(&tmp.path().join("audio/test"));
     let user = tmp.path().join("data/rustig/voices/nl");
     copy_test_pack(&user);
-    let out = Rustig::new(&["voice", "list", "--all"])
+    let (stdout, _) = Rustig::new(&["voice", "list", "--all"])
         .cwd(tmp.path())
         .env("XDG_DATA_HOME", tmp.path().join("data"))
-        .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+        .exits(0);
     let built_in = VoicePack::load("nl", &rustig::voice::VoiceLookup::builtin_only())
         .unwrap()
         .0;
@@ -615,9 +601,7 @@ fn a_pack_with_a_fallback_borrows_each_missing_clip_and_voice_check_lists_them()
         ),
     )
     .unwrap();
-    let out = voice_check(&dir);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let (stdout, _) = voice_check(&dir).exits(0);
     let (pack, _) = VoicePack::load_dir("test", &dir).unwrap();
     let borrowed: Vec<&str> = pack.borrowed().map(|c| c.id.as_str()).collect();
     assert!(borrowed.contains(&"blok.run") && borrowed.contains(&"adem.uit"));
@@ -643,13 +627,11 @@ fn a_pack_with_a_fallback_borrows_each_missing_clip_and_voice_check_lists_them()
         ),
     )
     .unwrap();
-    let out = voice_check(&dir);
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = voice_check(&dir).exits(1);
     assert!(
-        text(&out).1.contains(
+        stderr.contains(
             "voice.toml:4:12: error[R0022]: there is no built-in pack `xx` to borrow clips from"
         ),
-        "{}",
-        text(&out).1
+        "{stderr}"
     );
 }
