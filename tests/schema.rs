@@ -325,17 +325,10 @@ fn the_command_prints_the_schema_and_writes_it_atomically() {
 }
 
 /// `taplo check` (npm `@taplo/cli`) on files that `rustig new` wrote, beside the
-/// schema it wrote. Skipped only outside CI when taplo is not installed.
+/// schema it wrote.
 #[test]
-#[allow(clippy::print_stderr)]
 fn taplo_honours_the_schema_line_of_rustig_new() {
-    let taplo_present = Command::new("taplo").arg("--version").output().is_ok();
-    if !taplo_present {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "taplo is not installed: npm install -g @taplo/cli"
-        );
-        eprintln!("skipped: taplo is not installed (npm install -g @taplo/cli)");
+    if !crate::tools::require_tools(&["taplo"]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
