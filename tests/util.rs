@@ -58,9 +58,15 @@ pub fn timeline(text: &str) -> std::sync::Arc<Timeline> {
 /// The rendered diagnostics of session text that must not compile.
 #[track_caller]
 pub fn errors(text: &str) -> String {
+    errors_with(text, &test_pack())
+}
+
+/// The rendered diagnostics of session text that must not compile with `pack`.
+#[track_caller]
+pub fn errors_with(text: &str, pack: &VoicePack) -> String {
     let (session, mut diags) = parse_session(Path::new("t.toml"), text.as_bytes(), Path::new("."));
     if let Some(s) = session {
-        match compile(&s, &test_pack()) {
+        match compile(&s, pack) {
             Ok(_) => panic!("expected errors, but the session compiled"),
             Err(e) => diags.extend(e),
         }
