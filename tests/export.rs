@@ -56,9 +56,9 @@ fn program(dir: &Path) -> PathBuf {
 }
 
 fn export(args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--voice-dir", "tests/data/voice", "export"];
+    let mut all = vec!["export"];
     all.extend_from_slice(args);
-    Rustig::new(&all).run()
+    Rustig::fixture(&all).run()
 }
 
 fn s(p: &Path) -> &str {

@@ -922,7 +922,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
         std::fs::write(&path, &toml).unwrap();
-        let out = Rustig::new(&["--voice-dir", "tests/data/voice", "show", "--json", path.to_str().unwrap()]).run();
+        let out = Rustig::fixture(&["show", "--json", path.to_str().unwrap()]).run();
         let (stdout, stderr) = text(&out);
         prop_assert_eq!(out.status.code(), Some(0), "{}", stderr);
         prop_assert_eq!(stdout, t.to_json() + "\n");
