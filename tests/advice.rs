@@ -7,7 +7,7 @@ use std::path::Path;
 use rustig::session::parse_session;
 use rustig::timeline::{advice::advice, compile};
 
-use crate::util::{Rustig, test_pack, text};
+use crate::util::{Rustig, test_pack};
 
 /// The rendered advice warnings for a valid session.
 #[track_caller]
@@ -109,9 +109,7 @@ fn the_automatic_reminders_keep_a_long_run_from_being_silent() {
 
 #[test]
 fn check_prints_the_advice_but_does_not_fail() {
-    let out = Rustig::new(&["check", "tests/data/sessions/ramp.toml"]).run();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, stderr) = Rustig::new(&["check", "tests/data/sessions/ramp.toml"]).exits(0);
     assert!(
         stderr.contains("warning[R0026]: no stretches after the running\n"),
         "{stderr}"
@@ -125,8 +123,6 @@ fn check_prints_the_advice_but_does_not_fail() {
 
 #[test]
 fn the_shipped_sessions_follow_the_advice() {
-    let out = Rustig::new(&["check", "sessions"]).run();
-    let (_, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (_, stderr) = Rustig::new(&["check", "sessions"]).exits(0);
     assert!(stderr.ends_with(": 0 errors, 0 warnings\n"), "{stderr}");
 }

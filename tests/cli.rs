@@ -1,34 +1,28 @@
 //! The command line as a user meets it: exit codes, atomic files, pipes, help.
 
-use crate::util::{Rustig, root, text};
+use std::process::Command;
+
+use crate::util::{GOLDEN, Rustig, VOICES, arg, listing, render_golden, root, text};
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
-    assert_eq!(Rustig::new(&[]).run().status.code(), Some(2));
-    assert_eq!(Rustig::new(&["render"]).run().status.code(), Some(2));
-    assert_eq!(Rustig::new(&["frobnicate"]).run().status.code(), Some(2));
-    let bad_rate = Rustig::new(&["render", "x.toml", "-o", "x.wav", "--rate", "7000"]).run();
-    assert_eq!(bad_rate.status.code(), Some(2));
-    assert!(
-        text(&bad_rate).1.contains("7000 is not in 8000..=192000"),
-        "{}",
-        text(&bad_rate).1
-    );
-    let help = Rustig::new(&["render", "--help"]).run();
-    assert_eq!(help.status.code(), Some(0));
-    assert!(text(&help).0.contains("--stems <DIR>"));
+    Rustig::new(&[]).exits(2);
+    Rustig::new(&["render"]).exits(2);
+    Rustig::new(&["frobnicate"]).exits(2);
+    let (_, stderr) = Rustig::new(&["render", "x.toml", "-o", "x.wav", "--rate", "7000"]).exits(2);
+    assert!(stderr.contains("7000 is not in 8000..=192000"), "{stderr}");
+    let (help, _) = Rustig::new(&["render", "--help"]).exits(0);
+    assert!(help.contains("--stems <DIR>"), "{help}");
 }
 
 #[test]
 fn a_missing_session_file_exits_1_with_its_name() {
-    let out = Rustig::new(&["show", "nope.toml"]).run();
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = Rustig::new(&["show", "nope.toml"]).exits(1);
     assert!(
-        text(&out).1.starts_with(
+        stderr.starts_with(
             "nope.toml:1:1: error[R0001]: cannot read the session: No such file or directory"
         ),
-        "{}",
-        text(&out).1
+        "{stderr}"
     );
 }
 
@@ -37,20 +31,12 @@ fn a_failed_render_never_touches_an_existing_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("keep.wav");
     std::fs::write(&target, b"precious").unwrap();
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "render",
-        "tests/data/invalid/unknown-kind.toml",
-        "-o",
-        target.to_str().unwrap(),
-    ])
-    .run();
-    assert_eq!(out.status.code(), Some(1));
+    let session = "tests/data/invalid/unknown-kind.toml";
+    Rustig::fixture(&["render", session, "-o", arg(&target)]).exits(1);
     assert_eq!(std::fs::read(&target).unwrap(), b"precious");
     assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1,
+        listing(dir.path()),
+        ["keep.wav"],
         "no temporary file left behind"
     );
 }
@@ -61,22 +47,8 @@ fn a_render_replaces_the_target_only_when_complete_and_leaves_no_temp_file() {
     let target = dir.path().join("out.wav");
     std::fs::write(&target, b"old").unwrap();
     let stems = dir.path().join("stems");
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "render",
-        "tests/data/sessions/golden.toml",
-        "-o",
-        target.to_str().unwrap(),
-        "--rate",
-        "16000",
-        "--channels",
-        "2",
-        "--stems",
-        stems.to_str().unwrap(),
-    ])
-    .run();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let more = ["--rate", "16000", "--channels", "2", "--stems", arg(&stems)];
+    render_golden(arg(&target), &more).exits(0);
     let main = hound::WavReader::open(&target).unwrap();
     assert_eq!(main.spec().sample_rate, 16000);
     assert_eq!(main.spec().channels, 2);
@@ -89,51 +61,54 @@ fn a_render_replaces_the_target_only_when_complete_and_leaves_no_temp_file() {
             "{stem} has the main output's length"
         );
     }
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["out.wav", "stems"]);
+    assert_eq!(listing(dir.path()), ["out.wav", "stems"]);
 }
 
 #[test]
 fn render_into_a_missing_folder_exits_1_and_says_so() {
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "render",
-        "tests/data/sessions/golden.toml",
-        "-o",
-        "/nonexistent-folder/x.wav",
-    ])
-    .run();
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = render_golden("/nonexistent-folder/x.wav", &[]).exits(1);
     assert_eq!(
-        text(&out).1,
+        stderr,
         "error: the folder /nonexistent-folder does not exist; create it first or choose another -o\n"
     );
 }
 
 #[test]
-fn render_into_an_unwritable_folder_exits_1_and_leaves_nothing() {
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "render",
-        "tests/data/sessions/golden.toml",
-        "-o",
-        "/proc/x.wav",
-    ])
-    .run();
-    assert_eq!(out.status.code(), Some(1));
+fn a_render_whose_writes_fail_exits_1_and_leaves_nothing_behind() {
+    // A folder no one may create files in, root included.
+    let (_, stderr) = render_golden("/proc/x.wav", &[]).exits(1);
     assert!(
-        text(&out)
-            .1
-            .starts_with("error: cannot write /proc/x.wav: "),
-        "{}",
-        text(&out).1
+        stderr.starts_with("error: cannot write /proc/x.wav: "),
+        "{stderr}"
     );
+    // A write that fails half-way: under a file size limit of 64 KiB (with SIGXFSZ
+    // ignored, so the write returns EFBIG instead of killing rustig), the 520 KB WAV
+    // cannot be finished. The old file stays, and the part file is removed.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.wav");
+    std::fs::write(&target, b"old").unwrap();
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 64; trap '' XFSZ; exec '{}' --voice-dir {VOICES} render {GOLDEN} -o '{}' --rate 8000",
+            env!("CARGO_BIN_EXE_rustig"),
+            target.display()
+        ))
+        .current_dir(root())
+        .env("XDG_DATA_HOME", "/nonexistent-rustig-data")
+        .output()
+        .unwrap();
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.ends_with(&format!(
+            "error: cannot write {}: File too large (os error 27)\n",
+            target.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(listing(dir.path()), ["out.wav"], "a part file was left");
+    assert_eq!(std::fs::read(&target).unwrap(), b"old");
 }
 
 #[test]
@@ -149,10 +124,10 @@ fn show_into_a_closed_pipe_is_not_an_error() {
     .unwrap();
     let bin = env!("CARGO_BIN_EXE_rustig");
     let show = format!(
-        "'{bin}' --voice-dir tests/data/voice show --json '{}'",
+        "'{bin}' --voice-dir {VOICES} show --json '{}'",
         session.display()
     );
-    let full = std::process::Command::new("bash")
+    let full = Command::new("bash")
         .arg("-c")
         .arg(format!("{show} | wc -c"))
         .current_dir(root())
@@ -166,7 +141,7 @@ fn show_into_a_closed_pipe_is_not_an_error() {
         bytes > 1 << 20,
         "the JSON must not fit in a pipe: {bytes} bytes"
     );
-    let out = std::process::Command::new("bash")
+    let out = Command::new("bash")
         .arg("-c")
         .arg(format!(
             "{show} | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}"
@@ -190,11 +165,9 @@ fn show_into_a_closed_pipe_is_not_an_error() {
 #[test]
 fn built_in_sessions_and_voice_work_from_any_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Rustig::new(&["show", "sessions/opbouw/week01-1.toml"])
+    let (stdout, _) = Rustig::new(&["show", "sessions/opbouw/week01-1.toml"])
         .cwd(dir.path())
-        .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+        .exits(0);
     assert!(stdout.starts_with("Week 1 · training 1\n"), "{stdout}");
     assert!(stdout.contains("Warming-up (walk"), "{stdout}");
 }
@@ -202,18 +175,9 @@ fn built_in_sessions_and_voice_work_from_any_folder() {
 #[test]
 fn render_never_replaces_a_device_or_folder() {
     use std::os::unix::fs::FileTypeExt;
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "render",
-        "tests/data/sessions/golden.toml",
-        "-o",
-        "/dev/null",
-    ])
-    .run();
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = render_golden("/dev/null", &[]).exits(1);
     assert_eq!(
-        text(&out).1,
+        stderr,
         "error: cannot write /dev/null: it exists and is not a regular file\n"
     );
     assert!(
@@ -222,4 +186,18 @@ fn render_never_replaces_a_device_or_folder() {
             .file_type()
             .is_char_device()
     );
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("week1.wav");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("mine.txt"), b"mine").unwrap();
+    let (_, stderr) = render_golden(arg(&folder), &[]).exits(1);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {0} is a folder; give a file name, e.g. -o {0}/session.wav\n",
+            folder.display()
+        )
+    );
+    assert_eq!(listing(dir.path()), ["week1.wav"]);
+    assert_eq!(std::fs::read(folder.join("mine.txt")).unwrap(), b"mine");
 }

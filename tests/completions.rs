@@ -3,9 +3,27 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{Rustig, text};
+use crate::util::{Rustig, arg, listing, text};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rustig");
+
+/// Every command of `rustig`, in the order of its help.
+const COMMANDS: [&str; 14] = [
+    "play",
+    "render",
+    "show",
+    "check",
+    "export",
+    "voice",
+    "new",
+    "schema",
+    "explain",
+    "completions",
+    "man",
+    "log",
+    "status",
+    "report",
+];
 
 /// What bash completes for `words` (the last one being completed), run in `cwd`
 /// with the script of `rustig completions bash` sourced, as an interactive shell
@@ -41,29 +59,9 @@ fn bash_complete(cwd: &Path, words: &[&str]) -> Vec<String> {
 #[test]
 fn bash_completes_the_commands() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        bash_complete(dir.path(), &["rustig", ""]),
-        [
-            "play",
-            "render",
-            "show",
-            "check",
-            "export",
-            "voice",
-            "new",
-            "schema",
-            "explain",
-            "completions",
-            "man",
-            "log",
-            "status",
-            "report",
-            "help",
-            "--voice-dir",
-            "--help",
-            "--version"
-        ]
-    );
+    let mut expected = COMMANDS.to_vec();
+    expected.extend(["help", "--voice-dir", "--help", "--version"]);
+    assert_eq!(bash_complete(dir.path(), &["rustig", ""]), expected);
     assert_eq!(bash_complete(dir.path(), &["rustig", "sch"]), ["schema"]);
     assert_eq!(
         bash_complete(dir.path(), &["rustig", "export", "--format", ""]),
@@ -146,9 +144,7 @@ fn every_shell_gets_a_script_that_calls_rustig_back() {
         ("zsh", "        COMPLETE=\"zsh\" \\"),
         ("powershell", "    $env:COMPLETE = \"powershell\";"),
     ] {
-        let out = Rustig::new(&["completions", shell]).run();
-        let (stdout, stderr) = text(&out);
-        assert!(out.status.success(), "{stderr}");
+        let (stdout, _) = Rustig::new(&["completions", shell]).exits(0);
         assert!(stdout.lines().any(|l| l == line), "{shell}:\n{stdout}");
         assert!(
             stdout.contains(BIN),
@@ -168,26 +164,13 @@ fn every_shell_gets_a_script_that_calls_rustig_back() {
 
 #[test]
 fn man_prints_the_page_with_every_command() {
-    let out = Rustig::new(&["man"]).run();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, _) = Rustig::new(&["man"]).exits(0);
     assert!(stdout.starts_with(".ie \\n(.g .ds Aq \\(aq\n"), "{stdout}");
     assert!(
         stdout.contains(".TH rustig 1  \"rustig 0.1.0\""),
         "{stdout}"
     );
-    for command in [
-        "play",
-        "render",
-        "show",
-        "check",
-        "export",
-        "voice",
-        "new",
-        "schema",
-        "completions",
-        "man",
-    ] {
+    for command in COMMANDS {
         assert!(
             stdout.contains(&format!("rustig\\-{command}(1)")),
             "no {command} in\n{stdout}"
@@ -198,19 +181,13 @@ fn man_prints_the_page_with_every_command() {
 #[test]
 fn man_writes_a_page_per_command_into_a_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Rustig::new(&["man", "-o", dir.path().to_str().unwrap()]).run();
-    assert!(out.status.success());
+    let (_, stderr) = Rustig::new(&["man", "-o", arg(dir.path())]).exits(0);
     assert_eq!(
-        text(&out).1,
+        stderr,
         format!("wrote 23 manual pages to {}\n", dir.path().display())
     );
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        listing(dir.path()),
         [
             "rustig-check.1",
             "rustig-completions.1",
@@ -243,11 +220,5 @@ fn man_writes_a_page_per_command_into_a_folder() {
         "{render}"
     );
     assert!(render.contains("\\fB\\-\\-stems\\fR"), "{render}");
-    assert_eq!(
-        Rustig::new(&["man", "-o", "/nonexistent-rustig-dir"])
-            .run()
-            .status
-            .code(),
-        Some(1)
-    );
+    Rustig::new(&["man", "-o", "/nonexistent-rustig-dir"]).exits(1);
 }

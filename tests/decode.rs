@@ -3,15 +3,15 @@
 //! lame, oggenc, ffmpeg); Opus, damaged, truncated and absurd files give an error
 //! naming the file, and `voice check` reports them located in `voice.toml`.
 //!
-//! Tests that need an encoder return early with a note when it is not installed;
-//! `.ci/run` installs them all.
+//! The encoders are outside tools: see tests/tools.rs for what happens when one is
+//! missing (with `CI` set, the test fails).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use rustig::voice::{DecodeError, MAX_SECONDS, decode, decode_file};
 
-use crate::util::{Rustig, data, text};
+use crate::tools::{require_tools, run_tool};
+use crate::util::{arg, pack_copy, text, voice_check};
 
 const RATE: u32 = 44100;
 
@@ -81,40 +81,24 @@ fn wav_of_every_sample_coding_decodes_to_the_exact_samples() {
     }
 }
 
-/// Runs an encoder; false (with a note) when it is not installed.
-#[allow(clippy::print_stderr)]
-fn encode(program: &str, args: &[&str]) -> bool {
-    match Command::new(program).args(args).output() {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("note: {program} is not installed; skipping (apt-get install it)");
-            false
-        }
-        Err(e) => panic!("{program}: {e}"),
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "{program} {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            true
-        }
-    }
-}
+/// The encoders of [`encoded`] but Opus's: the formats rustig decodes.
+const ENCODERS: [&str; 4] = ["flac", "lame", "oggenc", "ffmpeg"];
 
-/// The 16-bit WAV of [`signal`] encoded to `ext` with its real encoder, in `dir`.
-fn encoded(dir: &Path, ext: &str) -> Option<PathBuf> {
+/// The 16-bit WAV of [`signal`] encoded to `ext` with its real encoder, in `dir`
+/// (after [`require_tools`] found the encoder).
+fn encoded(dir: &Path, ext: &str) -> PathBuf {
     let wav = dir.join("source.wav");
     if !wav.exists() {
         write_wav(&wav, spec(16, hound::SampleFormat::Int, 1), &signal());
     }
     let out = dir.join(format!("clip.{ext}"));
-    let (w, o) = (wav.to_str().unwrap(), out.to_str().unwrap());
-    let ok = match ext {
-        "flac" => encode("flac", &["--silent", "-f", "-o", o, w]),
-        "mp3" => encode("lame", &["--quiet", "-b", "128", w, o]),
-        "ogg" => encode("oggenc", &["--quiet", "-o", o, w]),
-        "opus" => encode("opusenc", &["--quiet", w, o]),
-        "m4a" => encode(
+    let (w, o) = (arg(&wav), arg(&out));
+    match ext {
+        "flac" => run_tool("flac", &["--silent", "-f", "-o", o, w]),
+        "mp3" => run_tool("lame", &["--quiet", "-b", "128", w, o]),
+        "ogg" => run_tool("oggenc", &["--quiet", "-o", o, w]),
+        "opus" => run_tool("opusenc", &["--quiet", w, o]),
+        "m4a" => run_tool(
             "ffmpeg",
             &[
                 "-loglevel",
@@ -130,8 +114,8 @@ fn encoded(dir: &Path, ext: &str) -> Option<PathBuf> {
             ],
         ),
         _ => unreachable!(),
-    };
-    ok.then_some(out)
+    }
+    out
 }
 
 /// The best normalized correlation of `got` with `want` over lags up to 3000 frames
@@ -156,10 +140,11 @@ fn best_correlation(got: &[f32], want: &[f32]) -> f64 {
 fn flac_mp3_ogg_vorbis_and_m4a_from_the_real_encoders_decode_to_the_signal() {
     let tmp = tempfile::tempdir().unwrap();
     let want: Vec<f32> = signal().iter().map(|&s| f32::from(s) / 32768.0).collect();
+    if !require_tools(&ENCODERS) {
+        return;
+    }
     for ext in ["flac", "mp3", "ogg", "m4a"] {
-        let Some(path) = encoded(tmp.path(), ext) else {
-            continue;
-        };
+        let path = encoded(tmp.path(), ext);
         let (got, rate) = decode_file(&path).unwrap_or_else(|e| panic!("{ext}: {e}"));
         assert_eq!(rate, RATE, "{ext}");
         if ext == "flac" {
@@ -175,10 +160,11 @@ fn flac_mp3_ogg_vorbis_and_m4a_from_the_real_encoders_decode_to_the_signal() {
 
 #[test]
 fn opus_is_refused_with_a_conversion_hint() {
-    let tmp = tempfile::tempdir().unwrap();
-    let Some(path) = encoded(tmp.path(), "opus") else {
+    if !require_tools(&["opusenc"]) {
         return;
-    };
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let path = encoded(tmp.path(), "opus");
     let err = decode_file(&path).unwrap_err();
     assert!(matches!(err, DecodeError::Opus { .. }), "{err:?}");
     assert_eq!(
@@ -242,13 +228,7 @@ fn empty_garbage_and_absurd_files_are_errors_not_panics() {
 /// A complete copy of the test pack in `<tmp>/test` with one more clip, `extra`,
 /// whose file is `file` (copied in).
 fn pack_with(file: &Path) -> (tempfile::TempDir, PathBuf, String) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("test");
-    std::fs::create_dir(&dir).unwrap();
-    for entry in std::fs::read_dir(data("voice/test")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    let (tmp, dir) = pack_copy();
     let name = file.file_name().unwrap().to_str().unwrap().to_owned();
     std::fs::copy(file, dir.join(&name)).unwrap();
     let manifest = dir.join("voice.toml");
@@ -258,18 +238,6 @@ fn pack_with(file: &Path) -> (tempfile::TempDir, PathBuf, String) {
     ));
     std::fs::write(&manifest, text).unwrap();
     (tmp, dir, name)
-}
-
-fn voice_check(dir: &Path) -> std::process::Output {
-    Rustig::new(&[
-        "--voice-dir",
-        dir.to_str().unwrap(),
-        "voice",
-        "check",
-        "--voice",
-        "test",
-    ])
-    .run()
 }
 
 /// The line and column of `"extra"`'s file value in the pack's voice.toml.
@@ -285,15 +253,14 @@ fn extra_location(dir: &Path) -> String {
 
 #[test]
 fn a_pack_with_clips_in_every_format_passes_voice_check() {
+    if !require_tools(&ENCODERS) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     for ext in ["flac", "mp3", "ogg", "m4a"] {
-        let Some(path) = encoded(tmp.path(), ext) else {
-            continue;
-        };
+        let path = encoded(tmp.path(), ext);
         let (_keep, dir, _) = pack_with(&path);
-        let out = voice_check(&dir);
-        let (stdout, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{ext}: {stdout}{stderr}");
+        voice_check(&dir).exits(0);
     }
 }
 
@@ -303,8 +270,11 @@ fn truncated_and_damaged_files_of_each_format_fail_voice_check_located() {
     let wav = tmp.path().join("clip.wav");
     write_wav(&wav, spec(16, hound::SampleFormat::Int, 1), &signal());
     let mut files = vec![wav];
-    for ext in ["flac", "mp3", "ogg", "m4a"] {
-        files.extend(encoded(tmp.path(), ext));
+    // Without the encoders (and CI unset), the WAV alone.
+    if require_tools(&ENCODERS) {
+        for ext in ["flac", "mp3", "ogg", "m4a"] {
+            files.push(encoded(tmp.path(), ext));
+        }
     }
     for file in files {
         let bytes = std::fs::read(&file).unwrap();
@@ -348,7 +318,7 @@ fn truncated_and_damaged_files_of_each_format_fail_voice_check_located() {
             };
             let path = damaged(what, broken);
             let (_keep, dir, _) = pack_with(&path);
-            let out = voice_check(&dir);
+            let out = voice_check(&dir).run();
             let (stdout, stderr) = text(&out);
             assert_eq!(
                 out.status.code(),

@@ -9,16 +9,14 @@ const BAD: &str = "tests/data/invalid/cadence-out-of-range.toml";
 
 #[test]
 fn json_gives_one_object_per_problem_and_nothing_else_on_stdout() {
-    let out = Rustig::new(&[
+    let (stdout, stderr) = Rustig::new(&[
         "check",
         "--message-format",
         "json",
         BAD,
         "tests/data/sessions/ramp.toml",
     ])
-    .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1));
+    .exits(1);
     assert_eq!(
         stdout,
         "{\"file\":\"tests/data/invalid/cadence-out-of-range.toml\",\"line\":3,\"column\":11,\"end_line\":3,\"end_column\":14,\"code\":\"R0005\",\"severity\":\"error\",\"message\":\"`cadence` must be between 120 and 220 steps per minute\",\"help\":null}\n\
@@ -31,9 +29,8 @@ fn json_gives_one_object_per_problem_and_nothing_else_on_stdout() {
 fn deny_warnings_makes_a_warning_fail_check() {
     let args = ["check", "tests/data/sessions/ramp.toml"];
     assert_eq!(Rustig::new(&args).run().status.code(), Some(0));
-    let out = Rustig::new(&["check", "--deny-warnings", "tests/data/sessions/ramp.toml"]).run();
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) =
+        Rustig::new(&["check", "--deny-warnings", "tests/data/sessions/ramp.toml"]).exits(1);
     assert!(
         stderr.ends_with(
             "checked 1 file: 0 errors, 1 warning\nerror: warnings are denied (--deny-warnings)\n"

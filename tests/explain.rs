@@ -80,9 +80,7 @@ fn each_wrong_example_has_its_problem_and_each_right_example_fixes_it() {
 
 #[test]
 fn explain_prints_dutch_english_and_both_examples() {
-    let out = Rustig::new(&["explain", "r3"]).run();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, _) = Rustig::new(&["explain", "r3"]).exits(0);
     assert!(
         stdout.starts_with("R0003: a key that does not belong here\n\nNederlands\n  Deze sleutel kent rustig niet op deze plek."),
         "{stdout}"
@@ -114,9 +112,7 @@ fn explain_list_names_every_code_once() {
 
 #[test]
 fn an_unknown_code_is_an_error_that_points_at_the_list() {
-    let out = Rustig::new(&["explain", "R0099"]).run();
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = Rustig::new(&["explain", "R0099"]).exits(1);
     assert_eq!(
         stderr,
         "error: unknown code `R0099`: the codes run from R0001 to R0028\n  = help: `rustig explain --list` shows them all\n"

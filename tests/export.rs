@@ -56,9 +56,9 @@ fn program(dir: &Path) -> PathBuf {
 }
 
 fn export(args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--voice-dir", "tests/data/voice", "export"];
+    let mut all = vec!["export"];
     all.extend_from_slice(args);
-    Rustig::new(&all).run()
+    Rustig::fixture(&all).run()
 }
 
 fn s(p: &Path) -> &str {
@@ -247,6 +247,24 @@ fn check_format(format: &str) {
         let t = &loaded.compiled.timeline;
         let d = decode(file);
         assert_eq!(d.rate, 44100);
+        if format == "wav" {
+            // PCM is exact: every sample is the mix rounded to 16 bits, first to last.
+            let pcm: Vec<i16> = hound::WavReader::open(file)
+                .unwrap()
+                .into_samples()
+                .map(Result::unwrap)
+                .collect();
+            let want: Vec<i16> = mix.iter().map(|&x| rustig::output::to_i16(x)).collect();
+            assert_eq!(pcm.len(), want.len(), "{}: frames", file.display());
+            if let Some(i) = (0..want.len()).find(|&i| pcm[i] != want[i]) {
+                panic!(
+                    "{}: sample {i} is {}, not {}",
+                    file.display(),
+                    pcm[i],
+                    want[i]
+                );
+            }
+        }
         let seconds = d.samples.len() as f64 / f64::from(d.rate);
         assert!(
             (seconds - t.duration).abs() <= 0.050,

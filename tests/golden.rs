@@ -2,37 +2,20 @@
 //! byte for byte. Regenerate with `UPDATE_GOLDEN=1 cargo test` after a deliberate
 //! change, and review the diff.
 
-use crate::util::{Rustig, assert_golden_text, root, text};
+use crate::util::{Rustig, arg, assert_golden_text, render_golden, root};
 
 #[test]
 fn show_json_of_each_fixture_session_matches_its_snapshot() {
     for name in ["basic", "all-kinds", "golden"] {
         let session = format!("tests/data/sessions/{name}.toml");
-        let out = Rustig::new(&[
-            "--voice-dir",
-            "tests/data/voice",
-            "show",
-            "--json",
-            &session,
-        ])
-        .run();
-        let (stdout, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let (stdout, _) = Rustig::fixture(&["show", "--json", &session]).exits(0);
         assert_golden_text(&root().join(format!("tests/golden/{name}.json")), &stdout);
     }
 }
 
 #[test]
 fn show_table_reads_like_a_plan() {
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "show",
-        "tests/data/sessions/all-kinds.toml",
-    ])
-    .run();
-    let (stdout, _) = text(&out);
-    assert_eq!(out.status.code(), Some(0));
+    let (stdout, _) = Rustig::fixture(&["show", "tests/data/sessions/all-kinds.toml"]).exits(0);
     assert_golden_text(&root().join("tests/golden/all-kinds.txt"), &stdout);
 }
 
@@ -41,18 +24,7 @@ fn render_is_byte_identical_to_the_golden_wav_every_time() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("golden.wav");
     for _ in 0..2 {
-        let run = Rustig::new(&[
-            "--voice-dir",
-            "tests/data/voice",
-            "render",
-            "tests/data/sessions/golden.toml",
-            "-o",
-            out.to_str().unwrap(),
-            "--rate",
-            "8000",
-        ])
-        .run();
-        assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+        render_golden(arg(&out), &["--rate", "8000"]).exits(0);
         let bytes = std::fs::read(&out).unwrap();
         let golden = root().join("tests/golden/golden.wav");
         if std::env::var_os("UPDATE_GOLDEN").is_some() {

@@ -6,24 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::Output;
 
 use ebur128::{EbuR128, Mode};
 use rustig::voice::decode_file;
 
-use crate::util::{Rustig, text};
-
-/// A deterministic pseudo-random source (xorshift).
-struct Noise(u64);
-
-impl Noise {
-    fn next(&mut self) -> f32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    }
-}
+use crate::tools::{require_tools, run_tool};
+use crate::util::{Noise, Rustig, arg, data, listing, text};
 
 /// 1.32 s of speech-like sound at `rate`: five voiced "syllables" (a 150 Hz buzz with
 /// harmonics and a little breath) under sine envelopes, 80 ms apart, peak ~0.5.
@@ -74,27 +63,26 @@ fn write_wav(path: &Path, rate: u32, channels: u16, float: bool, samples: &[f32]
     w.finalize().unwrap();
 }
 
-/// Encodes `wav` to `out` with `program`; false when it is not installed.
-#[allow(clippy::print_stderr)]
-fn encode(program: &str, args: &[&str]) -> bool {
-    match Command::new(program).args(args).output() {
-        Err(_) => {
-            eprintln!("note: {program} is not installed; skipping (apt-get install it)");
-            false
-        }
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            true
-        }
-    }
+/// `rustig voice import SRC -o OUT` with more arguments.
+fn import(src: &Path, out: &Path, more: &[&str]) -> Output {
+    let mut args = vec!["voice", "import", arg(src), "-o", arg(out)];
+    args.extend_from_slice(more);
+    Rustig::new(&args).run()
 }
 
-/// The folder of recordings: `(file, what it is)`; None when an encoder is missing.
-fn recordings(dir: &Path) -> Option<()> {
+/// The encoders that make the recordings.
+const ENCODERS: [&str; 2] = ["ffmpeg", "lame"];
+
+/// `input` encoded by ffmpeg to `output` with the codec options `codec`.
+fn ffmpeg(input: &Path, codec: &[&str], output: &Path) {
+    let mut args = vec!["-loglevel", "error", "-y", "-i", arg(input)];
+    args.extend_from_slice(codec);
+    args.push(arg(output));
+    run_tool("ffmpeg", &args);
+}
+
+/// The folder of recordings, encoded with [`ENCODERS`].
+fn recordings(dir: &Path) {
     let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
     // Noisy: a 48 kHz phone memo with hiss at about -45 dBFS and 0.8 s of it around
     // the speech, as AAC in M4A.
@@ -109,23 +97,8 @@ fn recordings(dir: &Path) -> Option<()> {
     let tmp_wav = dir.join("noisy.tmp.wav");
     write_wav(&tmp_wav, rate, 1, false, &noisy);
     let m4a = dir.join("techniek.armen.m4a");
-    let ok = encode(
-        "ffmpeg",
-        &[
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            tmp_wav.to_str()?,
-            "-c:a",
-            "aac",
-            "-b:a",
-            "96k",
-            m4a.to_str()?,
-        ],
-    );
+    ffmpeg(&tmp_wav, &["-c:a", "aac", "-b:a", "96k"], &m4a);
     std::fs::remove_file(&tmp_wav).unwrap();
-    ok.then_some(())?;
 
     // Too quiet: 44.1 kHz 16-bit WAV at about -45 LUFS, named with dashes.
     let quiet: Vec<f32> = speech(44100, &mut noise).iter().map(|x| x * 0.01).collect();
@@ -139,23 +112,8 @@ fn recordings(dir: &Path) -> Option<()> {
     let loud_wav = dir.join("loud.tmp.wav");
     write_wav(&loud_wav, 48000, 2, true, &loud);
     let flac = dir.join("adem.in.flac");
-    let ok = encode(
-        "ffmpeg",
-        &[
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            loud_wav.to_str()?,
-            "-c:a",
-            "flac",
-            "-sample_fmt",
-            "s32",
-            flac.to_str()?,
-        ],
-    );
+    ffmpeg(&loud_wav, &["-c:a", "flac", "-sample_fmt", "s32"], &flac);
     std::fs::remove_file(&loud_wav).unwrap();
-    ok.then_some(())?;
 
     // Padded: 3 s of silence before and 2 s after, 22.05 kHz, as MP3 under another
     // name, mapped to `einde` by clips.toml.
@@ -165,12 +123,10 @@ fn recordings(dir: &Path) -> Option<()> {
     let pad_wav = dir.join("pad.tmp.wav");
     write_wav(&pad_wav, 22050, 1, false, &padded);
     let mp3 = dir.join("memo 4.mp3");
-    let ok = encode("lame", &["--quiet", pad_wav.to_str()?, mp3.to_str()?]);
+    run_tool("lame", &["--quiet", arg(&pad_wav), arg(&mp3)]);
     std::fs::remove_file(&pad_wav).unwrap();
-    ok.then_some(())?;
     std::fs::write(dir.join("clips.toml"), "\"memo 4.mp3\" = \"einde\"\n").unwrap();
     std::fs::write(dir.join("notes.txt"), "opgenomen in het park\n").unwrap();
-    Some(())
 }
 
 /// Every file below `dir` with its bytes.
@@ -222,24 +178,16 @@ fn assert_meets_the_bars(path: &Path) {
 
 #[test]
 fn noisy_quiet_loud_and_padded_recordings_become_clips_within_the_pack_bars() {
+    if !require_tools(&ENCODERS) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("memos");
     std::fs::create_dir(&src).unwrap();
-    if recordings(&src).is_none() {
-        return;
-    }
+    recordings(&src);
     let before = snapshot(&src);
     let out_dir = tmp.path().join("packs").join("coach");
-    let out = Rustig::new(&[
-        "voice",
-        "import",
-        src.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-        "--name",
-        "Coach Anna",
-    ])
-    .run();
+    let out = import(&src, &out_dir, &["--name", "Coach Anna"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(stderr, "");
@@ -305,17 +253,8 @@ fn noisy_quiet_loud_and_padded_recordings_become_clips_within_the_pack_bars() {
     assert_eq!(parsed["pack"]["fallback"].as_str(), Some("nl"));
 
     // The pack is complete: what it lacks, it borrows clip by clip from the built-in one.
-    let check = Rustig::new(&[
-        "--voice-dir",
-        out_dir.to_str().unwrap(),
-        "voice",
-        "check",
-        "--voice",
-        "coach",
-    ])
-    .run();
-    let (stdout, stderr) = text(&check);
-    assert_eq!(check.status.code(), Some(0), "{stdout}{stderr}");
+    let (stdout, _) =
+        Rustig::with_voices(&out_dir, &["voice", "check", "--voice", "coach"]).exits(0);
     let built_in = nl["clips"].as_table().unwrap().len();
     let borrowed: Vec<String> = nl["clips"]
         .as_table()
@@ -353,13 +292,8 @@ fn noisy_quiet_loud_and_padded_recordings_become_clips_within_the_pack_bars() {
     let theirs = nl_pack.load_clips([j], 44100).unwrap();
     assert_eq!(ours.get(i).unwrap(), theirs.get(j).unwrap());
 
-    let mut files: Vec<String> = std::fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    files.sort();
     assert_eq!(
-        files,
+        listing(&out_dir),
         [
             "adem-in.wav",
             "einde.wav",
@@ -376,37 +310,17 @@ fn a_failed_import_writes_nothing_and_names_each_bad_file() {
     let src = tmp.path().join("memos");
     std::fs::create_dir(&src).unwrap();
     let mut noise = Noise(7);
-    write_wav(
-        &src.join("einde.wav"),
-        44100,
-        1,
-        false,
-        &speech(44100, &mut noise),
-    );
+    let speech = speech(44100, &mut noise);
+    for (name, samples) in [
+        ("einde.wav", &speech[..]),
+        ("mijn.zin.wav", &speech),
+        ("adem.uit.wav", &[0.0; 44100]),
+    ] {
+        write_wav(&src.join(name), 44100, 1, false, samples);
+    }
     std::fs::write(src.join("halverwege.mp3"), b"ID3 this is not an mp3 at all").unwrap();
-    write_wav(
-        &src.join("mijn.zin.wav"),
-        44100,
-        1,
-        false,
-        &speech(44100, &mut noise),
-    );
-    write_wav(
-        &src.join("adem.uit.wav"),
-        44100,
-        1,
-        false,
-        &vec![0.0; 44100],
-    );
     let out_dir = tmp.path().join("coach");
-    let out = Rustig::new(&[
-        "voice",
-        "import",
-        src.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ])
-    .run();
+    let out = import(&src, &out_dir, &[]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert_eq!(
@@ -420,12 +334,8 @@ fn a_failed_import_writes_nothing_and_names_each_bad_file() {
              nothing was written\n"
         )
     );
-    let left: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
     assert_eq!(
-        left,
+        listing(tmp.path()),
         ["memos"],
         "a half pack or a temporary folder was left"
     );
@@ -436,14 +346,7 @@ fn a_failed_import_writes_nothing_and_names_each_bad_file() {
     std::fs::remove_file(src.join("halverwege.mp3")).unwrap();
     std::fs::remove_file(src.join("mijn.zin.wav")).unwrap();
     std::fs::remove_file(src.join("adem.uit.wav")).unwrap();
-    let out = Rustig::new(&[
-        "voice",
-        "import",
-        src.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ])
-    .run();
+    let out = import(&src, &out_dir, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out).1,
@@ -594,25 +497,14 @@ fn a_wrong_clips_toml_gets_every_problem_located_with_codes_and_nothing_is_writt
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("opnames");
     std::fs::create_dir(&src).unwrap();
-    std::fs::copy(
-        crate::util::data("voice/test/blok-run.wav"),
-        src.join("a.wav"),
-    )
-    .unwrap();
+    std::fs::copy(data("voice/test/blok-run.wav"), src.join("a.wav")).unwrap();
     std::fs::write(
         src.join("clips.toml"),
         "\"a.wav\" = { id = \"blok.run\", tekst = \"x\" }\n\"b.wav\" = 5\n",
     )
     .unwrap();
     let out_dir = tmp.path().join("pack");
-    let out = Rustig::new(&[
-        "voice",
-        "import",
-        src.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ])
-    .run();
+    let out = import(&src, &out_dir, &[]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
     let at = src.join("clips.toml").display().to_string();

@@ -1,7 +1,7 @@
 //! Every file in tests/data/invalid is rejected by `rustig check` with exit status 1
 //! and exactly the message in the `.stderr` file beside it.
 
-use crate::util::{Rustig, assert_golden_text, data, text};
+use crate::util::{Rustig, arg, assert_golden_text, data, text};
 
 #[test]
 fn every_invalid_session_gets_its_exact_message_and_exit_1() {
@@ -18,7 +18,7 @@ fn every_invalid_session_gets_its_exact_message_and_exit_1() {
             "tests/data/invalid/{}",
             file.file_name().unwrap().to_string_lossy()
         );
-        let out = Rustig::new(&["--voice-dir", "tests/data/voice", "check", &rel]).run();
+        let out = Rustig::fixture(&["check", &rel]).run();
         let (stdout, stderr) = text(&out);
         assert_eq!(
             out.status.code(),
@@ -36,15 +36,8 @@ fn every_invalid_session_gets_its_exact_message_and_exit_1() {
 
 #[test]
 fn a_late_clip_is_a_warning_not_an_error() {
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "check",
-        "tests/data/warnings/late-clip.toml",
-    ])
-    .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0));
+    let (stdout, stderr) =
+        Rustig::fixture(&["check", "tests/data/warnings/late-clip.toml"]).exits(0);
     assert_eq!(
         stdout,
         "tests/data/warnings/late-clip.toml: ok, 2:03 in 1 block\n"
@@ -64,9 +57,7 @@ fn a_huge_file_is_refused_before_parsing() {
     }
     let size = text_.len();
     std::fs::write(&path, text_).unwrap();
-    let out = Rustig::new(&["check", path.to_str().unwrap()]).run();
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = Rustig::new(&["check", arg(&path)]).exits(1);
     let expected = format!(
         "{}:1:1: error[R0001]: the file is {size} bytes; session files are small text files of at most 1 MiB (1048576 bytes)",
         path.display()
@@ -76,16 +67,12 @@ fn a_huge_file_is_refused_before_parsing() {
 
 #[test]
 fn check_reports_problems_of_several_files_and_counts_them() {
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
+    let (stdout, stderr) = Rustig::fixture(&[
         "check",
         "tests/data/sessions/basic.toml",
         "tests/data/invalid/many-problems.toml",
     ])
-    .run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1));
+    .exits(1);
     assert_eq!(
         stdout,
         "tests/data/sessions/basic.toml: ok, 8:43 in 9 blocks\n"

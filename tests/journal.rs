@@ -457,17 +457,9 @@ fn the_report_is_one_offline_page_with_a_point_per_answered_run() {
 }
 
 #[test]
-#[allow(clippy::print_stderr)]
 fn the_report_opens_in_headless_chromium_not_blank_with_one_point_per_answered_run() {
-    let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but /usr/bin/chromium is missing: .ci/run installs it"
-        );
-        eprintln!(
-            "skipped: /usr/bin/chromium is not installed (apt-get install chromium) and CI is unset"
-        );
+    let chromium = "chromium";
+    if !crate::tools::require_tools(&[chromium]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

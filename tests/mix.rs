@@ -57,21 +57,28 @@ fn clicks_round_to_the_nearest_frame_of_their_absolute_time() {
     let expected: Vec<usize> = (0..15)
         .map(|k| ((1.0 + k as f64 * 60.0 / 170.0) * 100.0).round() as usize)
         .collect();
-    // A click lasts 4 frames at 100 Hz (40 ms); its first frame is at full level.
+    // A click lasts 4 frames at 100 Hz (40 ms), each of them sounding, and the next
+    // comes 35 frames later: every click is one run of sound.
+    let click = sounds(&t, 100).click;
+    assert_eq!(click.len(), 4);
+    assert!(click.iter().all(|x| *x != 0.0));
     let onsets: Vec<usize> = (0..out.len())
-        .filter(|&i| out[i] != 0.0 && (i == 0 || out[i - 1] == 0.0 || expected.contains(&i)))
-        .collect();
-    let onsets: Vec<usize> = onsets
-        .into_iter()
-        .filter(|i| expected.contains(i))
+        .filter(|&i| out[i] != 0.0 && (i == 0 || out[i - 1] == 0.0))
         .collect();
     assert_eq!(onsets, expected);
+    // Frame by frame: the ordinary click at volume 0.6 (starting at 0.42) from each
+    // onset, and silence everywhere else.
+    let mut want = vec![0.0f32; out.len()];
     for &f in &expected {
-        assert_eq!(out[f - 1], 0.0, "silence before the click at {f}");
+        for (j, c) in click.iter().enumerate() {
+            want[f + j] = 0.6 * c;
+        }
+    }
+    assert!((want[expected[0]] - 0.6 * 0.7).abs() < 1e-6);
+    for (i, (got, want)) in out.iter().zip(&want).enumerate() {
         assert!(
-            (out[f] - 0.6 * 0.7).abs() < 1e-6,
-            "ordinary click at volume 0.6 starts at 0.42, got {}",
-            out[f]
+            (got - want).abs() < 1e-6,
+            "frame {i}: {got}, expected {want}"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `rustig new`: a starter session or a built-in example, with the `#:schema` line.
 
-use crate::util::{Rustig, root, text};
+use crate::util::{Rustig, arg, listing, root};
 
 const HEADER: &str = "#:schema ./rustig-session.schema.json\n";
 
@@ -8,9 +8,7 @@ const HEADER: &str = "#:schema ./rustig-session.schema.json\n";
 fn the_starter_passes_check_and_starts_with_the_schema_line() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("mijn.toml");
-    let out = Rustig::new(&["new", file.to_str().unwrap()]).run();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, stderr) = Rustig::new(&["new", file.to_str().unwrap()]).exits(0);
     assert_eq!(stdout, "");
     let d = dir.path().display();
     assert_eq!(
@@ -27,9 +25,7 @@ fn the_starter_passes_check_and_starts_with_the_schema_line() {
         schema,
         rustig::schema::schema_text(&rustig::schema::builtin_pack().unwrap())
     );
-    let out = Rustig::new(&["check", file.to_str().unwrap()]).run();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}{stderr}");
+    let (stdout, stderr) = Rustig::new(&["check", file.to_str().unwrap()]).exits(0);
     assert_eq!(stdout, format!("{d}/mijn.toml: ok, 26:35 in 14 blocks\n"));
     assert_eq!(stderr, "checked 1 file: 0 errors, 0 warnings\n");
     // Nothing else in the folder: no temporary files.
@@ -47,11 +43,9 @@ fn from_copies_a_built_in_example_that_passes_check() {
         "stil",
     ] {
         let file = dir.path().join(format!("{name}.toml"));
-        let out = Rustig::new(&["new", file.to_str().unwrap(), "--from", name, "--no-schema"])
+        let (_, stderr) = Rustig::new(&["new", arg(&file), "--from", name, "--no-schema"])
             .cwd(dir.path())
-            .run();
-        let stderr = text(&out).1;
-        assert!(out.status.success(), "{stderr}");
+            .exits(0);
         assert_eq!(
             stderr,
             format!(
@@ -67,10 +61,7 @@ fn from_copies_a_built_in_example_that_passes_check() {
             format!("{HEADER}{original}")
         );
         // Checked away from the repository, so nothing comes from its folders.
-        let out = Rustig::new(&["check", file.to_str().unwrap()])
-            .cwd(dir.path())
-            .run();
-        assert!(out.status.success(), "{name}: {:?}", text(&out));
+        Rustig::new(&["check", arg(&file)]).cwd(dir.path()).exits(0);
     }
     // --no-schema: only the five sessions.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
@@ -78,9 +69,7 @@ fn from_copies_a_built_in_example_that_passes_check() {
 
 #[test]
 fn list_shows_the_examples() {
-    let out = Rustig::new(&["new", "--list"]).run();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, _) = Rustig::new(&["new", "--list"]).exits(0);
     assert_eq!(
         stdout,
         "alle-blokken      Alle blokken: één voorbeeld van elk soort blok, elke metronoominstelling\n\
@@ -96,10 +85,9 @@ fn an_existing_file_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bestaat.toml");
     std::fs::write(&file, "title = \"van mij\"\n").unwrap();
-    let out = Rustig::new(&["new", file.to_str().unwrap()]).run();
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = Rustig::new(&["new", arg(&file)]).exits(1);
     assert_eq!(
-        text(&out).1,
+        stderr,
         format!(
             "error: {} already exists; rustig new does not overwrite files\n  = help: choose another name, or remove the file first\n",
             file.display()
@@ -109,20 +97,17 @@ fn an_existing_file_is_never_overwritten() {
         std::fs::read_to_string(&file).unwrap(),
         "title = \"van mij\"\n"
     );
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    assert_eq!(listing(dir.path()), ["bestaat.toml"]);
 }
 
 #[test]
 fn an_unknown_example_or_a_missing_file_is_wrong_usage() {
-    let out = Rustig::new(&["new", "x.toml", "--from", "still"]).run();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out).1;
+    let (_, stderr) = Rustig::new(&["new", "x.toml", "--from", "still"]).exits(2);
     assert!(
         stderr.starts_with("error: invalid value 'still' for '--from <EXAMPLE>'\n  [possible values: alle-blokken, alleen-metronoom, eerste-keer, kracht, stil]\n\n  tip: a similar value exists: 'stil'\n"),
         "{stderr}"
     );
-    let out = Rustig::new(&["new"]).run();
-    assert_eq!(out.status.code(), Some(2));
+    Rustig::new(&["new"]).exits(2);
     assert!(!root().join("x.toml").exists());
 }
 
@@ -130,10 +115,9 @@ fn an_unknown_example_or_a_missing_file_is_wrong_usage() {
 fn a_missing_folder_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("nee/nieuw.toml");
-    let out = Rustig::new(&["new", file.to_str().unwrap()]).run();
-    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = Rustig::new(&["new", arg(&file)]).exits(1);
     assert_eq!(
-        text(&out).1,
+        stderr,
         format!(
             "error: cannot write {}: the folder {1} does not exist\n  = help: create it first, e.g. mkdir -p {1}\n",
             file.display(),

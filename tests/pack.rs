@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use ebur128::{EbuR128, Mode};
 use rustig::voice::{VoicePack, core_ids, decode_wav};
 
-use crate::util::{Rustig, root, text};
+use crate::util::{Rustig, files_below, root};
 
 fn pack_dir() -> PathBuf {
     root().join("audio/nl")
@@ -181,30 +181,9 @@ fn the_measurements_file_lists_every_clip() {
 
 #[test]
 fn rustig_check_accepts_the_pack() {
-    let out = Rustig::new(&["check", "audio/nl"]).run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let (_, stderr) = Rustig::new(&["check", "audio/nl"]).exits(0);
     assert!(stderr.ends_with("0 errors, 0 warnings\n"), "{stderr}");
-    let voice_check = Rustig::new(&["voice", "check"]).run();
-    assert_eq!(
-        voice_check.status.code(),
-        Some(0),
-        "{}",
-        text(&voice_check).1
-    );
-}
-
-/// Every file below `dir`, as paths relative to `dir`.
-fn files_below(dir: &Path, rel: &Path, out: &mut BTreeSet<PathBuf>) {
-    for entry in std::fs::read_dir(dir.join(rel)).unwrap() {
-        let entry = entry.unwrap();
-        let path = rel.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            files_below(dir, &path, out);
-        } else {
-            out.insert(path);
-        }
-    }
+    Rustig::new(&["voice", "check"]).exits(0);
 }
 
 fn builtin_files(dir: &include_dir::Dir<'static>, out: &mut BTreeSet<PathBuf>) {
@@ -216,8 +195,7 @@ fn builtin_files(dir: &include_dir::Dir<'static>, out: &mut BTreeSet<PathBuf>) {
 
 #[test]
 fn the_built_in_audio_is_the_audio_folder_byte_for_byte() {
-    let mut on_disk = BTreeSet::new();
-    files_below(&root().join("audio"), Path::new(""), &mut on_disk);
+    let on_disk = files_below(&root().join("audio"));
     let mut built_in = BTreeSet::new();
     builtin_files(&rustig::builtin::AUDIO, &mut built_in);
     assert_eq!(

@@ -110,19 +110,8 @@ fn commands_reach_the_callback_through_the_ring_without_allocation() {
 /// once, without a terminal or a device.
 #[test]
 fn the_play_core_follows_a_mock_transport_and_takes_keys() {
-    use rustig::load::{PackCache, SessionFile};
-    use rustig::play::{End, Key, MockTransport, Playback, Update};
-    let lookup = rustig::voice::VoiceLookup::from_env(Some(crate::util::data("voice")));
-    let file = SessionFile {
-        display: "t.toml".into(),
-        bytes: SESSION.as_bytes().to_vec(),
-        base: ".".into(),
-    };
-    let (diags, loaded) = PackCache::new(&lookup).load(&file);
-    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
-    let t = std::sync::Arc::clone(&loaded.compiled.timeline);
-    let transport = MockTransport::new(&t, &loaded.pack, 8000, 2, 0.0).unwrap();
-    let mut play = Playback::new(loaded, transport, 0.0);
+    use rustig::play::{End, Key, Update};
+    let (t, mut play) = crate::util::mock_playback(SESSION);
     assert_eq!(play.opening_lines(), ["t"]);
     let lines = |updates: Vec<Update>| -> Vec<String> {
         updates
@@ -187,9 +176,7 @@ fn the_play_core_follows_a_mock_transport_and_takes_keys() {
 #[test]
 fn no_audio_prints_every_cue_with_its_time_and_text() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
+    let out = Rustig::fixture(&[
         "play",
         "tests/data/sessions/basic.toml",
         "--no-audio",
@@ -201,9 +188,7 @@ fn no_audio_prints_every_cue_with_its_time_and_text() {
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_golden_text(&root().join("tests/golden/basic-no-audio.txt"), &stdout);
-    let from = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
+    let from = Rustig::fixture(&[
         "play",
         "tests/data/sessions/basic.toml",
         "--no-audio",
@@ -270,15 +255,10 @@ fn without_a_device_play_says_what_to_do_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("asound.conf");
     std::fs::write(&conf, "# no devices\n").unwrap();
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "play",
-        "tests/data/sessions/golden.toml",
-    ])
-    .env("ALSA_CONFIG_PATH", &conf)
-    .env("XDG_DATA_HOME", dir.path())
-    .run();
+    let out = Rustig::fixture(&["play", "tests/data/sessions/golden.toml"])
+        .env("ALSA_CONFIG_PATH", &conf)
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone"), "{stderr}");
@@ -301,15 +281,10 @@ fn played_audio_matches_render_sample_for_sample() {
     let dir = tempfile::tempdir().unwrap();
     let raw = dir.path().join("capture.raw");
     let conf = capture_config(dir.path(), &raw);
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "play",
-        "tests/data/sessions/golden.toml",
-    ])
-    .env("ALSA_CONFIG_PATH", &conf)
-    .env("XDG_DATA_HOME", dir.path())
-    .run();
+    let out = Rustig::fixture(&["play", "tests/data/sessions/golden.toml"])
+        .env("ALSA_CONFIG_PATH", &conf)
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout.ends_with("[0:32] Klaar. Goed gedaan.\n"), "{stdout}");
@@ -321,9 +296,7 @@ fn played_audio_matches_render_sample_for_sample() {
     let words: Vec<&str> = device.split_whitespace().collect();
     let (rate, channels, format) = (words[3], words[5], words[7]);
     let wav = dir.path().join("render.wav");
-    let r = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
+    let r = Rustig::fixture(&[
         "render",
         "tests/data/sessions/golden.toml",
         "-o",
@@ -391,9 +364,7 @@ fn voice_replaces_the_sessions_pack_even_when_that_one_is_missing() {
         "title = \"x\"\nvoice = \"fr\"\n[[block]]\nkind = \"walk\"\nduration = \"20s\"\n",
     )
     .unwrap();
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
+    let out = Rustig::fixture(&[
         "play",
         session.to_str().unwrap(),
         "--voice",

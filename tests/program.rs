@@ -5,13 +5,12 @@
 //! intervals block counts only its runs).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use rustig::load::{PackCache, load_program};
 use rustig::timeline::{Event, Timeline};
 use rustig::voice::VoiceLookup;
 
-use crate::util::{Rustig, root, text};
+use crate::util::{Rustig, files_below, root};
 
 const WEEKS: usize = 14;
 const PER_WEEK: usize = 3;
@@ -55,9 +54,7 @@ fn minutes(seconds: f64) -> String {
 
 #[test]
 fn rustig_check_accepts_every_session_under_sessions() {
-    let out = Rustig::new(&["check", "sessions"]).run();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let (stdout, stderr) = Rustig::new(&["check", "sessions"]).exits(0);
     assert!(stderr.ends_with(" 0 errors, 0 warnings\n"), "{stderr}");
     assert!(
         stdout.contains("ok, program \"Van 12 naar 36 minuten\" with 42 sessions"),
@@ -234,23 +231,9 @@ fn cadence_is_170_in_week_1_and_175_to_180_in_the_last_weeks() {
     }
 }
 
-/// Every file below `dir`, as paths relative to `dir`.
-fn files_below(dir: &Path, rel: &Path, out: &mut BTreeSet<PathBuf>) {
-    for entry in std::fs::read_dir(dir.join(rel)).unwrap() {
-        let entry = entry.unwrap();
-        let path = rel.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            files_below(dir, &path, out);
-        } else {
-            out.insert(path);
-        }
-    }
-}
-
 #[test]
 fn the_built_in_sessions_are_the_sessions_folder_byte_for_byte() {
-    let mut on_disk = BTreeSet::new();
-    files_below(&root().join("sessions"), Path::new(""), &mut on_disk);
+    let on_disk = files_below(&root().join("sessions"));
     for path in &on_disk {
         let embedded = rustig::builtin::SESSIONS
             .get_file(path)

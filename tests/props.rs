@@ -299,6 +299,15 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap()
 }
 
+/// The keys of a running block (`run`, `intervals`) besides its lengths.
+fn running_keys(cadence: Option<Cad>, quiet: bool) -> String {
+    let mut s = cadence.map_or(String::new(), |c| format!("cadence = {}\n", c.text()));
+    if quiet {
+        s += "reminders = false\n";
+    }
+    s
+}
+
 impl SessionGen {
     fn cadence(&self) -> Cadence {
         self.cadence.map_or(Cadence::steady(170), Cad::cadence)
@@ -357,12 +366,7 @@ impl SessionGen {
                     quiet,
                 } => {
                     s += &format!("kind = \"run\"\nduration = \"{}\"\n", duration.text());
-                    if let Some(c) = cadence {
-                        s += &format!("cadence = {}\n", c.text());
-                    }
-                    if *quiet {
-                        s += "reminders = false\n";
-                    }
+                    s += &running_keys(*cadence, *quiet);
                 }
                 Kind::Intervals {
                     repeat,
@@ -382,12 +386,7 @@ impl SessionGen {
                     if *walk_last {
                         s += "walk_last = true\n";
                     }
-                    if let Some(c) = cadence {
-                        s += &format!("cadence = {}\n", c.text());
-                    }
-                    if *quiet {
-                        s += "reminders = false\n";
-                    }
+                    s += &running_keys(*cadence, *quiet);
                 }
                 Kind::Breathe {
                     duration,
@@ -923,7 +922,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
         std::fs::write(&path, &toml).unwrap();
-        let out = Rustig::new(&["--voice-dir", "tests/data/voice", "show", "--json", path.to_str().unwrap()]).run();
+        let out = Rustig::fixture(&["show", "--json", path.to_str().unwrap()]).run();
         let (stdout, stderr) = text(&out);
         prop_assert_eq!(out.status.code(), Some(0), "{}", stderr);
         prop_assert_eq!(stdout, t.to_json() + "\n");

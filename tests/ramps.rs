@@ -3,7 +3,7 @@
 
 use rustig::timeline::{Event, Timeline};
 
-use crate::util::{Rustig, errors, text, timeline};
+use crate::util::{Rustig, errors, timeline};
 
 const QUIET: &str = "title = \"t\"\nvoice = \"test\"\nauto_cues = false\n";
 
@@ -166,9 +166,7 @@ fn bad_ramps_are_errors_at_the_value() {
 
 #[test]
 fn show_prints_the_ramp_and_json_adds_cadence_end() {
-    let out = Rustig::new(&["show", "tests/data/sessions/ramp.toml"]).run();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, _) = Rustig::new(&["show", "tests/data/sessions/ramp.toml"]).exits(0);
     assert!(
         stdout.contains("Hardlopen (run, 8:00, 168→176/min, 1376 clicks)"),
         "{stdout}"
@@ -244,25 +242,14 @@ fn an_unknown_reminder_kind_is_an_error_with_a_suggestion() {
 /// `+` in `play` moves both ends of a ramp, as if the file said 172-178.
 #[test]
 fn faster_in_play_shifts_the_whole_ramp() {
-    use rustig::load::{PackCache, SessionFile};
-    use rustig::play::{Key, MockTransport, Playback};
+    use rustig::play::Key;
     let session = |cadence: &str| {
         format!(
             "{QUIET}[[block]]\nkind = \"run\"\nduration = \"1m\"\ncadence = \"{cadence}\"\n\
              [[block]]\nkind = \"intervals\"\nrepeat = 1\nrun = \"1m\"\ncadence = 219\n"
         )
     };
-    let lookup = rustig::voice::VoiceLookup::from_env(Some(crate::util::data("voice")));
-    let file = SessionFile {
-        display: "t.toml".into(),
-        bytes: session("170-176").into_bytes(),
-        base: ".".into(),
-    };
-    let (diags, loaded) = PackCache::new(&lookup).load(&file);
-    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
-    let t = std::sync::Arc::clone(&loaded.compiled.timeline);
-    let transport = MockTransport::new(&t, &loaded.pack, 8000, 2, 0.0).unwrap();
-    let mut play = Playback::new(loaded, transport, 0.0);
+    let (_, mut play) = crate::util::mock_playback(&session("170-176"));
     play.key(Key::Faster);
     // The intervals' 219 stops at the top of the range, 220.
     let expected = timeline(&session("172-178").replace("219", "220"));

@@ -1,27 +1,14 @@
 //! `rustig render --stems` reports each file's own size (issue 13).
 
-use crate::util::{Rustig, text};
+use crate::util::{arg, render_golden};
 
 #[test]
 fn render_with_stems_reports_the_size_of_each_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.wav");
     let stems = dir.path().join("stems");
-    let out = Rustig::new(&[
-        "--voice-dir",
-        "tests/data/voice",
-        "render",
-        "tests/data/sessions/golden.toml",
-        "-o",
-        target.to_str().unwrap(),
-        "--rate",
-        "16000",
-        "--stems",
-        stems.to_str().unwrap(),
-    ])
-    .run();
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (_, stderr) =
+        render_golden(arg(&target), &["--rate", "16000", "--stems", arg(&stems)]).exits(0);
     let mb =
         |p: &std::path::Path| format!("{:.1} MB", std::fs::metadata(p).unwrap().len() as f64 / 1e6);
     // 32.5 s mono 16-bit at 16 kHz: 1 040 044 bytes each (44-byte header).

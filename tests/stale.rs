@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rustig::output::stale::{STALE_AFTER, is_part_name};
 
-use crate::util::Rustig;
+use crate::util::{Rustig, listing};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rustig");
 
@@ -116,13 +116,8 @@ fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
     assert!(
         std::fs::read(d.join("half.wav")).unwrap() == std::fs::read(d.join("opnieuw.wav")).unwrap()
     );
-    let mut names: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        listing(d),
         [
             "half-uur.toml",
             "half.wav",

@@ -1,38 +1,48 @@
 //! Integration tests, built as one binary (like ripgrep's): each module tests one
 //! capability through the library API or the built `rustig` binary.
 
+// Running the binary, fixture packs and sessions, folder listings, test signals.
 mod util;
+// Outside programs (encoders, espeak-ng, chromium, taplo): with CI set, a test whose
+// tool is missing fails; elsewhere it is skipped with a note.
+mod tools;
 
 // Any allocation inside `assert_no_alloc(|| …)` aborts the test binary: the play
 // tests run the audio callback under it.
 #[global_allocator]
 static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
 
-// Clips in any format: WAV codings, FLAC, MP3, Ogg Vorbis, M4A; broken files.
+// Clips in any format: WAV codings, FLAC, MP3, Ogg Vorbis, M4A; Opus and broken files.
 mod decode;
-// `rustig voice import`: noisy, quiet, loud and padded recordings become a pack.
+// `rustig voice import` (noisy, quiet, loud and padded recordings become a pack) and
+// `rustig voice record` through ALSA's file plugin.
 mod import;
-// Command line: exit codes, atomic output, built-in sessions.
+// Command line: exit codes, atomic output, closed pipes, built-in sessions.
 mod cli;
 // Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.
 mod export;
 // Golden files: `show --json` snapshots and a WAV compared byte for byte.
 mod golden;
-// One invalid session per kind of error, with its exact message.
+// One invalid session per kind of error with its exact message; warnings; huge files.
 mod invalid;
 // The journal: log, status, report, concurrent and killed writers.
 mod journal;
-// Live play: the real-time player, --no-audio, capture through ALSA's file plugin.
+// Live play: the real-time player driven by hand, --no-audio, and `rustig play`
+// through ALSA's file plugin compared with `rustig render`.
 mod play;
 // Exact frames of clicks, clips and tones in the mixer's output.
 mod mix;
 // The timing rules of session-format.md, on the compiled timeline.
 mod timeline;
-// Cadence ramps and quiet blocks.
+// The e-book's advice as warnings of `check`.
 mod advice;
+// How `check` prints problems: codes, colour on a terminal, JSON, --deny-warnings.
 mod diagnostics;
+// `rustig explain`: each code's wrong example has its problem, the right one fixes it.
 mod explain;
+// Inputs the fuzzers found, each kept as a test.
 mod fuzz_regressions;
+// Cadence ramps and quiet blocks.
 mod ramps;
 // `rustig voice list|check|synth` and the processing of synthesized clips.
 mod voice;

@@ -3,8 +3,9 @@
 //! einde 2.5 s).
 
 use rustig::timeline::{Event, Phase, Timeline};
+use rustig::voice::VoicePack;
 
-use crate::util::{errors, timeline};
+use crate::util::{drop_clip, errors, errors_with, pack_copy, timeline};
 
 /// (time, clip id) of every clip, in order.
 fn clips(t: &Timeline) -> Vec<(f64, String)> {
@@ -507,13 +508,41 @@ fn json_has_the_fields_of_the_spec_in_order() {
     );
 }
 
+/// A pack without `blok.run` and `einde`: each clip that automatic cues need and the
+/// pack lacks is one error, at the first block that needs it, saying what needs it.
 #[test]
 fn missing_auto_cue_clips_are_reported_at_the_block() {
-    // A pack without blok.run is simulated by asking for a cue the pack lacks.
-    let msg = errors(
-        "title = \"t\"\nvoice = \"test\"\n[[block]]\nkind = \"strength\"\nexercises = [\"pushups\"]\n",
+    let (_tmp, dir) = pack_copy();
+    drop_clip(&dir, "blok.run");
+    drop_clip(&dir, "einde");
+    let pack = VoicePack::load_dir("test", &dir).unwrap().0;
+    let session = "title = \"t\"\nvoice = \"test\"\n\
+                   [[block]]\nkind = \"walk\"\nduration = \"1m\"\n\
+                   [[block]]\nkind = \"run\"\nduration = \"2m\"\n\
+                   [[block]]\nkind = \"run\"\nduration = \"2m\"\n";
+    let help = "  = help: add the clip to the pack (`rustig voice check` lists what a pack lacks), \
+                or set auto_cues = false\n";
+    assert_eq!(
+        errors_with(session, &pack),
+        format!(
+            "t.toml:6:1: error[R0017]: voice pack `test` has no clip `blok.run`, which the block's announcement needs\n\
+             \x20 |\n6 | [[block]]\n  | ^^^^^^^^^\n{help}\
+             t.toml:1:1: error[R0017]: voice pack `test` has no clip `einde`, which the end cue needs\n\
+             \x20 |\n1 | title = \"t\"\n  | ^\n{help}"
+        )
     );
-    assert!(msg.starts_with("t.toml:5:14: error[R0017]: unknown exercise `pushups`: voice pack `test` has no clip `oefening.pushups`"), "{msg}");
+    // Without automatic cues nothing is missing.
+    let quiet = session.replace(
+        "voice = \"test\"\n",
+        "voice = \"test\"\nauto_cues = false\n",
+    );
+    let (parsed, diags) = rustig::session::parse_session(
+        std::path::Path::new("t.toml"),
+        quiet.as_bytes(),
+        std::path::Path::new("."),
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(rustig::timeline::compile(&parsed.unwrap(), &pack).is_ok());
 }
 
 #[test]
