@@ -261,7 +261,7 @@ fn check_click_file(session: &Session) -> Option<Diagnostic> {
         Ok(bytes) => match crate::voice::decode(&bytes, &name) {
             Ok((samples, _)) if !samples.is_empty() => return None,
             Ok(_) => format!("{name} has no samples"),
-            Err(e) => e.to_string(),
+            Err(e) => crate::errors::Chain(&e).to_string(),
         },
     };
     Some(

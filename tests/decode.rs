@@ -6,6 +6,7 @@
 //! The encoders are outside tools: see tests/tools.rs for what happens when one is
 //! missing (with `CI` set, the test fails).
 
+use rustig::errors::Chain;
 use std::path::{Path, PathBuf};
 
 use rustig::voice::{DecodeError, MAX_SECONDS, decode, decode_file};
@@ -168,7 +169,7 @@ fn opus_is_refused_with_a_conversion_hint() {
     let err = decode_file(&path).unwrap_err();
     assert!(matches!(err, DecodeError::Opus { .. }), "{err:?}");
     assert_eq!(
-        err.to_string(),
+        Chain(&err).to_string(),
         format!(
             "`{}` is Opus audio, which rustig cannot decode",
             path.display()
@@ -182,7 +183,7 @@ fn opus_is_refused_with_a_conversion_hint() {
 
 #[test]
 fn empty_garbage_and_absurd_files_are_errors_not_panics() {
-    let err = |bytes: &[u8]| decode(bytes, "x.wav").unwrap_err().to_string();
+    let err = |bytes: &[u8]| Chain(&decode(bytes, "x.wav").unwrap_err()).to_string();
     assert_eq!(
         err(b""),
         "`x.wav` is not audio in a format rustig reads (WAV, FLAC, MP3, Ogg Vorbis, AAC/M4A)"

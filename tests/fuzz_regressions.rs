@@ -1,5 +1,6 @@
 //! Inputs the fuzzers (fuzz/) found, kept as tests named after what they found.
 
+use rustig::errors::Chain;
 use rustig::voice::{decode, decode_wav};
 
 use crate::util::data;
@@ -10,7 +11,7 @@ fn a_wav_header_with_an_impossible_sample_width_is_an_error_not_a_shift_overflow
     let bytes = std::fs::read(data("fuzz/wav-extensible-bits-overflow.wav")).unwrap();
     let e = decode_wav(&bytes).unwrap_err().in_file("x.wav");
     assert_eq!(
-        e.to_string(),
+        Chain(&e).to_string(),
         "`x.wav` cannot be decoded: Ill-formed WAVE file: integer samples must have 1 to 32 bits"
     );
 }
@@ -24,7 +25,7 @@ fn a_riff_chunk_claiming_thousands_of_channels_is_an_error_not_a_shift_overflow(
     for name in ["x.wav", "x.mp3"] {
         let e = decode(&bytes, name).unwrap_err();
         assert_eq!(
-            e.to_string(),
+            Chain(&e).to_string(),
             format!("`{name}` has 2049 channels; rustig reads at most 8")
         );
     }
@@ -60,7 +61,7 @@ fn an_extensible_wav_whose_full_channel_mask_leaves_channels_over_is_an_error() 
     wav.extend_from_slice(&data_bytes);
     let e = decode(&wav, "alaw.wav").unwrap_err();
     assert_eq!(
-        e.to_string(),
+        Chain(&e).to_string(),
         "`alaw.wav` has a WAV header with 2 channels but a channel mask (0x80000000) that cannot place them"
     );
 }

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Outcome;
 use super::diagnostics::print_diagnostics;
+use super::{Outcome, plural};
 use crate::load::{PackCache, SessionFile, read_session};
 use crate::session::Diagnostic;
 use crate::timeline::clock;
@@ -92,7 +92,6 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Failure);
     }
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     eprintln!(
         "checked {}: {}, {}",
         plural(tally.files, "file"),
@@ -170,10 +169,10 @@ fn check_session_file(file: &SessionFile, packs: &PackCache<'_>, tally: &mut Tal
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();
         tally.ok(format_args!(
-            "{}: ok, {} in {blocks} block{}",
+            "{}: ok, {} in {}",
             crate::session::diagnostic::display_path(&file.display),
             clock(l.compiled.timeline.duration),
-            if blocks == 1 { "" } else { "s" }
+            plural(blocks, "block")
         ));
     }
 }

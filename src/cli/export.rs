@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::Outcome;
 use super::diagnostics::print_diagnostics;
+use super::{Outcome, plural};
+use crate::errors::Chain;
 use crate::load::{
     PackCache, ProgramFiles, SessionFile, default_program, load_program, read_session,
 };
@@ -208,9 +209,11 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
                     clock(track.duration),
                     megabytes(*bytes)
                 )),
-                TrackOutcome::Failed(e) => {
-                    say(format!("FAILED     {}: {e}", display_path(&track.session)))
-                }
+                TrackOutcome::Failed(e) => say(format!(
+                    "FAILED     {}: {}",
+                    display_path(&track.session),
+                    Chain(e)
+                )),
                 TrackOutcome::Unchanged => {}
             }
         }
@@ -257,7 +260,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         args.output.display(),
     );
     for (t, e) in &failed {
-        eprintln!("failed: {}: {e}", display_path(&t.session));
+        eprintln!("failed: {}: {}", display_path(&t.session), Chain(*e));
     }
     Ok(if failed.is_empty() && unreadable == 0 && stopped == 0 {
         Outcome::Success
@@ -377,8 +380,4 @@ fn megabytes(bytes: u64) -> String {
     } else {
         format!("{:.1} MB", bytes as f64 / 1e6)
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

@@ -78,6 +78,11 @@ pub enum Command {
     Report(report::Args),
 }
 
+/// `1 clip`, `3 clips`: a count with its English noun.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// How a command ended.
 #[derive(Debug)]
 pub enum Outcome {
@@ -106,15 +111,8 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Failure) => ExitCode::from(1),
         Ok(Outcome::Usage) => ExitCode::from(2),
         Err(e) => {
-            // Each cause once: many messages already include their source's text.
-            let mut message = e.to_string();
-            for cause in e.chain().skip(1) {
-                let text = cause.to_string();
-                if !message.contains(&text) {
-                    message = format!("{message}: {text}");
-                }
-            }
-            eprintln!("error: {message}");
+            // `{:#}`: the error and each of its causes once, joined by ": ".
+            eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
     }

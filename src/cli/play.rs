@@ -14,10 +14,12 @@ use crossterm::{cursor, terminal};
 use super::Outcome;
 use super::diagnostics::print_diagnostics;
 use super::questions::{self, Moment};
+use crate::errors::Chain;
 use crate::journal::{Answers, Choice, Journal, NewRun, ProgramPlan, Score, Status};
 use crate::load::{PackCache, read_session};
 use crate::play::{
-    ClockTransport, DeviceTransport, End, Key, PlayReport, Playback, Transport, Update, status,
+    ClockTransport, DeviceTransport, End, Key, PlayReport, Playback, StartError, Transport, Update,
+    status,
 };
 use crate::session::duration::parse_duration;
 use crate::timeline::clock;
@@ -207,7 +209,17 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         follow(Playback::new(loaded, transport, from), &run)?
     } else {
         let timeline = std::sync::Arc::clone(&loaded.compiled.timeline);
-        let transport = DeviceTransport::start(&timeline, &loaded.pack, from, started)?;
+        let transport = match DeviceTransport::start(&timeline, &loaded.pack, from, started) {
+            Ok(t) => t,
+            Err(e @ StartError::Device(_)) => {
+                eprintln!(
+                    "error: {}; try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone",
+                    Chain(&e)
+                );
+                return Ok(Outcome::Failure);
+            }
+            Err(e) => return Err(e.into()),
+        };
         let d = &transport.description;
         eprintln!(
             "Geluid via {}: {} Hz, {} kanalen, {}",

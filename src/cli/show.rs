@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::Outcome;
 use super::diagnostics::load;
+use super::{Outcome, plural};
 use crate::timeline::clock;
 use crate::timeline::{Event, Timeline};
 use crate::voice::VoiceLookup;
@@ -70,7 +70,6 @@ pub fn table(t: &Timeline, voice: &str) -> String {
     if let Some(d) = &t.description {
         s += &format!("{d}\n");
     }
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     s += &format!(
         "{} · {} · {} · {} · voice pack {voice}\n",
         clock(t.duration),

@@ -37,7 +37,7 @@ pub use status::Status;
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     /// SQLite failed.
-    #[error("journal {path}: {source}")]
+    #[error("journal {path}")]
     Sqlite {
         /// The database file.
         path: PathBuf,
@@ -80,7 +80,7 @@ pub enum JournalError {
         detail: String,
     },
     /// The folder could not be created.
-    #[error("journal {path}: cannot create its folder: {source}")]
+    #[error("journal {path}: cannot create its folder")]
     Folder {
         /// The database file.
         path: PathBuf,

@@ -34,7 +34,7 @@ pub struct RenderSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// Creating, writing or renaming a file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         /// The file concerned.
         path: PathBuf,
@@ -55,7 +55,7 @@ pub enum RenderError {
         bytes: u64,
     },
     /// A clip could not be decoded while rendering.
-    #[error("cannot load the voice clips: {0}")]
+    #[error("cannot load the voice clips")]
     Clips(#[source] crate::voice::DecodeError),
     /// The user interrupted the render.
     #[error("interrupted; no file was written")]

@@ -16,16 +16,17 @@ pub enum DeviceError {
     #[error("no output device found")]
     NoDevice,
     /// The device exists but could not be opened or started.
-    #[error("cannot open the output device {device}: {message}")]
+    #[error("cannot open the output device {device}")]
     Open {
         /// The device's name.
         device: String,
         /// What the audio system said.
-        message: String,
+        #[source]
+        source: cpal::Error,
     },
     /// The device's sample format is one rustig does not write.
     #[error("the output device uses sample format {0}, which rustig does not support")]
-    Format(String),
+    Format(SampleFormat),
 }
 
 /// The default output device and its preferred configuration.
@@ -52,9 +53,9 @@ impl Output {
             .unwrap_or_else(|_| "default".to_owned());
         let supported = device
             .default_output_config()
-            .map_err(|e| DeviceError::Open {
+            .map_err(|source| DeviceError::Open {
                 device: name.clone(),
-                message: e.to_string().trim_end_matches('.').to_owned(),
+                source,
             })?;
         let format = supported.sample_format();
         Ok(Output {
@@ -86,9 +87,9 @@ impl Output {
         #[cfg(target_os = "linux")]
         let _alsa_messages = alsa::Output::local_error_handler().ok();
         let name = self.name.clone();
-        let open = |e: cpal::Error| DeviceError::Open {
+        let open = |source: cpal::Error| DeviceError::Open {
             device: name.clone(),
-            message: e.to_string(),
+            source,
         };
         let stream = match self.format {
             SampleFormat::F32 => self.build::<f32>(player, shared),
@@ -98,7 +99,7 @@ impl Output {
             SampleFormat::F64 => self.build::<f64>(player, shared),
             SampleFormat::U8 => self.build::<u8>(player, shared),
             SampleFormat::I8 => self.build::<i8>(player, shared),
-            other => return Err(DeviceError::Format(other.to_string())),
+            other => return Err(DeviceError::Format(other)),
         }
         .map_err(open)?;
         stream.play().map_err(open)?;

@@ -158,12 +158,10 @@ macro_rules! driven_transport {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// No sound could be played.
-    #[error(
-        "{0}; try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone"
-    )]
+    #[error(transparent)]
     Device(#[from] DeviceError),
     /// The clips could not be prepared.
-    #[error("cannot prepare the voice clips: {0}")]
+    #[error("cannot prepare the voice clips")]
     Clips(#[from] DecodeError),
 }
 

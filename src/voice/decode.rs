@@ -30,10 +30,16 @@ pub const MAX_CHANNELS: usize = 8;
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     /// The file could not be read.
-    #[error("cannot read clip file `{0}`: {1}")]
-    Io(String, #[source] std::io::Error),
+    #[error("cannot read clip file `{file}`")]
+    Io {
+        /// The file.
+        file: String,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
     /// A WAV file hound rejected.
-    #[error("`{file}` cannot be decoded: {source}")]
+    #[error("`{file}` cannot be decoded")]
     Wav {
         /// The file.
         file: String,
@@ -42,7 +48,7 @@ pub enum DecodeError {
         source: hound::Error,
     },
     /// A file symphonia could not open or decode.
-    #[error("`{file}` cannot be decoded: {source}")]
+    #[error("`{file}` cannot be decoded")]
     Media {
         /// The file.
         file: String,
@@ -125,7 +131,7 @@ pub enum DecodeError {
         found: u64,
     },
     /// A packet that does not decode.
-    #[error("`{file}` is damaged at {seconds:.2} s: {source}")]
+    #[error("`{file}` is damaged at {seconds:.2} s")]
     Damaged {
         /// The file.
         file: String,
@@ -141,7 +147,7 @@ impl DecodeError {
     /// Names the file in a decoding error.
     pub fn in_file(mut self, name: &str) -> DecodeError {
         match &mut self {
-            DecodeError::Io(file, _)
+            DecodeError::Io { file, .. }
             | DecodeError::Wav { file, .. }
             | DecodeError::Media { file, .. }
             | DecodeError::Opus { file }
@@ -176,7 +182,10 @@ impl DecodeError {
 /// the file named as given in errors. The size is checked before anything is read.
 pub fn decode_file(path: &Path) -> Result<(Vec<f32>, u32), DecodeError> {
     let name = path.display().to_string();
-    let io = |e| DecodeError::Io(name.clone(), e);
+    let io = |source| DecodeError::Io {
+        file: name.clone(),
+        source,
+    };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > MAX_FILE_BYTES {
         return Err(DecodeError::TooBig {

@@ -158,7 +158,7 @@ pub enum FileProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// Reading or writing failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -195,8 +195,11 @@ pub enum ImportError {
     #[error("{} file(s) cannot be imported:\n{}", .0.len(), .0.iter().map(|p| format!("  {p}\n")).collect::<String>().trim_end())]
     Files(Vec<FileProblem>),
     /// The pack written does not load (a bug).
-    #[error("the imported pack does not load: {0}")]
-    Invalid(String),
+    #[error(
+        "the imported pack does not load: {}",
+        .0.iter().map(ToString::to_string).collect::<String>()
+    )]
+    Invalid(Vec<crate::session::Diagnostic>),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ImportError + '_ {
@@ -551,9 +554,7 @@ pub fn import(
     )
     .map_err(io_error(&manifest))?;
     if let Err(diags) = VoicePack::load_dir(&name, temp.path()) {
-        return Err(ImportError::Invalid(
-            diags.iter().map(ToString::to_string).collect(),
-        ));
+        return Err(ImportError::Invalid(diags));
     }
     // Readable like any folder the user makes (temporary folders are private).
     #[cfg(unix)]

@@ -205,8 +205,12 @@ pub fn parse_manifest(
                             }),
                             Err(e) => {
                                 let help = e.help();
-                                ctx.error(Code::PackClip, file_span, format!("clip file {e}"))
-                                    .help = Some(help.into());
+                                ctx.error(
+                                    Code::PackClip,
+                                    file_span,
+                                    format!("clip file {}", crate::errors::Chain(&e)),
+                                )
+                                .help = Some(help.into());
                             }
                         },
                     }

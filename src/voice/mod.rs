@@ -420,9 +420,10 @@ impl VoicePack {
                 continue;
             }
             let clip = &self.clips[i];
-            let bytes = self
-                .read_clip(i)
-                .map_err(|e| DecodeError::Io(clip.file.clone(), e))?;
+            let bytes = self.read_clip(i).map_err(|source| DecodeError::Io {
+                file: clip.file.clone(),
+                source,
+            })?;
             let (samples, from) = decode(&bytes, &clip.file)?;
             bank.set(i, to_clip_samples(&resample(&samples, from, rate)));
         }

@@ -47,7 +47,7 @@ pub enum SynthError {
         stderr: String,
     },
     /// `espeak-ng` wrote a file that is not usable WAV.
-    #[error("cannot read what espeak-ng made of \"{text}\": {source}")]
+    #[error("cannot read what espeak-ng made of \"{text}\"")]
     Decode {
         /// The text it was given.
         text: String,
@@ -62,7 +62,7 @@ pub enum SynthError {
         text: String,
     },
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The file or program.
         path: PathBuf,

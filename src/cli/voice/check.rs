@@ -3,6 +3,7 @@
 use super::{PackArgs, emit, load_pack, origin};
 use crate::cli::Outcome;
 use crate::cli::diagnostics::print_diagnostics;
+use crate::cli::plural;
 use crate::voice::{ClipInfo, PackError, VoiceLookup, VoicePack, core_ids, core_ids_missing_from};
 
 /// `voice check`.
@@ -23,9 +24,8 @@ pub(super) fn check(args: &PackArgs, lookup: &VoiceLookup) -> anyhow::Result<Out
             let borrowed: Vec<&ClipInfo> = pack.borrowed().collect();
             if let Some(from) = borrowed.first().and_then(|c| c.borrowed_from.as_ref()) {
                 header += &format!(
-                    "{} clip{} borrowed from the built-in pack `{from}`:\n",
-                    borrowed.len(),
-                    if borrowed.len() == 1 { "" } else { "s" }
+                    "{} borrowed from the built-in pack `{from}`:\n",
+                    plural(borrowed.len(), "clip")
                 );
                 for clip in borrowed {
                     header += &format!("borrowed: {}\n", clip.id);
@@ -39,9 +39,9 @@ pub(super) fn check(args: &PackArgs, lookup: &VoiceLookup) -> anyhow::Result<Out
             let ids = lookup.manifest_ids(&args.voice).unwrap_or_default();
             let missing = core_ids_missing_from(&ids);
             let header = format!(
-                "voice pack `{}` cannot be loaded: {errors} problem{} (listed above)\n",
+                "voice pack `{}` cannot be loaded: {} (listed above)\n",
                 args.voice,
-                if errors == 1 { "" } else { "s" }
+                plural(errors, "problem")
             );
             (missing, header, errors)
         }

@@ -1,5 +1,6 @@
 //! `rustig voice import SRC_DIR -o PACK_DIR`: a folder of recordings becomes a pack.
 
+use crate::cli::plural;
 use std::path::PathBuf;
 
 use super::emit;
@@ -79,7 +80,7 @@ pub(super) fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Failure);
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::errors::Chain(&e));
             eprintln!("nothing was written");
             return Ok(Outcome::Failure);
         }
@@ -89,9 +90,8 @@ pub(super) fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
         text += &format!("ignored: {name} (not a recording)\n");
     }
     text += &format!(
-        "wrote {} clip{} and voice.toml to {}\n",
-        report.clips.len(),
-        if report.clips.len() == 1 { "" } else { "s" },
+        "wrote {} and voice.toml to {}\n",
+        plural(report.clips.len(), "clip"),
         display_path(&args.out)
     );
     text += &format!(

@@ -3,6 +3,7 @@
 use super::{PackArgs, emit, load_pack, origin};
 use crate::cli::Outcome;
 use crate::cli::diagnostics::print_diagnostics;
+use crate::cli::plural;
 use crate::session::diagnostic::display_path;
 use crate::voice::{PackFiles, Place, VoiceLookup, VoicePack};
 
@@ -26,9 +27,8 @@ pub(super) fn list_all(lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         .max()
         .unwrap_or(0);
     let mut text = format!(
-        "{} voice pack{} found (for each name, the first is the one --voice NAME uses):\n",
-        found.len(),
-        if found.len() == 1 { "" } else { "s" }
+        "{} found (for each name, the first is the one --voice NAME uses):\n",
+        plural(found.len(), "voice pack")
     );
     for f in &found {
         let (loaded, from) = match &f.place {

@@ -3,6 +3,7 @@
 //! else lines of stdin) and prints; the clips to ask for, the microphone, when a
 //! take is over, the processing, playback and saving are `crate::voice::record`.
 
+use crate::cli::plural;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -56,7 +57,7 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
     let clips = match clips_to_record(&args.dir, &args.only, args.missing) {
         Ok(clips) => clips,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::errors::Chain(&e));
             return Ok(Outcome::Failure);
         }
     };
@@ -74,7 +75,7 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
                 Ok(Some(take)) => take,
                 Ok(None) => break 'clips,
                 Err(e) => {
-                    eprintln!("error: {}", with_causes(&e));
+                    eprintln!("error: {}", crate::errors::Chain(&e));
                     return Ok(Outcome::Failure);
                 }
             };
@@ -90,7 +91,10 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
                 continue;
             };
             if let Err(e) = play_mono(&take.samples, take.rate) {
-                eprintln!("warning: cannot play the take back: {}", with_causes(&e));
+                eprintln!(
+                    "warning: cannot play the take back: {}",
+                    crate::errors::Chain(&e)
+                );
             }
             emit(&format!(
                 "  {:.2} s, {:.1} LUFS, true peak {:.1} dBTP: k = keep, r = redo, s = skip, q = stop\n",
@@ -116,9 +120,8 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
     let manifest = save_clips(&args.dir, &kept)
         .map_err(|e| anyhow::anyhow!("{}: {e}", display_path(&args.dir)))?;
     emit(&format!(
-        "kept {} clip{}; updated {}\n",
-        kept.len(),
-        if kept.len() == 1 { "" } else { "s" },
+        "kept {}; updated {}\n",
+        plural(kept.len(), "clip"),
         display_path(&manifest)
     ))?;
     Ok(Outcome::Success)
@@ -209,15 +212,4 @@ fn read_answer() -> Option<Answer> {
                 .map_or(Answer::Enter, Answer::Letter),
         ),
     }
-}
-
-/// An error and its causes, one after the other: `cannot open the input device: …`.
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(e) = cause {
-        text = format!("{text}: {e}");
-        cause = e.source();
-    }
-    text
 }

@@ -1,6 +1,7 @@
 //! `rustig voice synth SESSION… [--voice NAME] [--dir DIR] [--dry-run]`: clips made
 //! with espeak-ng for the `say` texts no clip of the pack has.
 
+use crate::cli::plural;
 use std::path::PathBuf;
 
 use super::{emit, load_pack};
@@ -65,7 +66,7 @@ pub(super) fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Ou
         None => match synth::sessions_voice(&sessions) {
             Ok(voice) => voice,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::errors::Chain(&e));
                 return Ok(Outcome::Failure);
             }
         },
@@ -104,24 +105,22 @@ pub(super) fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Ou
             "nothing to synthesize: the sessions have no `say` cues\n".to_owned()
         } else {
             format!(
-                "nothing to synthesize: voice pack \"{}\" has a clip for each of the {} `say` text{} of the sessions\n",
+                "nothing to synthesize: voice pack \"{}\" has a clip for each of the {} of the sessions\n",
                 pack.name,
-                texts.len(),
-                if texts.len() == 1 { "" } else { "s" }
+                plural(texts.len(), "`say` text")
             )
         })?;
         return Ok(Outcome::Success);
     }
     let seed = synth::needs_seed(&pack, &dir);
     let mut text = format!(
-        "{} {} clip{} into {}{}\n",
+        "{} {} into {}{}\n",
         if args.dry_run {
             "would synthesize"
         } else {
             "synthesizing"
         },
-        plan.len(),
-        if plan.len() == 1 { "" } else { "s" },
+        plural(plan.len(), "clip"),
         display_path(&dir),
         if seed {
             format!(
@@ -171,9 +170,8 @@ pub(super) fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Ou
     };
     let made = synth::extend_pack(&pack, &dir, &plan, &espeak, on_clip)?;
     emit(&format!(
-        "added {} clip{} to {}\n",
-        made.len(),
-        if made.len() == 1 { "" } else { "s" },
+        "added {} to {}\n",
+        plural(made.len(), "clip"),
         display_path(&dir.join("voice.toml"))
     ))?;
     Ok(Outcome::Success)

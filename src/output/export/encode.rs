@@ -45,7 +45,7 @@ pub enum EncodeError {
     #[error("this rustig was built without MP3 support")]
     NoMp3,
     /// The Vorbis encoder failed.
-    #[error("Vorbis: {0}")]
+    #[error("the Vorbis encoder failed")]
     Vorbis(#[source] vorbis_rs::VorbisError),
     /// A WAV file holds at most 4 GiB.
     #[error("{bytes} bytes of audio do not fit in a WAV file (at most 4 GiB)")]

@@ -162,7 +162,7 @@ impl Group {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// Creating, writing or renaming a file failed.
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write {}", .path.display())]
     Io {
         /// The file concerned.
         path: PathBuf,
@@ -181,7 +181,7 @@ pub enum ExportError {
     },
     /// An output folder cannot be created or written to.
     #[error(
-        "cannot write to the folder {}: {source}; check its permissions or choose another -o",
+        "cannot write to the folder {} (check its permissions or choose another -o)",
         .path.display()
     )]
     Folder {
@@ -218,10 +218,10 @@ pub enum ExportError {
         second: PathBuf,
     },
     /// A voice clip could not be decoded.
-    #[error("cannot load the voice clips: {0}")]
+    #[error("cannot load the voice clips")]
     Clips(#[source] DecodeError),
     /// The encoder failed.
-    #[error("the {format} encoder failed on {}: {source}", .path.display())]
+    #[error("the {format} encoder failed on {}", .path.display())]
     Encoder {
         /// The format's name.
         format: &'static str,
@@ -248,12 +248,13 @@ pub enum ExportError {
     #[error("interrupted; the unfinished file was removed")]
     Interrupted,
     /// The thread pool could not be started.
-    #[error("cannot start {jobs} worker threads: {message}")]
+    #[error("cannot start {jobs} worker threads")]
     Threads {
         /// Threads asked for.
         jobs: usize,
         /// Why not.
-        message: String,
+        #[source]
+        source: rayon::ThreadPoolBuildError,
     },
 }
 
@@ -538,10 +539,7 @@ impl Plan {
             .num_threads(jobs)
             .thread_name(|i| format!("rustig-export-{i}"))
             .build()
-            .map_err(|e| ExportError::Threads {
-                jobs,
-                message: e.to_string(),
-            })?;
+            .map_err(|source| ExportError::Threads { jobs, source })?;
         let next = AtomicUsize::new(0);
         pool.scope(|s| {
             for _ in 0..jobs {
