@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rustig::journal::{Answers, Journal, LoggedRun, Note, Score};
+use rustig::journal::{Answers, Journal, Mode, Note, RunFacts, RunRecord, RunShape, Score};
 
 use crate::util::{Rustig, text};
 
@@ -152,15 +152,21 @@ fn logged_runs_are_listed_corrected_exported_and_removed() {
 /// Set for a child process re-executing this test binary: `path,count,tag`.
 const CHILD: &str = "RUSTIG_JOURNAL_WRITER";
 
-fn logged(tag: &str, i: u64) -> LoggedRun {
-    LoggedRun {
+fn logged(tag: &str, i: u64) -> RunRecord {
+    let shape = RunShape {
+        duration: 1500.0,
+        running: vec![(300.0, 1200.0)],
+    };
+    RunRecord {
         session_key: "opbouw/week01-1.toml".into(),
         program: Some("opbouw".into()),
         title: "Week 1 · training 1".into(),
-        started_at: 1_778_000_000 + i as i64,
-        position: 1500.0,
         duration: 1500.0,
-        completed: true,
+        mode: Mode::Log,
+        started_at: 1_778_000_000 + i as i64,
+        ended_at: Some(1_778_001_500 + i as i64),
+        facts: RunFacts::told(&shape, None),
+        request_key: None,
         answers: Answers {
             stress_before: Score::new(4).ok(),
             stress_after: Score::new(2).ok(),
@@ -188,7 +194,7 @@ fn writer_child() {
     let mut out = std::io::stdout().lock();
     let mut i = 0;
     while count == 0 || i < count {
-        let id = journal.add(&logged(tag, i)).unwrap();
+        let id = journal.record(&logged(tag, i)).unwrap().id;
         writeln!(out, "{id}").unwrap();
         out.flush().unwrap();
         i += 1;

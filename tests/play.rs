@@ -216,17 +216,27 @@ fn no_audio_prints_every_cue_with_its_time_and_text() {
 fn journal_with_week01_1_done() -> (tempfile::TempDir, Journal, i64) {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::open(&dir.path().join("rustig/journal.db")).unwrap();
+    let shape = rustig::journal::RunShape {
+        duration: 2000.0,
+        running: vec![(300.0, 1700.0)],
+    };
+    let mut heard = rustig::journal::Heard::new();
+    heard.add(0.0, 2000.0);
     let id = journal
-        .start(&rustig::journal::NewRun {
+        .record(&rustig::journal::RunRecord {
             session_key: "opbouw/week01-1.toml".into(),
             program: Some("opbouw".into()),
             title: "Week 1 · training 1".into(),
             duration: 2000.0,
-            mode: "audio",
-            speed: 1.0,
+            mode: rustig::journal::Mode::Audio,
+            started_at: rustig::journal::now(),
+            ended_at: Some(rustig::journal::now()),
+            facts: rustig::journal::RunFacts::of(&shape, &heard, None),
+            answers: Default::default(),
+            request_key: None,
         })
-        .unwrap();
-    journal.progress(id, 2000.0, true, true).unwrap();
+        .unwrap()
+        .id;
     (dir, journal, id)
 }
 

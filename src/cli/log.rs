@@ -10,7 +10,9 @@ use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
 use super::Outcome;
 use super::diagnostics::print_diagnostics;
 use super::questions::{Moment, ask_terminal, interactive};
-use crate::journal::{Answers, Edit, Journal, LoggedRun, Note, Run, Score, session_key};
+use crate::journal::{
+    Answers, Edit, Journal, Mode, Note, Run, RunFacts, RunRecord, RunShape, Score, session_key,
+};
 use crate::load::read_session;
 use crate::session::parse_session;
 
@@ -166,8 +168,17 @@ fn now() -> i64 {
     Local::now().timestamp()
 }
 
-/// Reads a session for the journal: key, program, title, length in seconds.
-fn session(path: &Path) -> Option<(String, Option<String>, String, f64)> {
+/// A session as the journal knows it.
+struct Known {
+    key: String,
+    program: Option<String>,
+    title: String,
+    shape: RunShape,
+}
+
+/// Reads a session for the journal; prints its problems and gives `None` when it
+/// cannot be read.
+fn session(path: &Path) -> Option<Known> {
     let file = match read_session(path) {
         Ok(f) => f,
         Err(d) => {
@@ -179,8 +190,24 @@ fn session(path: &Path) -> Option<(String, Option<String>, String, f64)> {
     print_diagnostics(&diags);
     let parsed = parsed?;
     let (key, program) = session_key(path);
-    let length = parsed.blocks_duration().secs();
-    Some((key, program, parsed.title, length))
+    Some(Known {
+        key,
+        program,
+        shape: RunShape::from_session(&parsed),
+        title: parsed.title,
+    })
+}
+
+/// The shape of the session a stored run was of, read again from its key (a built-in
+/// program session, or the file's path); `None` when it cannot be read any more.
+fn shape_of(run: &Run) -> Option<RunShape> {
+    let path = match &run.program {
+        Some(_) => PathBuf::from("sessions").join(&run.session_key),
+        None => PathBuf::from(&run.session_key),
+    };
+    let file = read_session(&path).ok()?;
+    let (parsed, _) = parse_session(&file.display, &file.bytes, &file.base);
+    parsed.map(|s| RunShape::from_session(&s))
 }
 
 fn partial_secs(min: f64, length: f64) -> Result<f64, String> {
@@ -228,12 +255,12 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         Some(Ok(t)) => t,
         Some(Err(e)) => return invalid(e),
     };
-    let Some((key, program, title, length)) = session(&a.session) else {
+    let Some(known) = session(&a.session) else {
         return Ok(Outcome::Failure);
     };
-    let position = match a.partial.map(|m| partial_secs(m, length)) {
-        None => length,
-        Some(Ok(s)) => s,
+    let stopped_after = match a.partial.map(|m| partial_secs(m, known.shape.duration)) {
+        None => None,
+        Some(Ok(s)) => Some(s),
         Some(Err(e)) => return invalid(e),
     };
     if !a.no_questions && interactive() {
@@ -241,18 +268,23 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         answers = ask_terminal(Moment::After, &answers)?;
     }
     let journal = Journal::open_default()?;
-    let id = journal.add(&LoggedRun {
-        session_key: key,
-        program,
-        title: title.clone(),
+    let facts = RunFacts::told(&known.shape, stopped_after);
+    let recorded = journal.record(&RunRecord {
+        session_key: known.key,
+        program: known.program,
+        title: known.title.clone(),
+        duration: known.shape.duration,
+        mode: Mode::Log,
         started_at,
-        position,
-        duration: length,
-        completed: a.partial.is_none(),
+        ended_at: Some(started_at + facts.position.round() as i64),
+        facts,
         answers,
+        request_key: None,
     })?;
     println!(
-        "Training {id} opgeslagen: {title} op {}.",
+        "Training {} opgeslagen: {} op {}.",
+        recorded.id,
+        known.title,
         local(started_at)
     );
     Ok(Outcome::Success)
@@ -283,21 +315,40 @@ fn edit(e: &EditArgs) -> anyhow::Result<Outcome> {
             journal.path().display()
         ));
     };
-    let length = session.as_ref().map_or(old.duration, |s| s.3);
-    let progress = match (e.completed, e.partial) {
+    let shape = match &session {
+        Some(k) => Some(k.shape.clone()),
+        None => shape_of(&old),
+    };
+    let stopped_after = match (e.completed, e.partial) {
         (true, _) => Some(None),
-        (_, Some(m)) => match partial_secs(m, length) {
-            Ok(s) => Some(Some(s)),
-            Err(m) => return invalid(m),
-        },
+        (_, Some(m)) => {
+            match partial_secs(m, shape.as_ref().map_or(old.duration, |s| s.duration)) {
+                Ok(s) => Some(Some(s)),
+                Err(m) => return invalid(m),
+            }
+        }
+        // Another session, done as far as before.
+        _ if session.is_some() => Some((!old.completed).then_some(old.position)),
         _ => None,
+    };
+    let facts = match (stopped_after, &shape) {
+        (Some(after), Some(shape)) => Some(RunFacts::told(shape, after)),
+        // The session cannot be read any more: the run's own length is all there is.
+        (Some(after), None) => Some(RunFacts::told(
+            &RunShape {
+                duration: old.duration,
+                running: Vec::new(),
+            },
+            after,
+        )),
+        (None, _) => None,
     };
     journal.edit(
         e.id,
         &Edit {
-            session,
+            session: session.map(|k| (k.key, k.program, k.title, k.shape.duration)),
             started_at,
-            progress,
+            facts,
             answers,
             clear_note: e.scores.note.as_deref() == Some(""),
         },

@@ -15,14 +15,17 @@ use super::Outcome;
 use super::diagnostics::print_diagnostics;
 use super::questions::{self, Moment};
 use crate::errors::Chain;
-use crate::journal::{Answers, Choice, Journal, NewRun, ProgramPlan, Score, Status};
+use crate::journal::{
+    Answers, Choice, Heard, Journal, Mode, ProgramPlan, RunFacts, RunRecord, RunShape, Score,
+    Status,
+};
 use crate::load::{PackCache, read_session};
 use crate::play::{
     ClockTransport, DeviceTransport, End, Key, PlayReport, Playback, StartError, Transport, Update,
     status,
 };
 use crate::session::duration::parse_duration;
-use crate::timeline::clock;
+use crate::timeline::{Timeline, clock};
 use crate::voice::VoiceLookup;
 
 /// Play a session live, with a status line and keys.
@@ -274,6 +277,93 @@ struct Run<'a> {
     ask_after: bool,
 }
 
+/// Keeps the journal up to date during a run, by the journal's rules: nothing is
+/// stored for a sped-up preview or until a minute has been heard; then one row,
+/// brought up to date every [`JOURNAL_EVERY`] and at the end.
+struct Recording<'a> {
+    run: &'a Run<'a>,
+    shape: RunShape,
+    title: String,
+    started_at: i64,
+    /// The same-day partial run this one picks up, if any.
+    continues: Option<crate::journal::Run>,
+    /// The row, once stored.
+    id: Option<i64>,
+    /// What was heard at the last save.
+    last: Option<RunFacts>,
+}
+
+impl<'a> Recording<'a> {
+    fn new(run: &'a Run<'a>, timeline: &Timeline, from: f64) -> Recording<'a> {
+        let started_at = crate::journal::now();
+        let continues = run
+            .journal
+            .and_then(|j| j.continued_run(&run.key, from, started_at).ok().flatten());
+        Recording {
+            run,
+            shape: RunShape::from_timeline(timeline),
+            title: timeline.title.clone(),
+            started_at,
+            continues,
+            id: None,
+            last: None,
+        }
+    }
+
+    /// A training, not a preview: the clock ran at normal speed.
+    fn is_training(&self) -> bool {
+        !self.run.no_audio || (self.run.speed - 1.0).abs() < f64::EPSILON
+    }
+
+    /// Stores or updates the run with what has been `heard`; `ended_at` at the end.
+    fn save(&mut self, heard: &Heard, ended_at: Option<i64>) {
+        let facts = RunFacts::of(&self.shape, heard, self.continues.as_ref());
+        self.last = Some(facts);
+        let Some(journal) = self.run.journal else {
+            return;
+        };
+        if !self.is_training() || !facts.worth_storing() {
+            return;
+        }
+        match self.id {
+            Some(id) => {
+                let _ = journal.update(id, &facts, ended_at);
+            }
+            None => {
+                let record = RunRecord {
+                    session_key: self.run.key.clone(),
+                    program: self.run.program.clone(),
+                    title: self.title.clone(),
+                    duration: self.shape.duration,
+                    mode: if self.run.no_audio {
+                        Mode::NoAudio
+                    } else {
+                        Mode::Audio
+                    },
+                    started_at: self.started_at,
+                    ended_at,
+                    facts,
+                    answers: self.run.before.clone(),
+                    request_key: None,
+                };
+                self.id = journal.record(&record).ok().map(|r| r.id);
+            }
+        }
+    }
+
+    /// Why the run was not stored, in Dutch, when it was not (and a journal was open).
+    fn unsaved_line(&self) -> Option<&'static str> {
+        if self.run.journal.is_none() || self.id.is_some() {
+            return None;
+        }
+        Some(if !self.is_training() {
+            "Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek."
+        } else {
+            "Korter dan een minuut gehoord: niet opgeslagen in je dagboek."
+        })
+    }
+}
+
 /// How often the status line is redrawn and new cue lines are printed. Keys are read
 /// as they come, so this does not delay them.
 const TICK: Duration = Duration::from_millis(50);
@@ -329,22 +419,7 @@ fn key_of(key: KeyEvent) -> Option<Key> {
 /// terminal, plain timestamped lines otherwise; records it in the journal.
 fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Result<PlayReport> {
     let timeline = std::sync::Arc::clone(playback.timeline());
-    let run_id = run.journal.and_then(|j| {
-        j.start(&NewRun {
-            session_key: run.key.clone(),
-            program: run.program.clone(),
-            title: timeline.title.clone(),
-            duration: timeline.duration,
-            mode: if run.no_audio { "no-audio" } else { "audio" },
-            speed: run.speed,
-        })
-        .ok()
-    });
-    if let (Some(j), Some(id)) = (run.journal, run_id)
-        && run.before != Answers::default()
-    {
-        let _ = j.answer(id, &run.before);
-    }
+    let mut record = Recording::new(run, &timeline, playback.seconds());
     let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let interrupted = Arc::new(AtomicBool::new(false));
     if !interactive {
@@ -394,10 +469,8 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Re
             if playback.ended().is_some() {
                 return Ok(());
             }
-            if let (Some(j), Some(id)) = (run.journal, run_id)
-                && last_journal.elapsed() >= JOURNAL_EVERY
-            {
-                let _ = j.progress(id, playback.seconds(), false, false);
+            if last_journal.elapsed() >= JOURNAL_EVERY {
+                record.save(playback.heard(), None);
                 last_journal = Instant::now();
             }
             if !interactive {
@@ -429,12 +502,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Re
     }
     drop(transport);
     drop(raw);
-    if let (Some(j), Some(id)) = (run.journal, run_id) {
-        // A sped-up clock is a preview, not a training.
-        let trained =
-            report.completed() && (!run.no_audio || (run.speed - 1.0).abs() < f64::EPSILON);
-        let _ = j.progress(id, report.reached, true, trained);
-    }
+    record.save(&report.heard, Some(crate::journal::now()));
     if !pipe_closed {
         result?;
         if interactive {
@@ -449,11 +517,14 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Re
             )?,
             End::Stopped => writeln!(out, "{} Gestopt.", status::stamp(report.reached))?,
         }
+        if let Some(line) = record.unsaved_line() {
+            writeln!(out, "{line}")?;
+        }
         // The pipe may close at the very end too.
         let _ = out.flush();
         drop(out);
         if run.ask_after
-            && let (Some(j), Some(id)) = (run.journal, run_id)
+            && let (Some(j), Some(id)) = (run.journal, record.id)
         {
             let after = questions::ask_terminal(Moment::After, &Answers::default())?;
             if after != Answers::default() {

@@ -7,6 +7,7 @@
 //! - [`runs`]: what a run is, and the writes (each in one transaction);
 //! - [`queries`]: reading runs back;
 //! - [`answers`]: the questions, scores and notes — validated in one place;
+//! - [`heard`]: what a run was, from what was heard: stored, completed, minutes run;
 //! - [`program`]: the program the runner follows, session by session;
 //! - [`next`]: which session comes next, and when to repeat one instead;
 //! - [`status`]: the runner's state in one value, for every front end.
@@ -15,6 +16,7 @@
 //! write at once, and a process killed during a write loses only that write.
 
 pub mod answers;
+pub mod heard;
 pub mod next;
 pub mod program;
 pub mod queries;
@@ -27,9 +29,10 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use answers::{Answers, Moment, Note, NoteError, QUESTIONS, Question, Score, ScoreError};
+pub use heard::{Heard, RunFacts, RunShape};
 pub use next::{Choice, Plan, RepeatReason, next_session};
 pub use program::{GOAL_MINUTES, ProgramPlan, SessionSummary};
-pub use runs::{Edit, LoggedRun, NewRun, Run, session_key};
+pub use runs::{Edit, Mode, Recorded, Run, RunRecord, now, session_key};
 pub use schema::MIGRATIONS;
 pub use status::Status;
 

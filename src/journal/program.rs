@@ -3,6 +3,7 @@
 //! in one Dutch line and its week and number — the facts that the status, `play`,
 //! the report and the phone page show.
 
+use super::heard::RunShape;
 use crate::load::{SessionFile, default_program};
 use crate::session::{BlockKind, Diagnostic, Session, parse_session};
 
@@ -98,17 +99,9 @@ impl ProgramPlan {
     }
 }
 
-/// Minutes of running in a session (run blocks and the runs of intervals).
+/// Minutes of running in a session, by the journal's rule ([`RunShape`]).
 pub fn run_minutes(s: &Session) -> f64 {
-    s.blocks
-        .iter()
-        .map(|b| match &b.kind {
-            BlockKind::Run { duration, .. } => duration.secs(),
-            BlockKind::Intervals { repeat, run, .. } => run.secs() * f64::from(*repeat),
-            _ => 0.0,
-        })
-        .sum::<f64>()
-        / 60.0
+    RunShape::from_session(s).running_seconds() / 60.0
 }
 
 /// A length in Dutch: `5 min`, `30 s`, `2:30 min`.

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use super::{Answers, Journal, JournalError, Run};
 
 const COLUMNS: &str = "id, session_key, program, title, started_at, ended_at, position, duration,
-    completed, mode, stress_before, mood_before, stress_after, mood_after, effort, note";
+    completed, mode, stress_before, mood_before, stress_after, mood_after, effort, note,
+    start_position, heard_seconds, run_seconds";
 
 impl Journal {
     /// The session keys of `program` that have a completed run.
@@ -44,7 +45,11 @@ impl Journal {
             .map_err(|e| self.err(e))
     }
 
-    fn select(&self, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Run>, JournalError> {
+    pub(super) fn select(
+        &self,
+        tail: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<Run>, JournalError> {
         let sql = format!("SELECT {COLUMNS} FROM runs {tail}");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -60,6 +65,9 @@ impl Journal {
                     duration: r.get(7)?,
                     completed: r.get(8)?,
                     mode: r.get(9)?,
+                    start_position: r.get(16)?,
+                    heard_seconds: r.get(17)?,
+                    run_seconds: r.get(18)?,
                     answers: Answers {
                         stress_before: r.get(10)?,
                         mood_before: r.get(11)?,

@@ -6,44 +6,71 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{TransactionBehavior, params};
 
+use super::heard::{RunFacts, RunShape};
 use super::{Answers, Journal, JournalError, Note};
 
-/// What is known about a run when `play` starts it.
+/// How a run was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// `rustig play` through a sound device.
+    Audio,
+    /// `rustig play --no-audio`, following the printed cues.
+    NoAudio,
+    /// Told afterwards with `rustig log add` (done with an exported file).
+    Log,
+    /// Played on the phone page of `rustig serve`.
+    Telefoon,
+}
+
+impl Mode {
+    /// The word stored in the journal and shown by `log --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Audio => "audio",
+            Mode::NoAudio => "no-audio",
+            Mode::Log => "log",
+            Mode::Telefoon => "telefoon",
+        }
+    }
+}
+
+/// A run to store: what was played, how, when, what was heard (its [`RunFacts`]) and
+/// how it felt. `play`, `log add` and the phone page each fill one in and hand it to
+/// [`Journal::record`].
 #[derive(Debug, Clone)]
-pub struct NewRun {
-    /// Identifies the session across runs.
+pub struct RunRecord {
+    /// The session key, as [`session_key`] makes it.
     pub session_key: String,
     /// The program it belongs to, if any.
     pub program: Option<String>,
     /// The session's title.
     pub title: String,
-    /// Length in seconds.
-    pub duration: f64,
-    /// `audio` or `no-audio`.
-    pub mode: &'static str,
-    /// Clock speed (1 with audio).
-    pub speed: f64,
-}
-
-/// A run recorded by hand (`rustig log add`), done with an exported file.
-#[derive(Debug, Clone)]
-pub struct LoggedRun {
-    /// The session key, as [`session_key`] makes it.
-    pub session_key: String,
-    /// The program, if any.
-    pub program: Option<String>,
-    /// The session's title.
-    pub title: String,
-    /// Unix seconds, UTC.
-    pub started_at: i64,
-    /// Seconds of the session done.
-    pub position: f64,
     /// The session's length in seconds.
     pub duration: f64,
-    /// Done to the end.
-    pub completed: bool,
+    /// How it was done.
+    pub mode: Mode,
+    /// Unix seconds, UTC.
+    pub started_at: i64,
+    /// Unix seconds when it ended; `None` while it is still going on.
+    pub ended_at: Option<i64>,
+    /// What was heard, by the rules of [`super::heard`].
+    pub facts: RunFacts,
     /// How it felt.
     pub answers: Answers,
+    /// A key made by the front end for this run, so that sending it twice (a phone
+    /// retrying) stores it once.
+    pub request_key: Option<String>,
+}
+
+/// What [`Journal::record`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    /// The run's id.
+    pub id: i64,
+    /// `false` when a run with the same request key was already stored (nothing was
+    /// written).
+    pub new: bool,
 }
 
 /// A correction (`rustig log edit`): each `Some` field replaces the stored one.
@@ -53,8 +80,8 @@ pub struct Edit {
     pub session: Option<(String, Option<String>, String, f64)>,
     /// Another start time (unix seconds).
     pub started_at: Option<i64>,
-    /// Completed (`Some(None)`) or partial after this many seconds (`Some(Some(s))`).
-    pub progress: Option<Option<f64>>,
+    /// What was done, told again (`--completed`, `--partial`, or another session).
+    pub facts: Option<RunFacts>,
     /// Answers to replace (only the `Some` ones).
     pub answers: Answers,
     /// Remove the note (`log edit --note ""`).
@@ -76,14 +103,20 @@ pub struct Run {
     pub started_at: i64,
     /// Unix seconds, if it ended cleanly.
     pub ended_at: Option<i64>,
-    /// Seconds reached.
+    /// Where the runner started, in session seconds.
+    pub start_position: f64,
+    /// The furthest second reached.
     pub position: f64,
     /// Session length.
     pub duration: f64,
     /// Played to the end.
     pub completed: bool,
-    /// `audio`, `no-audio` or `log`.
+    /// `audio`, `no-audio`, `log` or `telefoon` (see [`Mode`]).
     pub mode: String,
+    /// Seconds heard (`None` for runs stored before rustig 0.3 recorded it).
+    pub heard_seconds: Option<f64>,
+    /// Seconds of running heard (`None` for runs stored before rustig 0.3).
+    pub run_seconds: Option<f64>,
     /// How it felt.
     pub answers: Answers,
 }
@@ -93,9 +126,20 @@ impl Run {
     pub fn minutes(&self) -> f64 {
         self.position / 60.0
     }
+
+    /// Minutes of running heard; for a run stored before this was recorded, the
+    /// running of `shape` up to where it got (when the session is known).
+    pub fn minutes_run(&self, shape: Option<&RunShape>) -> f64 {
+        match (self.run_seconds, shape) {
+            (Some(s), _) => s / 60.0,
+            (None, Some(shape)) => shape.running_within(self.start_position, self.position) / 60.0,
+            (None, None) => 0.0,
+        }
+    }
 }
 
-pub(super) fn now() -> i64 {
+/// Unix seconds now.
+pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -134,43 +178,101 @@ const ANSWER_SQL: &str = "UPDATE runs SET
              WHERE id = ?1";
 
 impl Journal {
-    /// Records the start of a run and returns its id.
-    pub fn start(&self, run: &NewRun) -> Result<i64, JournalError> {
-        self.conn
+    /// Stores a run (once per request key) and returns its id.
+    pub fn record(&self, run: &RunRecord) -> Result<Recorded, JournalError> {
+        let a = &run.answers;
+        let f = &run.facts;
+        let n = self
+            .conn
             .execute(
-                "INSERT INTO runs (session_key, program, title, started_at, duration, mode, speed)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO runs (session_key, program, title, started_at, ended_at,
+                   start_position, position, duration, completed, mode, speed, heard_seconds,
+                   run_seconds, request_key, stress_before, mood_before, stress_after,
+                   mood_after, effort, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12, ?13, ?14, ?15,
+                   ?16, ?17, ?18, ?19)
+                 ON CONFLICT (request_key) DO NOTHING",
                 params![
                     run.session_key,
                     run.program,
                     run.title,
-                    now(),
+                    run.started_at,
+                    run.ended_at,
+                    f.start_position,
+                    f.position,
                     run.duration,
-                    run.mode,
-                    run.speed
+                    f.completed,
+                    run.mode.as_str(),
+                    f.heard_seconds,
+                    f.run_seconds,
+                    run.request_key,
+                    a.stress_before,
+                    a.mood_before,
+                    a.stress_after,
+                    a.mood_after,
+                    a.effort,
+                    a.note.as_ref().map(Note::as_str)
                 ],
             )
             .map_err(|e| self.err(e))?;
-        Ok(self.conn.last_insert_rowid())
+        if n == 1 {
+            return Ok(Recorded {
+                id: self.conn.last_insert_rowid(),
+                new: true,
+            });
+        }
+        let id = self
+            .conn
+            .query_row(
+                "SELECT id FROM runs WHERE request_key = ?1",
+                [&run.request_key],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(Recorded { id, new: false })
     }
 
-    /// Records how far a run got; `ended` marks a clean end, `completed` a run played
-    /// to its end.
-    pub fn progress(
+    /// Brings run `id` up to date with what has been heard so far; `ended_at` marks
+    /// its end. A run once completed stays completed.
+    pub fn update(
         &self,
         id: i64,
-        position: f64,
-        ended: bool,
-        completed: bool,
+        facts: &RunFacts,
+        ended_at: Option<i64>,
     ) -> Result<(), JournalError> {
-        let ended_at = ended.then(now);
         self.conn
             .execute(
-                "UPDATE runs SET position = ?2, ended_at = COALESCE(?3, ended_at), completed = MAX(completed, ?4) WHERE id = ?1",
-                params![id, position, ended_at, completed],
+                "UPDATE runs SET position = ?2, heard_seconds = ?3, run_seconds = ?4,
+                   completed = MAX(completed, ?5), ended_at = COALESCE(?6, ended_at)
+                 WHERE id = ?1",
+                params![
+                    id,
+                    facts.position,
+                    facts.heard_seconds,
+                    facts.run_seconds,
+                    facts.completed,
+                    ended_at
+                ],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// The partial run that a run of `session_key` starting at `start` seconds picks
+    /// up, if any (see [`RunFacts::continues`]).
+    pub fn continued_run(
+        &self,
+        session_key: &str,
+        start: f64,
+        now: i64,
+    ) -> Result<Option<Run>, JournalError> {
+        Ok(self
+            .select(
+                "WHERE session_key = ?1 AND completed = 0 ORDER BY started_at DESC, id DESC LIMIT 1",
+                [session_key],
+            )?
+            .pop()
+            .filter(|r| RunFacts::continues(r, session_key, start, now)))
     }
 
     /// Stores the answered questions of run `id` (the `Some` ones; others are kept).
@@ -199,36 +301,6 @@ impl Journal {
         Ok(())
     }
 
-    /// Records a run done elsewhere (mode `log`) and returns its id.
-    pub fn add(&self, run: &LoggedRun) -> Result<i64, JournalError> {
-        let a = &run.answers;
-        self.conn
-            .execute(
-                "INSERT INTO runs (session_key, program, title, started_at, ended_at, position,
-                   duration, completed, mode, speed, stress_before, mood_before, stress_after,
-                   mood_after, effort, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'log', 1, ?9, ?10, ?11, ?12, ?13, ?14)",
-                params![
-                    run.session_key,
-                    run.program,
-                    run.title,
-                    run.started_at,
-                    run.started_at + run.position.round() as i64,
-                    run.position,
-                    run.duration,
-                    run.completed,
-                    a.stress_before,
-                    a.mood_before,
-                    a.stress_after,
-                    a.mood_after,
-                    a.effort,
-                    a.note
-                ],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
     /// Removes run `id`.
     pub fn remove(&self, id: i64) -> Result<(), JournalError> {
         let n = self
@@ -252,26 +324,23 @@ impl Journal {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let duration: Option<f64> = tx
-            .query_row("SELECT duration FROM runs WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .map(Some)
+        let exists = tx
+            .query_row("SELECT 1 FROM runs WHERE id = ?1", [id], |_| Ok(()))
+            .map(|()| true)
             .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                rusqlite::Error::QueryReturnedNoRows => Ok(false),
                 e => Err(e),
             })
             .map_err(err)?;
-        let Some(mut duration) = duration else {
+        if !exists {
             return Err(JournalError::NoRun { path, id });
-        };
+        }
         if let Some((key, program, title, length)) = &edit.session {
             tx.execute(
                 "UPDATE runs SET session_key = ?2, program = ?3, title = ?4, duration = ?5 WHERE id = ?1",
                 params![id, key, program, title, length],
             )
             .map_err(err)?;
-            duration = *length;
         }
         if let Some(start) = edit.started_at {
             tx.execute(
@@ -280,18 +349,21 @@ impl Journal {
             )
             .map_err(err)?;
         }
-        match edit.progress {
-            Some(None) => tx.execute(
-                "UPDATE runs SET completed = 1, position = ?2 WHERE id = ?1",
-                params![id, duration],
-            ),
-            Some(Some(secs)) => tx.execute(
-                "UPDATE runs SET completed = 0, position = ?2 WHERE id = ?1",
-                params![id, secs],
-            ),
-            None => Ok(0),
+        if let Some(f) = &edit.facts {
+            tx.execute(
+                "UPDATE runs SET start_position = ?2, position = ?3, heard_seconds = ?4,
+                   run_seconds = ?5, completed = ?6 WHERE id = ?1",
+                params![
+                    id,
+                    f.start_position,
+                    f.position,
+                    f.heard_seconds,
+                    f.run_seconds,
+                    f.completed
+                ],
+            )
+            .map_err(err)?;
         }
-        .map_err(err)?;
         let a = &edit.answers;
         tx.execute(
             ANSWER_SQL,

@@ -35,6 +35,14 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE runs ADD COLUMN effort        INTEGER CHECK (effort BETWEEN 1 AND 5);
     ALTER TABLE runs ADD COLUMN note          TEXT;
     CREATE INDEX runs_by_time ON runs (started_at);",
+    // v3 (rustig 0.3): what was heard. Where the run started, the seconds heard and the
+    // seconds of running heard (NULL for older rows), and the front end's key for a run
+    // so a retry stores it once. Modes: 'audio', 'no-audio', 'log', 'telefoon'.
+    "ALTER TABLE runs ADD COLUMN start_position REAL NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN heard_seconds REAL;
+    ALTER TABLE runs ADD COLUMN run_seconds REAL;
+    ALTER TABLE runs ADD COLUMN request_key TEXT;
+    CREATE UNIQUE INDEX runs_by_request ON runs (request_key);",
 ];
 
 /// The schema version this rustig writes.

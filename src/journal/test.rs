@@ -9,14 +9,25 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn new_run() -> NewRun {
-    NewRun {
+/// A run of a 1500-second session whose running is 300–1200 s, heard up to `until`.
+fn played(until: f64) -> RunRecord {
+    let shape = RunShape {
+        duration: 1500.0,
+        running: vec![(300.0, 1200.0)],
+    };
+    let mut heard = Heard::new();
+    heard.add(0.0, until);
+    RunRecord {
         session_key: "opbouw/week01-1.toml".into(),
         program: Some("opbouw".into()),
         title: "Week 1 · training 1".into(),
         duration: 1500.0,
-        mode: "audio",
-        speed: 1.0,
+        mode: Mode::Audio,
+        started_at: now(),
+        ended_at: Some(now()),
+        facts: RunFacts::of(&shape, &heard, None),
+        answers: Answers::default(),
+        request_key: None,
     }
 }
 
@@ -31,14 +42,12 @@ fn a_new_journal_gets_the_latest_schema_in_wal_mode_and_records_runs() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
-    let a = j.start(&new_run()).unwrap();
-    j.progress(a, 600.0, true, false).unwrap();
+    let a = j.record(&played(600.0)).unwrap().id;
     assert!(
         j.completed("opbouw").unwrap().is_empty(),
         "a run stopped halfway does not complete"
     );
-    let b = j.start(&new_run()).unwrap();
-    j.progress(b, 1500.0, true, true).unwrap();
+    let b = j.record(&played(1500.0)).unwrap().id;
     j.answer(
         b,
         &Answers {
@@ -90,7 +99,7 @@ fn a_version_1_file_is_backed_up_then_migrated_keeping_its_runs() {
     let path = dir.path().join("journal.db");
     std::fs::copy(fixture("v1/journal.db"), &path).unwrap();
     let j = Journal::open(&path).unwrap();
-    assert_eq!(j.version().unwrap(), 2);
+    assert_eq!(j.version().unwrap(), 3);
     let runs = j.runs().unwrap();
     assert_eq!(runs.len(), 3);
     assert_eq!(runs[2].session_key, "opbouw/week01-1.toml");
@@ -123,7 +132,7 @@ fn a_newer_file_is_refused_and_left_untouched() {
     assert_eq!(
         e.to_string(),
         format!(
-            "journal {} has schema version 9, but this rustig knows versions up to 2: it was written by a newer rustig. Update rustig; the file is left untouched",
+            "journal {} has schema version 9, but this rustig knows versions up to 3: it was written by a newer rustig. Update rustig; the file is left untouched",
             path.display()
         )
     );
@@ -155,10 +164,13 @@ fn run(id: i64, file: &str, completed: bool, answers: Answers) -> Run {
         title: file.into(),
         started_at: 1_700_000_000 + id * 86_400,
         ended_at: None,
+        start_position: 0.0,
         position: 0.0,
         duration: 1500.0,
         completed,
         mode: "log".into(),
+        heard_seconds: None,
+        run_seconds: None,
         answers,
     }
 }

@@ -22,6 +22,7 @@ pub use transport::{
     StartError, Transport,
 };
 
+use crate::journal::Heard;
 use crate::load::Loaded;
 use crate::session::BlockKind;
 use crate::timeline::{Timeline, compile};
@@ -78,6 +79,9 @@ pub struct PlayReport {
     pub end: End,
     /// What the device reported, if one played.
     pub device: Option<DeviceStats>,
+    /// The stretches of the session heard (seeks start a new one, pauses add nothing):
+    /// what the journal's rules judge the run by.
+    pub heard: Heard,
 }
 
 impl PlayReport {
@@ -98,6 +102,9 @@ pub struct Playback<T: Transport> {
     /// Lines up to this time have been shown (or skipped by a seek).
     shown_until: f64,
     end: Option<End>,
+    heard: Heard,
+    /// The position up to which `heard` is up to date.
+    heard_until: f64,
 }
 
 impl<T: Transport> Playback<T> {
@@ -115,6 +122,8 @@ impl<T: Transport> Playback<T> {
             next_line,
             shown_until: from,
             end: None,
+            heard: Heard::new(),
+            heard_until: from,
         }
     }
 
@@ -163,6 +172,7 @@ impl<T: Transport> Playback<T> {
     /// [`Update::Ended`] when the run is over.
     pub fn poll(&mut self) -> Vec<Update> {
         self.transport.tick();
+        self.catch_up_heard();
         let now = self.transport.seconds();
         self.shown_until = self.shown_until.max(now);
         let mut out = Vec::new();
@@ -247,7 +257,21 @@ impl<T: Transport> Playback<T> {
         None
     }
 
+    /// Adds what played since the last look to `heard`.
+    fn catch_up_heard(&mut self) {
+        let now = self.transport.seconds();
+        self.heard.add(self.heard_until, now);
+        self.heard_until = now;
+    }
+
+    /// What has been heard so far.
+    pub fn heard(&self) -> &Heard {
+        &self.heard
+    }
+
     fn seek(&mut self, to: f64) {
+        self.catch_up_heard();
+        self.heard_until = to;
         self.transport.seek(to);
         self.shown_until = to;
         self.next_line = self.lines.partition_point(|(t, _)| *t < to);
@@ -259,12 +283,14 @@ impl<T: Transport> Playback<T> {
             reached: self.transport.seconds(),
             end: self.end.unwrap_or(End::Stopped),
             device: self.transport.stats(),
+            heard: self.heard.clone(),
         }
     }
 
     /// Ends the run and gives back the transport (to let a device play out) and the
     /// report.
-    pub fn finish(self) -> (T, PlayReport) {
+    pub fn finish(mut self) -> (T, PlayReport) {
+        self.catch_up_heard();
         let report = self.report();
         (self.transport, report)
     }
