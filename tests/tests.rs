@@ -27,6 +27,8 @@ mod golden;
 mod invalid;
 // The journal: log, status, report, concurrent and killed writers.
 mod journal;
+// The questions typed in a real pseudo-terminal: Enter, Backspace, arrows, Ctrl-C.
+mod questions;
 // Live play: the real-time player driven by hand, --no-audio, and `rustig play`
 // through ALSA's file plugin compared with `rustig render`.
 mod play;
