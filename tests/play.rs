@@ -518,3 +518,46 @@ fn play_repeats_after_a_heavy_run_and_records_what_was_heard() {
     let out = play(&["--stress-before", "6"]);
     assert_eq!(out.status.code(), Some(2), "a score is 1 to 5");
 }
+
+/// A damaged journal stops `play` before anything is asked or played, says what to do
+/// and leaves the file as it was; `--no-journal` plays without recording.
+#[test]
+fn a_damaged_journal_stops_play_before_the_run_and_no_journal_plays_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rustig/journal.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let junk = b"this is not a database, but the runner's file all the same".repeat(100);
+    std::fs::write(&db, &junk).unwrap();
+    let play = |extra: &[&str]| {
+        let mut args = vec![
+            "play",
+            "tests/data/sessions/basic.toml",
+            "--no-audio",
+            "--speed",
+            "2000",
+        ];
+        args.extend_from_slice(extra);
+        Rustig::fixture(&args)
+            .env("XDG_DATA_HOME", dir.path())
+            .run()
+    };
+    let out = play(&[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!((out.status.code(), stdout.as_str()), (Some(1), ""));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: journal {} is damaged or not a rustig journal (file is not a database). It is left untouched: move it away (for example to journal.db.broken) to start a new journal, or put back a backup journal.db.bak-vN\nTo play without recording this run: rustig play --no-journal\n",
+            db.display()
+        )
+    );
+    let out = play(&["--no-journal"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.ends_with("[8:42] Klaar. Goed gedaan.\n"), "{stdout}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        junk,
+        "the runner's file is untouched"
+    );
+}

@@ -66,6 +66,9 @@ pub struct Args {
     /// Do not ask how you feel before and after the run.
     #[arg(long)]
     pub no_questions: bool,
+    /// Do not record this run in the journal (e.g. when the journal is damaged).
+    #[arg(long)]
+    pub no_journal: bool,
     /// Stress before the run, 1 (relaxed) to 5 (very tense), instead of the question.
     #[arg(long, value_name = "N", value_parser = Score::parse)]
     pub stress_before: Option<Score>,
@@ -126,10 +129,8 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             };
             let runs = match Journal::default_runs() {
                 Ok(runs) => runs,
-                Err(e) => {
-                    eprintln!("{}", journal_warning(&e));
-                    Vec::new()
-                }
+                Err(_) if args.no_journal => Vec::new(),
+                Err(e) => return journal_failure(&e),
             };
             let status = Status::compute(&program, &runs, chrono::Local::now().timestamp());
             if args.repeat && status.plan.previous.is_none() {
@@ -196,11 +197,12 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             }
         }
     };
-    let journal = match Journal::open_default() {
-        Ok(j) => Some(j),
-        Err(e) => {
-            eprintln!("{}", journal_warning(&e));
-            None
+    let journal = if args.no_journal {
+        None
+    } else {
+        match Journal::open_default() {
+            Ok(j) => Some(j),
+            Err(e) => return journal_failure(&e),
         }
     };
     let training = !args.no_audio || (args.speed - 1.0).abs() < f64::EPSILON;
@@ -322,12 +324,14 @@ fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
     }
 }
 
-/// The one Dutch warning when the journal cannot be opened: the run plays on,
-/// unrecorded.
-fn journal_warning(e: &crate::journal::JournalError) -> String {
-    format!(
-        "Let op: het dagboek kan niet worden geopend, deze training wordt niet opgeslagen.\n({e})"
-    )
+/// A journal that cannot be opened stops `play` before anything is asked or played
+/// (a run that cannot be recorded must not look recorded), with the way out.
+fn journal_failure(e: &crate::journal::JournalError) -> anyhow::Result<Outcome> {
+    eprintln!(
+        "error: {}\nTo play without recording this run: rustig play --no-journal",
+        Chain(e)
+    );
+    Ok(Outcome::Failure)
 }
 
 /// What the front end records about a run.

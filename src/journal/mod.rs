@@ -48,6 +48,14 @@ pub enum JournalError {
         #[source]
         source: rusqlite::Error,
     },
+    /// SQLite failed in a way a runner can fix, said in plain words.
+    #[error("journal {path} {what}")]
+    Unusable {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        what: &'static str,
+    },
     /// The file was written by a newer rustig.
     #[error(
         "journal {path} has schema version {found}, but this rustig knows versions up to {known}: it was written by a newer rustig. Update rustig; the file is left untouched"

@@ -295,3 +295,24 @@ fn a_program_session_is_found_by_short_name_or_number() {
     assert_eq!(program.find("43"), None);
     assert_eq!(program.find("week99-1"), None);
 }
+
+/// SQLite's codes reach the runner as plain words with what to do: a journal that
+/// cannot be written (here opened read-only, as a read-only file is for a user).
+#[test]
+fn a_read_only_journal_is_explained_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    Journal::open(&path).unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let e = conn.execute("DELETE FROM runs", []).expect_err("read-only");
+    let e = super::schema::classify(&path, e);
+    assert_eq!(
+        crate::errors::Chain(&e).to_string(),
+        format!(
+            "journal {} cannot be written (read-only file or folder, or it was moved while open); check its permissions with ls -l",
+            path.display()
+        )
+    );
+}
