@@ -27,11 +27,13 @@ pub struct SessionFile {
 }
 
 /// The path inside the built-in `sessions/` that `path` names, if any
-/// (`sessions/opbouw/week01-1.toml` or `opbouw/week01-1.toml`).
-fn builtin_session_path(path: &Path) -> String {
+/// (`sessions/opbouw/week01-1.toml` or `opbouw/week01-1.toml`; a folder without its
+/// trailing `/`). Used by every command that falls back to the built-in sessions.
+pub fn builtin_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     let inner = text.strip_prefix("./").unwrap_or(&text);
-    inner.strip_prefix("sessions/").unwrap_or(inner).to_owned()
+    let inner = inner.strip_prefix("sessions/").unwrap_or(inner);
+    inner.trim_end_matches('/').to_owned()
 }
 
 /// Reads a session from disk, or from the built-in `sessions/` when no such file
@@ -44,7 +46,7 @@ pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
             base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         }),
         Err(e) => {
-            let inner = builtin_session_path(path);
+            let inner = builtin_path(path);
             if let Some(bytes) = crate::builtin::session_file(&inner) {
                 return Ok(SessionFile {
                     display: PathBuf::from(format!("<built-in>/sessions/{inner}")),

@@ -358,10 +358,7 @@ fn is_program(path: &Path) -> bool {
     if path.exists() {
         return false;
     }
-    let text = path.to_string_lossy().replace('\\', "/");
-    let inner = text.strip_prefix("./").unwrap_or(&text);
-    let inner = inner.strip_prefix("sessions/").unwrap_or(inner);
-    let inner = inner.trim_end_matches('/');
+    let inner = crate::load::builtin_path(path);
     crate::builtin::session_file(&format!("{inner}/program.toml")).is_some()
 }
 

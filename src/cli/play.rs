@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use crossterm::{cursor, terminal};
+use crossterm::terminal;
+
+use super::terminal::RawMode;
 
 use super::Outcome;
 use super::diagnostics::print_diagnostics;
@@ -437,31 +439,6 @@ const TICK: Duration = Duration::from_millis(50);
 const CLEAR_LINE: &str = "\r\x1b[2K";
 /// How often progress is written to the journal during a run.
 const JOURNAL_EVERY: Duration = Duration::from_secs(15);
-
-/// Puts the terminal in raw mode and restores it when dropped, whatever happens.
-struct RawMode;
-
-impl RawMode {
-    fn enter() -> std::io::Result<RawMode> {
-        terminal::enable_raw_mode()?;
-        let _ = crossterm::execute!(std::io::stdout(), cursor::Hide);
-        // A panic restores the terminal before its message is printed.
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = terminal::disable_raw_mode();
-            let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
-            previous(info);
-        }));
-        Ok(RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        let _ = terminal::disable_raw_mode();
-        let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
-    }
-}
 
 /// The key a terminal key press stands for.
 fn key_of(key: KeyEvent) -> Option<Key> {
