@@ -321,8 +321,7 @@ pub fn load_program(folder: &Path) -> (Vec<Diagnostic>, Option<ProgramFiles>) {
         }
         return (diags, Some(ProgramFiles { program, sessions }));
     }
-    let inner = builtin_session_path(folder);
-    let inner = inner.trim_end_matches('/');
+    let inner = builtin_path(folder);
     let Some(bytes) = crate::builtin::session_file(&format!("{inner}/program.toml")) else {
         let source = Source::new(&manifest, "");
         return (
