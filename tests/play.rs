@@ -249,6 +249,18 @@ fn journal_with_week01_1_done() -> (tempfile::TempDir, Journal, i64) {
 #[test]
 fn play_without_a_session_continues_the_default_program() {
     let (dir, journal, _) = journal_with_week01_1_done();
+    let status = Rustig::new(&["status", "--json"])
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        (&v["plays"]["title"], &v["repeat"]),
+        (
+            &serde_json::json!("Week 1 · training 2"),
+            &serde_json::Value::Null
+        ),
+        "what play starts, below"
+    );
     let out = Rustig::new(&["play", "--no-audio", "--speed", "10000"])
         .env("XDG_DATA_HOME", dir.path())
         .run();
@@ -455,6 +467,18 @@ fn play_repeats_after_a_heavy_run_and_records_what_was_heard() {
         ..Default::default()
     };
     journal.answer(id, &heavy).unwrap();
+    // `status --json` names what plain `play` starts: the same library call.
+    let status = Rustig::new(&["status", "--json"])
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        (&v["plays"]["title"], &v["repeat"]["reason"]),
+        (
+            &serde_json::json!("Week 1 · training 1"),
+            &serde_json::json!("too_heavy")
+        )
+    );
     let conf = capture_config(dir.path(), &dir.path().join("capture.raw"));
     let play = |args: &[&str]| {
         Rustig::new(args)
