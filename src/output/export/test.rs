@@ -9,6 +9,12 @@ fn tags() -> Tags {
         track: 1,
         total: 42,
         comment: Some("Je eerste training.".into()),
+        artist: "Coach Rustig".into(),
+        year: 2026,
+        cover: Some(std::sync::Arc::new(cover_png(&CoverText::track(
+            "Van 12 naar 36 minuten",
+            "Week 1 · training 1",
+        )))),
         chapters: vec![
             Chapter {
                 start: 0.0,
@@ -30,11 +36,17 @@ fn tags() -> Tags {
 #[test]
 fn names_are_safe_on_fat_and_sort_by_number() {
     assert_eq!(
-        track_file_name(1, 42, "Week 1 · training 1", "mp3"),
+        track_file_name(1, number_width(42), "Week 1 · training 1", "mp3"),
         "01 Week 1 · training 1.mp3"
     );
-    assert_eq!(track_file_name(7, 9, "Basis", "ogg"), "7 Basis.ogg");
-    assert_eq!(track_file_name(3, 100, "x", "wav"), "003 x.wav");
+    assert_eq!(
+        track_file_name(7, number_width(9), "Basis", "ogg"),
+        "7 Basis.ogg"
+    );
+    assert_eq!(
+        track_file_name(3, number_width(100), "x", "wav"),
+        "003 x.wav"
+    );
     assert_eq!(
         safe_name("Wat? \"Rustig\": 5/3 <loop>*|\\ ", "x"),
         "Wat 'Rustig' - 5-3 loop--"
