@@ -86,7 +86,7 @@ pub struct Loaded {
 #[derive(Debug, Clone)]
 enum Cached {
     /// Loaded and usable.
-    Usable(VoicePack),
+    Usable(Box<VoicePack>),
     /// Has errors; they were reported with the first session that used it.
     Broken,
 }
@@ -115,7 +115,7 @@ impl<'l> PackCache<'l> {
     pub fn insert(&self, pack: VoicePack) {
         self.packs
             .borrow_mut()
-            .insert(pack.voice.clone(), Cached::Usable(pack));
+            .insert(pack.voice.clone(), Cached::Usable(Box::new(pack)));
     }
 
     /// Validates and compiles a session file, returning every diagnostic (errors and
@@ -193,7 +193,7 @@ impl<'l> PackCache<'l> {
     fn usable(&self, voice: &str) -> Option<VoicePack> {
         if let Some(cached) = self.packs.borrow().get(voice) {
             return match cached {
-                Cached::Usable(p) => Some(p.clone()),
+                Cached::Usable(p) => Some((**p).clone()),
                 Cached::Broken => None,
             };
         }
@@ -215,7 +215,7 @@ impl<'l> PackCache<'l> {
             )
         };
         match self.packs.borrow().get(&voice.value) {
-            Some(Cached::Usable(p)) => return Ok((p.clone(), Vec::new())),
+            Some(Cached::Usable(p)) => return Ok(((**p).clone(), Vec::new())),
             Some(Cached::Broken) => {
                 return Err(vec![error(format!(
                     "voice pack `{}` cannot be used; its problems are listed above",

@@ -21,6 +21,8 @@ mod import;
 mod cli;
 // Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.
 mod export;
+// The presence tok and spoken time left.
+mod presence;
 // Golden files: `show --json` snapshots and a WAV compared byte for byte.
 mod golden;
 // One invalid session per kind of error with its exact message; warnings; huge files.
