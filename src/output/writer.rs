@@ -104,6 +104,28 @@ impl Drop for Writer {
     }
 }
 
+/// Bytes after which the writer asks the kernel to start writing a file's new part to
+/// the disk.
+const EARLY_WRITEBACK: u64 = 8 << 20;
+
+/// Asks the kernel to start writing `len` bytes of `file` from `offset` to the disk now,
+/// without waiting, and to drop them from the page cache once written
+/// (`POSIX_FADV_DONTNEED`, as GNU dd's `oflag=nocache`). Otherwise Linux starts only
+/// when dirty pages pile up, so all of a render would wait for the final fsync; now
+/// the disk works while the mixer does, and the fsync (still made before the rename)
+/// finds little left. Advice only: its failure changes nothing.
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::fs::fadvise(
+        file,
+        offset,
+        std::num::NonZeroU64::new(len),
+        rustix::fs::Advice::DontNeed,
+    );
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, offset, len);
+}
+
 /// The writer thread: writes each full buffer to its file and hands it back, until the
 /// mixing side hangs up or a write fails.
 fn write_all(
@@ -111,12 +133,25 @@ fn write_all(
     full: &Receiver<Full>,
     empty: &SyncSender<Vec<i16>>,
 ) -> Result<Vec<File>, WriteFailed> {
+    let mut flushed: Vec<(u64, u64)> = files
+        .iter_mut()
+        .map(|f| {
+            let at = std::io::Seek::stream_position(f).unwrap_or(0);
+            (at, at)
+        })
+        .collect();
     while let Ok((index, samples)) = full.recv() {
         let file = files
             .get_mut(index)
             .ok_or_else(|| (index, io::Error::other("no such file")))?;
-        file.write_all(bytemuck::cast_slice(&samples))
-            .map_err(|e| (index, e))?;
+        let bytes: &[u8] = bytemuck::cast_slice(&samples);
+        file.write_all(bytes).map_err(|e| (index, e))?;
+        let (from, to) = &mut flushed[index];
+        *to += bytes.len() as u64;
+        if *to - *from >= EARLY_WRITEBACK {
+            start_writeback(file, *from, *to - *from);
+            *from = *to;
+        }
         // The mixing side may have stopped waiting for buffers; then this one is dropped.
         let _ = empty.try_send(samples);
     }
