@@ -25,8 +25,10 @@ mod export;
 mod golden;
 // One invalid session per kind of error with its exact message; warnings; huge files.
 mod invalid;
-// The journal: log, status, report, concurrent and killed writers.
+// The journal: log, status, concurrent and killed writers.
 mod journal;
+// `rustig report`: the page in headless Chromium at 412 and 1280 px, SVG and PNG.
+mod report;
 // Live play: the real-time player driven by hand, --no-audio, and `rustig play`
 // through ALSA's file plugin compared with `rustig render`.
 mod play;

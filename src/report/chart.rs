@@ -5,8 +5,8 @@
 //!
 //! Colours mean one thing each, and shapes say the same without colour: grey
 //! squares are "before"; "after" is a triangle pointing the way the score went, blue
-//! when that is better and orange when worse, or a dark circle when unchanged. The
-//! legend is text (■ ▼ ▲ ●), so the only polygons and circles in a pair chart are its
+//! when that is better and orange when worse, or a dark ring around the square when
+//! unchanged. The legend is text (■ ▼ ▲ ○), so the only polygons and circles in a pair chart are its
 //! marks: one per answered run, or per week when runs are dense.
 
 use std::sync::OnceLock;
@@ -234,7 +234,7 @@ pub fn draw_pairs<DB: DrawingBackend>(
             words: worse_words,
         },
         Entry {
-            glyph: "●",
+            glyph: "○",
             colour: SAME,
             words: "na: gelijk",
         },
@@ -353,8 +353,13 @@ pub fn draw_pairs<DB: DrawingBackend>(
         )
         .map_err(draw_err)?;
         if dir == Direction::Same {
-            area.draw(&Circle::new((p.x, p.after), r, colour.filled()))
-                .map_err(draw_err)?;
+            // A ring around the "before" square: the same score after.
+            area.draw(&Circle::new(
+                (p.x, p.after),
+                sq + g.u(3.0),
+                colour.stroke_width(g.u(2.0).max(1) as u32),
+            ))
+            .map_err(draw_err)?;
         } else {
             // Pointing the way the score went: up is a higher score.
             let down = p.after < p.before;

@@ -29,13 +29,14 @@ p{margin:.4em 0}
 .facts dd{margin:0;font-size:1.15em;font-weight:600}
 figure{margin:.6em 0}
 .chart{display:grid;grid-template-columns:minmax(0,1fr);gap:14px;align-items:start}
-.plot svg{width:100%;height:auto;display:block;max-width:600px}
+.plot svg{width:100%;height:auto;display:block;max-width:560px}
 table{border-collapse:collapse;width:100%;font-size:.95em}
 caption{text-align:left;font-weight:600;padding:0 0 4px}
 th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 th{font-weight:600;background:#f6f6f6}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.weeks td:nth-child(-n+2){white-space:nowrap}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.marks td.n{white-space:nowrap}
+.weeks td:first-child{white-space:nowrap}
 .note{overflow-wrap:anywhere}
 .better{color:#0072b2}.worse{color:#c24f00}.same{color:#3c3c3c}.before{color:#6e6e6e}
 .partial{color:#7a4a00}
@@ -45,7 +46,7 @@ footer{margin:2em 0 1em;color:#555;font-size:.9em}
 .data{max-height:460px;overflow-y:auto}
 }
 @media (max-width:640px){
-table.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.cards thead,table.cards thead tr,table.cards thead th{display:block;position:absolute;width:1px;height:1px;padding:0;overflow:hidden;clip:rect(0 0 0 0)}
 table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
 table.cards tr{border-bottom:1px solid #bbb;padding:6px 0}
 table.cards td{display:flex;gap:10px;border:0;padding:2px 0;text-align:left}
@@ -116,7 +117,7 @@ pub fn pairs_desc(report: &Report, series: &PairSeries) -> String {
     let _ = write!(
         d,
         "Scores van 1 ({}) tot 5 ({}). Grijze vierkantjes: voor de training; {}: na de \
-         training (blauw: beter, oranje: slechter, donkere rondjes: gelijk).",
+         training (blauw: beter, oranje: slechter, een donker rondje om het vierkantje: gelijk).",
         q.low(),
         q.high(),
         if series.weekly {
@@ -163,7 +164,7 @@ fn score(s: Option<Score>) -> String {
 fn change_cell(measure: Measure, before: f64, after: f64) -> String {
     let dir = measure.direction(before, after);
     let (class, glyph, word) = match (dir, measure.higher_is_better(), after < before) {
-        (Direction::Same, _, _) => ("same", "●", "gelijk"),
+        (Direction::Same, _, _) => ("same", "○", "gelijk"),
         (Direction::Better, false, _) => ("better", "▼", "rustiger"),
         (Direction::Worse, false, _) => ("worse", "▲", "gespannener"),
         (Direction::Better, true, _) => ("better", "▲", "beter"),
@@ -282,7 +283,7 @@ fn program_section(report: &Report, progress: &Progress) -> Result<String, Repor
     );
     s.push_str(
         "<table class=\"weeks\">\n<caption>Per week van het programma</caption>\n\
-         <thead><tr><th>week</th><th>data</th><th>afgerond</th><th class=\"n\">hardgelopen</th></tr></thead>\n<tbody>\n",
+         <thead><tr><th>week</th><th>data</th><th>afgerond</th><th class=\"n\">hardgelopen per training</th></tr></thead>\n<tbody>\n",
     );
     // Weeks up to the one after the last week with a run, one row each; the rest of
     // the program in one row.
@@ -296,17 +297,34 @@ fn program_section(report: &Report, progress: &Progress) -> Result<String, Repor
         let dates = w
             .dates
             .map_or_else(|| "–".to_owned(), |(a, b)| dutch::date_span(a, b));
-        let run: f64 = w.run.iter().sum();
-        let planned: f64 = w.planned.iter().sum();
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|m| {
+                    if *m > 0.0 {
+                        format!("{m:.0}")
+                    } else {
+                        "–".to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
+        // The plan once when every session of the week plans the same.
+        let planned = if w.planned.windows(2).all(|p| p[0] == p[1]) {
+            w.planned
+                .first()
+                .map_or_else(String::new, |m| format!("{m:.0}"))
+        } else {
+            list(&w.planned)
+        };
         let _ = writeln!(
             s,
-            "<tr><td>week {}</td><td>{dates}</td><td>{} van {}</td>\
-             <td class=\"n\">{} van {} min</td></tr>",
+            "<tr><td>week {}</td><td class=\"dates\">{dates}</td><td>{} van {}</td>\
+             <td class=\"n\">{} van {planned} min</td></tr>",
             w.week,
             w.completed,
             w.sessions,
-            dutch::decimal(run, 0),
-            dutch::decimal(planned, 0),
+            list(&w.run),
         );
     }
     let rest = &progress.weeks[reached..];
