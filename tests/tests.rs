@@ -21,6 +21,8 @@ mod import;
 mod cli;
 // Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.
 mod export;
+// The presence tok and spoken time left.
+mod presence;
 // Golden files: `show --json` snapshots and a WAV compared byte for byte.
 mod golden;
 // One invalid session per kind of error with its exact message; warnings; huge files.
@@ -29,6 +31,8 @@ mod invalid;
 mod journal;
 // `rustig report`: the page in headless Chromium at 412 and 1280 px, SVG and PNG.
 mod report;
+// The questions typed in a real pseudo-terminal: Enter, Backspace, arrows, Ctrl-C.
+mod questions;
 // Live play: the real-time player driven by hand, --no-audio, and `rustig play`
 // through ALSA's file plugin compared with `rustig render`.
 mod play;

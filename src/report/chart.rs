@@ -1,7 +1,7 @@
 //! The charts, drawn with plotters on any backend: the same drawing becomes the SVG
 //! in the page, the standalone SVG and the PNG. Every chart carries its own legend,
 //! axes and dates as text, so an image sent to a coach explains itself; the PNG's text
-//! is drawn with DejaVu Sans, embedded in the binary (assets/fonts, free licence).
+//! is drawn with DejaVu Sans, embedded once in the binary ([`crate::fonts`]).
 //!
 //! Colours mean one thing each, and shapes say the same without colour: grey
 //! squares are "before"; "after" is a triangle pointing the way the score went, blue
@@ -20,11 +20,8 @@ use plotters::style::{FontStyle, register_font};
 use super::ReportError;
 use super::dutch;
 use super::model::{Direction, PairSeries, Progress};
+use crate::fonts;
 
-/// DejaVu Sans (assets/fonts/LICENSE-DejaVu.txt): the text of every chart.
-static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-/// DejaVu Sans Bold: the titles.
-static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 /// The family the charts ask for; in an SVG the viewer's own sans-serif draws it.
 const FAMILY: &str = "sans-serif";
 
@@ -94,11 +91,11 @@ impl Geometry {
 }
 
 /// Registers the embedded fonts with plotters, once.
-fn fonts() -> Result<(), ReportError> {
+fn register_fonts() -> Result<(), ReportError> {
     static DONE: OnceLock<bool> = OnceLock::new();
     let ok = *DONE.get_or_init(|| {
-        register_font(FAMILY, FontStyle::Normal, FONT).is_ok()
-            && register_font(FAMILY, FontStyle::Bold, FONT_BOLD).is_ok()
+        register_font(FAMILY, FontStyle::Normal, fonts::REGULAR).is_ok()
+            && register_font(FAMILY, FontStyle::Bold, fonts::BOLD).is_ok()
     });
     if ok {
         Ok(())
@@ -198,7 +195,7 @@ pub fn draw_pairs<DB: DrawingBackend>(
     series: &PairSeries,
     subtitle: &str,
 ) -> Result<(), ReportError> {
-    fonts()?;
+    register_fonts()?;
     root.fill(&WHITE).map_err(draw_err)?;
     let m = series.measure;
     let (up_glyph, down_glyph) = ("▲", "▼");
@@ -386,7 +383,7 @@ pub fn draw_minutes<DB: DrawingBackend>(
     progress: &Progress,
     goal: f64,
 ) -> Result<(), ReportError> {
-    fonts()?;
+    register_fonts()?;
     root.fill(&WHITE).map_err(draw_err)?;
     let legend = [
         Entry {
