@@ -295,3 +295,20 @@ table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;
     page.push_str("</ul>\n</section>\n<p><small>Gemaakt door rustig. Deze gegevens staan alleen op je eigen apparaat.</small></p>\n</body>\n</html>\n");
     Ok(page)
 }
+
+/// Planned minutes of sessions per week of `program`, in order: the plan line of
+/// [`html`]'s weekly chart (shared by `rustig report` and the phone page).
+pub fn planned_minutes(program: &crate::journal::ProgramPlan) -> Vec<f64> {
+    let mut weeks: Vec<f64> = Vec::new();
+    for (i, s) in program.sessions.iter().enumerate() {
+        let Some((week, _)) = program.week_and_session(i) else {
+            continue;
+        };
+        let i = week.saturating_sub(1) as usize;
+        if weeks.len() <= i {
+            weeks.resize(i + 1, 0.0);
+        }
+        weeks[i] += s.blocks_duration().secs() / 60.0;
+    }
+    weeks
+}
