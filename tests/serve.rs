@@ -173,7 +173,10 @@ pub fn raw_bytes(port: u16, head: &str, body: &[u8]) -> (u16, Vec<u8>) {
     let _ = s.write_all(body);
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
-    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").map_or(buf.len(), |i| i + 4);
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(buf.len(), |i| i + 4);
     let head = String::from_utf8_lossy(&buf[..end]);
     let status = head
         .split(' ')
@@ -613,12 +616,16 @@ mod browser {
             "goog:chromeOptions".into(),
             serde_json::json!({
                 "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=412,915",
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=600,1000",
                     "--autoplay-policy=no-user-gesture-required", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",
                     "--hide-scrollbars", "--mute-audio",
                     format!("--user-data-dir={}", driver._profile.path().display()),
                 ],
+                // A phone held upright: 412 CSS pixels wide, touch.
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": 412, "height": 915, "pixelRatio": 1.0, "touch": true },
+                },
             }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -647,8 +654,16 @@ mod browser {
             .unwrap()
     }
 
+    /// Brings the element to the middle of the screen, as a thumb scrolls, and taps it.
     async fn tap(c: &Client, css: &str) {
-        see(c, css, 10).await.click().await.unwrap();
+        let e = see(c, css, 10).await;
+        c.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&e).unwrap()],
+        )
+        .await
+        .unwrap();
+        e.click().await.unwrap();
     }
 
     async fn shot(c: &Client, name: &str) {
@@ -754,7 +769,7 @@ mod browser {
             assert_eq!(r.mode, "telefoon");
             assert!(r.completed, "{r:?}");
             assert!(r.heard_seconds.unwrap() >= 60.0, "{r:?}");
-            assert_eq!(r.start_position, 0.0);
+            assert!(r.start_position < 0.5, "heard from the start: {r:?}");
             assert!(r.position > 61.0, "{r:?}");
             let a = &r.answers;
             let scores = [a.stress_before, a.mood_before, a.stress_after, a.mood_after, a.effort]

@@ -178,7 +178,10 @@ fn print_event(e: &Event, terminal: bool) {
                 if *completed { ", completed" } else { "" }
             ),
             (Some(id), false) => writeln!(out, "{device}: run {id} ({title}) was already stored"),
-            (None, _) => writeln!(out, "{device}: {title} was too short to store"),
+            (None, _) => writeln!(
+                out,
+                "{device}: {title} not stored (under a minute heard, or sped up)"
+            ),
         },
         Event::Stopped => writeln!(out, "Stopped."),
     };

@@ -608,6 +608,13 @@ async fn post_run(
         let training = (body.speed - 1.0).abs() < f64::EPSILON;
         let minutes_run = facts.run_seconds / 60.0;
         if !training || !facts.worth_storing() {
+            (state.on)(Event::Run {
+                device,
+                title: timeline.title.clone(),
+                id: None,
+                new: false,
+                completed: false,
+            });
             let message = if training {
                 "Korter dan een minuut gehoord: niet opgeslagen in je dagboek."
             } else {

@@ -91,7 +91,7 @@ pub enum Event {
         device: String,
         /// The session's title.
         title: String,
-        /// The journal's id, when it was stored.
+        /// The journal's id, when it was stored (`None`: too short, or sped up).
         id: Option<i64>,
         /// `false` when the same run had been stored before (a retry).
         new: bool,

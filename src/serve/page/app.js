@@ -136,9 +136,14 @@ function clock(secs) {
   return h > 0 ? h + ':' + String(m).padStart(2, '0') + ':' + s : m + ':' + s;
 }
 
+// `1 minuut`, `2,5 minuten`.
 function minutes(n) {
-  const r = Math.round(n * 10) / 10;
-  return String(r).replace('.', ',') + (r === 1 ? ' minuut' : ' minuten');
+  return number(n) + (Math.round(n * 10) === 10 ? ' minuut' : ' minuten');
+}
+
+// A number the Dutch way, to one decimal: `2,5`.
+function number(n) {
+  return String(Math.round(n * 10) / 10).replace('.', ',');
 }
 
 function now() {
@@ -260,11 +265,11 @@ function drawHome() {
     $('next-label').textContent = home.repeat && choice === 'repeat' ? 'Je herhaalt' : 'Je volgende training';
     $('next-title').textContent = session.title;
     $('next-plan').textContent = session.plan;
-    $('next-length').textContent = session.minutes + ' minuten, waarvan ' + minutes(session.run_minutes) + ' hardlopen';
+    $('next-length').textContent = minutes(session.minutes) + ', waarvan ' + number(session.run_minutes) + ' hardlopen';
   }
   const pct = Math.min(100, (100 * s.run_minutes) / s.goal_minutes);
   $('minutes-bar').style.width = pct + '%';
-  $('minutes-text').textContent = minutes(s.run_minutes) + ' van ' + s.goal_minutes + ' minuten';
+  $('minutes-text').textContent = number(s.run_minutes) + ' van ' + s.goal_minutes + ' minuten';
   $('week-text').textContent =
     'Deze week: ' + (s.runs_this_week === 1 ? '1 training' : s.runs_this_week + ' trainingen');
   drawQuestions($('before-questions'), home.questions.before, before, () => local.set('before', before));
@@ -410,7 +415,7 @@ audio.addEventListener('playing', () => {
   segStart = position();
   last = segStart;
   lastWall = performance.now();
-  $('toggle').textContent = '⏸';
+  $('toggle').classList.remove('paused');
   $('toggle').setAttribute('aria-label', 'Pauze');
   setPlaybackState('playing');
 });
@@ -435,7 +440,7 @@ audio.addEventListener('seeked', () => {
 audio.addEventListener('pause', () => {
   if (!current) return;
   closeStretch(position());
-  $('toggle').textContent = '▶';
+  $('toggle').classList.add('paused');
   $('toggle').setAttribute('aria-label', 'Verder');
   setPlaybackState('paused');
 });
@@ -557,6 +562,8 @@ async function startRun() {
     done: false,
   };
   persist();
+  say('');
+  $('net').textContent = '';
   audio.src = URL.createObjectURL(rec.blob);
   audio.currentTime = 0;
   $('run-title').textContent = session.title;
@@ -591,6 +598,7 @@ function finish() {
 const after = {};
 
 function showAfter(intro) {
+  say('');
   $('after-intro').textContent = intro || 'Goed gedaan! Hoe voel je je nu?';
   const questions = (home && home.questions) || (local.get('status') || {}).questions;
   drawQuestions($('after-questions'), questions ? questions.after : [], after);
@@ -656,6 +664,7 @@ function recover() {
 
 // ---- log and report ---------------------------------------------------------------
 async function loadLog() {
+  say('');
   show('log');
   const list = $('log-list');
   list.textContent = 'Even geduld…';
@@ -673,7 +682,6 @@ async function loadLog() {
   }
   list.textContent = '';
   if (!data.runs.length) list.textContent = 'Nog geen trainingen in je dagboek.';
-  const labels = { stress_before: 'stress voor', stress_after: 'na', mood_before: 'stemming voor', mood_after: 'na', effort: 'zwaar' };
   for (const r of data.runs) {
     const li = document.createElement('li');
     const when = document.createElement('div');
@@ -682,13 +690,16 @@ async function loadLog() {
     const title = document.createElement('div');
     title.textContent = r.title + (r.completed ? ' ✓' : '') + ' · ' + minutes(r.minutes_run) + ' hardgelopen';
     li.append(when, title);
-    const scores = Object.entries(r.answers)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => labels[k] + ' ' + v);
+    const a = r.answers;
+    const pair = (b, n) => (b === null ? '–' : b) + ' → ' + (n === null ? '–' : n);
+    const scores = [];
+    if (a.stress_before !== null || a.stress_after !== null) scores.push('stress ' + pair(a.stress_before, a.stress_after));
+    if (a.mood_before !== null || a.mood_after !== null) scores.push('stemming ' + pair(a.mood_before, a.mood_after));
+    if (a.effort !== null) scores.push('zwaar ' + a.effort);
     if (scores.length) {
       const s = document.createElement('div');
       s.className = 'quiet';
-      s.textContent = scores.join(', ');
+      s.textContent = scores.join(' · ');
       li.append(s);
     }
     if (r.note) {
@@ -702,6 +713,7 @@ async function loadLog() {
 }
 
 async function loadReport() {
+  say('');
   show('report');
   const frame = $('report-frame');
   try {
