@@ -2,9 +2,9 @@
 //! credential of their own.
 //!
 //! Both live in one small JSON file beside the journal (`serve.json`, written
-//! atomically, readable only by the user). The secret is 128 random bits; a device
-//! credential too, and only its SHA-256 is stored, so the file alone does not let
-//! anyone in. Every comparison is in constant time ([`subtle`]). A running server
+//! atomically, mode 0600: readable only by the user). The secret is 128 random bits;
+//! a device credential too, and only its SHA-256 is stored, so the file alone does
+//! not let anyone in. Every comparison is in constant time ([`subtle`]). A running server
 //! notices when `rustig serve --revoke` changed the file and reloads it before the
 //! next check, so a revoked phone is refused at once.
 
@@ -128,8 +128,20 @@ fn write(path: &Path, store: &Store) -> Result<(), PairingError> {
     }
     let mut text = serde_json::to_string_pretty(store).unwrap_or_default();
     text.push('\n');
-    // The temporary file is created readable by the user only, and renamed.
-    crate::atomic::AtomicFile::write(path, text.as_bytes()).map_err(io)
+    // Written to a temporary file and renamed; the file holds the pairing secret, so
+    // it is made readable by the user only before anything is written to it.
+    let (file, mut handle) = crate::atomic::AtomicFile::create(path).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        handle
+            .set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(io)?;
+    }
+    std::io::Write::write_all(&mut handle, text.as_bytes()).map_err(io)?;
+    handle.sync_all().map_err(io)?;
+    drop(handle);
+    file.commit().map_err(io)
 }
 
 /// Equal in constant time (for equal lengths; the lengths are not secret).
@@ -291,6 +303,12 @@ mod test {
         assert_eq!(p.device("wrong"), None);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(!text.contains(&token_a), "only the hash is stored");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the secret is the user's alone");
+        }
         // Another process revokes; the running store notices.
         std::thread::sleep(std::time::Duration::from_millis(20));
         assert!(revoke(&path, "android").unwrap());
