@@ -468,6 +468,16 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
         (Some(true), Some(false))
     );
     assert_eq!(first["id"], again["id"]);
+    // The terminal's closing line: what was stored, what comes next.
+    let said = first["message"].as_str().unwrap();
+    assert!(
+        said.starts_with("Opgeslagen: Proef · training 1, afgerond, 30 s hardlopen."),
+        "{said}"
+    );
+    assert!(
+        said.ends_with("Volgende keer: Proef · training 2, 1 min."),
+        "{said}"
+    );
     let runs = journal_runs(home.path());
     assert_eq!(runs.len(), 1);
     let r = &runs[0];
@@ -762,7 +772,7 @@ mod browser {
             see(&c, "#home:not([hidden])", 20).await;
             until(&c, "document.getElementById('pending').hidden", 30).await;
             until(&c, "document.getElementById('next-title').textContent === 'Proef · training 2'", 20).await;
-            assert!(text(&c, "#message").await.contains("Opgeslagen in je dagboek"));
+            assert!(text(&c, "#message").await.contains("Opgeslagen: Proef · training 1, afgerond"));
             let runs = journal_runs(home.path());
             assert_eq!(runs.len(), 1, "{runs:?}");
             let r = &runs[0];

@@ -95,6 +95,9 @@ pub enum Outcome {
     Failure,
     /// Wrong usage found after parsing (exit status 2); the message has been printed.
     Usage,
+    /// The runner pressed Ctrl-C before anything started (exit status 130, as a
+    /// shell reports SIGINT).
+    Interrupted,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -113,6 +116,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
         Ok(Outcome::Usage) => ExitCode::from(2),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
             // `{:#}`: the error and each of its causes once, joined by ": ".
             eprintln!("error: {e:#}");

@@ -389,7 +389,8 @@ async fn status(With(state): With<Shared>) -> Response {
             .map(|i| session_json(lib, i));
         axum::Json(json!({
             "status": s,
-            "repeat_reason": s.repeat.as_ref().map(|r| r.reason.dutch()),
+            // The terminal's sentence: "Week 1 · training 2 nog een keer, want …".
+            "repeat_line": s.repeat_line(),
             "next": s.plan.next.map(|i| session_json(lib, i)),
             "repeat": repeat,
             "questions": questions_json(),
@@ -646,11 +647,7 @@ async fn post_run(
                     new: r.new,
                     completed: facts.completed,
                 });
-                let message = if facts.completed {
-                    "Opgeslagen in je dagboek: training afgerond."
-                } else {
-                    "Opgeslagen in je dagboek (niet helemaal afgerond)."
-                };
+                let message = closing(&journal, lib, r.id);
                 axum::Json(json!({
                     "stored": true, "id": r.id, "new": r.new, "completed": facts.completed,
                     "minutes_run": minutes_run, "message": message,
@@ -667,6 +664,19 @@ async fn post_run(
         }
     })
     .await
+}
+
+/// The line `rustig play` closes with (what was stored, what comes next), for the
+/// run just stored; a plainer one if the journal cannot be read back.
+fn closing(journal: &Journal, lib: &Library, id: i64) -> String {
+    let runs = journal.runs().unwrap_or_default();
+    match runs.iter().find(|r| r.id == id) {
+        Some(stored) => {
+            let status = Status::compute(&lib.program, &runs, crate::journal::now());
+            crate::journal::closing_line("Opgeslagen", stored, None, &status)
+        }
+        None => "Opgeslagen in je dagboek.".to_owned(),
+    }
 }
 
 /// `GET /api/runs`: the journal, newest first, as the page's log shows it.

@@ -137,6 +137,7 @@ impl Library {
                 format,
                 rate: RATE,
                 force: false,
+                year: export::current_year(),
             },
         )
         .map_err(err)?;

@@ -222,6 +222,8 @@ pub struct VoicePack {
     pub name: String,
     /// `[pack] language`.
     pub language: String,
+    /// `[pack] coach`, or the pack's name: who speaks (the artist of exports).
+    pub coach: String,
     /// The clips in file order.
     pub clips: Vec<ClipInfo>,
     /// Where the files come from.
@@ -320,6 +322,7 @@ impl VoicePack {
                 Ok((
                     VoicePack {
                         voice: voice.to_owned(),
+                        coach: m.coach.unwrap_or_else(|| m.name.clone()),
                         name: m.name,
                         language: m.language,
                         clips: m.clips,

@@ -210,12 +210,23 @@ function drawQuestions(box, questions, answers, onChange) {
 
 // ---- home -----------------------------------------------------------------------
 let home = null; // the last /api/status answer
-let choice = local.get('choice', 'next');
+// The runner's answer to a suggested repeat, kept with the session it is about; as
+// in the terminal, the repeat is played unless the runner chooses to go on.
+function choiceNow() {
+  const c = local.get('choice');
+  if (home && home.repeat && c && c.file === home.repeat.file) return c.choice;
+  return 'repeat';
+}
+
+function choose(c) {
+  if (home && home.repeat) local.set('choice', { file: home.repeat.file, choice: c });
+  drawHome();
+}
 const before = local.get('before', {});
 
 function chosen() {
   if (!home) return null;
-  if (home.repeat && choice === 'repeat') return home.repeat;
+  if (home.repeat && choiceNow() === 'repeat') return home.repeat;
   return home.next;
 }
 
@@ -251,8 +262,9 @@ async function loadHome() {
 function drawHome() {
   const s = home.status;
   $('choice').hidden = !home.repeat;
+  const choice = choiceNow();
   if (home.repeat) {
-    $('choice-why').textContent = 'Tip: ' + home.repeat_reason + '. Herhaal liever, en neem de tijd voor de opbouw.';
+    $('choice-why').textContent = home.repeat_line;
     $('choose-repeat').textContent = 'Herhaal ' + home.repeat.title;
     $('choose-next').textContent = 'Ga door met ' + (home.next ? home.next.title : 'de volgende');
     $('choose-repeat').setAttribute('aria-pressed', choice === 'repeat' ? 'true' : 'false');
@@ -771,16 +783,8 @@ function wire() {
   $('nav-home').addEventListener('click', () => loadHome());
   $('nav-log').addEventListener('click', loadLog);
   $('nav-report').addEventListener('click', loadReport);
-  $('choose-repeat').addEventListener('click', () => {
-    choice = 'repeat';
-    local.set('choice', choice);
-    drawHome();
-  });
-  $('choose-next').addEventListener('click', () => {
-    choice = 'next';
-    local.set('choice', choice);
-    drawHome();
-  });
+  $('choose-repeat').addEventListener('click', () => choose('repeat'));
+  $('choose-next').addEventListener('click', () => choose('next'));
   window.addEventListener('online', sendPending);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') sendPending();
