@@ -17,6 +17,7 @@ pub mod output;
 pub mod play;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod session;
 pub mod timeline;
 pub mod voice;

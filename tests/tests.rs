@@ -70,3 +70,6 @@ mod stale;
 mod render;
 // Property tests: random valid sessions keep the timing rules, render and print.
 mod props;
+// `rustig serve`: security, the journal's rules for phone runs, Range requests, and the
+// phone flow in headless Chromium over WebDriver.
+mod serve;
