@@ -121,7 +121,7 @@ pub struct EditArgs {
 
 /// A user error: printed as `error: …`, exit 1.
 fn invalid(message: String) -> anyhow::Result<Outcome> {
-    eprintln!("error: {message}");
+    crate::errln!("error: {message}");
     Ok(Outcome::Failure)
 }
 
@@ -233,11 +233,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             let run = journal.run(*id)?;
             journal.remove(*id)?;
             if let Some(r) = run {
-                println!(
+                crate::outln!(
                     "Training {id} verwijderd ({} op {}).",
                     r.title,
                     local(r.started_at)
-                );
+                )?;
             }
             Ok(Outcome::Success)
         }
@@ -281,12 +281,12 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         answers,
         request_key: None,
     })?;
-    println!(
+    crate::outln!(
         "Training {} opgeslagen: {} op {}.",
         recorded.id,
         known.title,
         local(started_at)
-    );
+    )?;
     Ok(Outcome::Success)
 }
 
@@ -353,7 +353,7 @@ fn edit(e: &EditArgs) -> anyhow::Result<Outcome> {
             clear_note: e.scores.note.as_deref() == Some(""),
         },
     )?;
-    println!("Training {} aangepast.", e.id);
+    crate::outln!("Training {} aangepast.", e.id)?;
     Ok(Outcome::Success)
 }
 
@@ -394,12 +394,12 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
     if args.json {
         let rows: Vec<serde_json::Value> = runs.iter().map(json).collect();
         writeln!(
-            std::io::stdout().lock(),
+            crate::cli::output::stdout(),
             "{}",
             serde_json::to_string_pretty(&rows)?
         )?;
     } else if args.csv {
-        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+        let mut w = csv::Writer::from_writer(crate::cli::output::stdout());
         w.write_record([
             "id",
             "date",
@@ -434,12 +434,12 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
         }
         w.flush()?;
     } else if runs.is_empty() {
-        println!(
+        crate::outln!(
             "Nog geen trainingen in het dagboek ({}).",
             journal.path().display()
-        );
+        )?;
     } else {
-        write!(std::io::stdout().lock(), "{}", table(&runs))?;
+        write!(crate::cli::output::stdout(), "{}", table(&runs))?;
     }
     Ok(Outcome::Success)
 }

@@ -48,7 +48,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let pages = pages()?;
     match &args.output {
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::cli::output::stdout();
             match out.write_all(&pages[0].1).and_then(|_| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
                 _ => {}
@@ -56,7 +56,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         }
         Some(dir) => {
             if !dir.is_dir() {
-                eprintln!(
+                crate::errln!(
                     "error: {} is not a folder\n  = help: create it first, e.g. mkdir -p {}",
                     dir.display(),
                     dir.display()
@@ -68,7 +68,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 AtomicFile::write(&path, roff)
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
-            eprintln!("wrote {} manual pages to {}", pages.len(), dir.display());
+            crate::errln!("wrote {} manual pages to {}", pages.len(), dir.display());
         }
     }
     Ok(Outcome::Success)

@@ -3,7 +3,6 @@
 //! diagnostics.
 //!
 //! Exit status: 0 success, 1 invalid input or a failure at run time, 2 wrong usage.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
 mod completions;
@@ -13,6 +12,7 @@ mod export;
 mod log;
 mod man;
 mod new;
+pub mod output;
 mod play;
 mod questions;
 mod render;
@@ -106,16 +106,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code.clamp(0, 255) as u8);
         }
     };
-    match run(cli, started) {
-        Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::Failure) => ExitCode::from(1),
-        Ok(Outcome::Usage) => ExitCode::from(2),
-        Err(e) => {
-            // `{:#}`: the error and each of its causes once, joined by ": ".
-            eprintln!("error: {e:#}");
-            ExitCode::from(1)
-        }
-    }
+    let result = run(cli, started).map(|outcome| match outcome {
+        Outcome::Success => 0,
+        Outcome::Failure => 1,
+        Outcome::Usage => 2,
+    });
+    ExitCode::from(output::finish(result))
 }
 
 /// Runs one parsed command.

@@ -126,7 +126,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             let runs = match Journal::default_runs() {
                 Ok(runs) => runs,
                 Err(e) => {
-                    eprintln!("{}", journal_warning(&e));
+                    crate::errln!("{}", journal_warning(&e));
                     Vec::new()
                 }
             };
@@ -140,7 +140,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
                 && !args.repeat
                 && let Some(tip) = status.tip()
             {
-                eprintln!("{tip}");
+                crate::errln!("{tip}");
             }
             if args.repeat && status.plan.previous.is_none() {
                 anyhow::bail!(
@@ -148,13 +148,13 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
                 );
             }
             let Some(i) = status.choose(choice) else {
-                println!(
+                crate::outln!(
                     "Je hebt alle {} trainingen van \"{}\" afgerond. Kies een training om te herhalen, bijvoorbeeld: rustig play sessions/{}/{}",
                     program.files.len(),
                     program.title,
                     program.name,
                     program.files.last().map_or("week14-3.toml", String::as_str)
-                );
+                )?;
                 return Ok(Outcome::Success);
             };
             (
@@ -183,7 +183,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
     let journal = match Journal::open_default() {
         Ok(j) => Some(j),
         Err(e) => {
-            eprintln!("{}", journal_warning(&e));
+            crate::errln!("{}", journal_warning(&e));
             None
         }
     };
@@ -215,7 +215,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         let transport = match DeviceTransport::start(&timeline, &loaded.pack, from, started) {
             Ok(t) => t,
             Err(e @ StartError::Device(_)) => {
-                eprintln!(
+                crate::errln!(
                     "error: {}; try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone",
                     Chain(&e)
                 );
@@ -224,15 +224,18 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             Err(e) => return Err(e.into()),
         };
         let d = &transport.description;
-        eprintln!(
+        crate::errln!(
             "Geluid via {}: {} Hz, {} kanalen, {}",
-            d.name, d.rate, d.channels, d.format
+            d.name,
+            d.rate,
+            d.channels,
+            d.format
         );
         follow(Playback::new(loaded, transport, from), &run)?
     };
     if let Some(stats) = report.device {
         if std::env::var_os("RUSTIG_PLAY_STATS").is_some() {
-            eprintln!(
+            crate::errln!(
                 "stats: first buffer after {:.1} ms, {} callbacks, {} underruns",
                 stats.first_buffer_ms.unwrap_or(0.0),
                 stats.callbacks,
@@ -240,14 +243,14 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             );
         }
         if stats.xruns > 0 {
-            eprintln!(
+            crate::errln!(
                 "note: the sound device reported {} underrun(s) during this run",
                 stats.xruns
             );
         }
     }
     if report.end == End::DeviceLost {
-        eprintln!(
+        crate::errln!(
             "error: the output device disappeared; the run was recorded up to {}",
             clock(report.reached)
         );
@@ -431,7 +434,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Re
     } else {
         None
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     let newline = if interactive { "\r\n" } else { "\n" };
     // The loop writes to stdout; a closed pipe (`rustig play | head`) ends the run
     // like `q` does, and the journal is still completed below.

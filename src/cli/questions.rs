@@ -116,7 +116,7 @@ pub fn ask_terminal(moment: Moment, known: &Answers) -> io::Result<Answers> {
         moment,
         known,
         &mut io::stdin().lock(),
-        &mut io::stdout().lock(),
+        &mut crate::cli::output::stdout(),
     );
     crossterm::terminal::disable_raw_mode()?;
     result

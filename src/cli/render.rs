@@ -105,7 +105,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
                 }
                 _ => String::new(),
             };
-            eprintln!(
+            crate::errln!(
                 "Rendered \"{}\" ({}) to {}: {} Hz, {}, {}{stems}",
                 timeline.title,
                 clock(timeline.duration),
@@ -117,7 +117,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         Err(RenderError::Interrupted) => {
-            eprintln!("Interrupted; nothing was written.");
+            crate::errln!("Interrupted; nothing was written.");
             Ok(Outcome::Failure)
         }
         Err(e) => Err(e.into()),

@@ -64,6 +64,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Format::Svg => write(crate::report::stress_svg(&runs)?.as_bytes())?,
         Format::Png => crate::report::stress_png(&runs, out)?,
     }
-    println!("{} geschreven.", out.display());
+    crate::outln!("{} geschreven.", out.display())?;
     Ok(Outcome::Success)
 }

@@ -31,10 +31,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Some(path) => {
             AtomicFile::write(path, text.as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            crate::errln!("wrote {}", path.display());
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::cli::output::stdout();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
                 _ => {}

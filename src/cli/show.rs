@@ -34,7 +34,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     } else {
         table(timeline, &loaded.session.voice.value)
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(Outcome::Success),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
