@@ -55,6 +55,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             }
         }
         Some(dir) => {
+            if dir.exists() && !dir.is_dir() {
+                crate::errln!(
+                    "error: {} is a file, not a folder\n  = help: -o takes the folder the manual pages go into",
+                    dir.display()
+                );
+                return Ok(Outcome::Failure);
+            }
             if !dir.is_dir() {
                 crate::errln!(
                     "error: {} is not a folder\n  = help: create it first, e.g. mkdir -p {}",

@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use super::Outcome;
 use crate::output::AtomicFile;
+use crate::output::target::Kind;
 
 /// The starter session `rustig new` writes without `--from` (Dutch comments).
 pub const STARTER: &str = include_str!("starter.toml");
@@ -104,14 +105,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Failure);
     }
-    let dir = folder_of(file);
-    if !dir.is_dir() {
-        crate::errln!(
-            "error: cannot write {}: the folder {} does not exist\n  = help: create it first, e.g. mkdir -p {}",
-            file.display(),
-            dir.display(),
-            dir.display()
-        );
+    if let Err(e) = crate::output::target::check(file, Kind::Session, &[], false) {
+        crate::errln!("error: {e}");
         return Ok(Outcome::Failure);
     }
     let text = session_text(args.from.as_deref()).expect("clap checked the example's name");
