@@ -340,3 +340,233 @@ fn export_whose_progress_pipe_closes_still_writes_every_file() {
     assert!(files.iter().any(|f| f.ends_with(".m3u8")), "{files:?}");
     assert!(!files.iter().any(|f| f.ends_with(".part")), "{files:?}");
 }
+
+// ---- Hangs and unbounded memory: bounded reads of regular files only ----
+
+/// Runs with a time limit: a hang is a failure, not a stuck test run.
+fn within_10s(cmd: Rustig) -> (Option<i32>, String) {
+    let out = cmd.timeout(std::time::Duration::from_secs(10));
+    (out.status.code(), text(&out).1)
+}
+
+#[test]
+fn a_fifo_session_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("s.toml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, stderr) = within_10s(Rustig::new(&["check", "s.toml"]).cwd(dir.path()));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        "s.toml:1:1: error[R0001]: cannot read the session: it is a FIFO (named pipe), not a file\n  = help: a session is a small text file (.toml); check the path\nchecked 1 file: 1 error, 0 warnings\n"
+    );
+}
+
+#[test]
+fn a_session_linked_to_dev_zero_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("z.toml")).unwrap();
+    for cmd in ["show", "render"] {
+        let mut args = vec![cmd, "z.toml"];
+        if cmd == "render" {
+            args.extend(["-o", "z.wav"]);
+        }
+        let (code, stderr) = within_10s(Rustig::new(&args).cwd(dir.path()));
+        assert_eq!(code, Some(1), "{cmd}");
+        assert_eq!(
+            stderr,
+            "z.toml:1:1: error[R0001]: cannot read the session: it is a device, not a file\n  = help: a session is a small text file (.toml); check the path\n",
+            "{cmd}"
+        );
+    }
+    assert_eq!(listing(dir.path()), ["z.toml"]);
+}
+
+#[test]
+fn a_voice_toml_that_is_dev_zero_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("test");
+    std::fs::create_dir(&pack).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", pack.join("voice.toml")).unwrap();
+    let (code, stderr) = within_10s(Rustig::with_voices(
+        dir.path(),
+        &["voice", "check", "--voice", "test"],
+    ));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot read the voice pack: it is a device, not a file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_clip_linked_to_dev_zero_is_outside_the_pack_and_refused() {
+    let (tmp, pack) = crate::util::pack_copy();
+    let clip = pack.join("blok-run.wav");
+    std::fs::remove_file(&clip).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &clip).unwrap();
+    let (code, stderr) = within_10s(Rustig::with_voices(
+        tmp.path(),
+        &["voice", "check", "--voice", "test"],
+    ));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[R0022]: clip file `blok-run.wav` is outside the pack's folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_fifo_clip_in_the_pack_is_refused_at_once() {
+    let (tmp, pack) = crate::util::pack_copy();
+    let clip = pack.join("blok-run.wav");
+    std::fs::remove_file(&clip).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(&clip)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, stderr) = within_10s(Rustig::with_voices(
+        tmp.path(),
+        &["voice", "check", "--voice", "test"],
+    ));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "clip file `blok-run.wav` cannot be read: it is a FIFO (named pipe), not a file"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_folder_with_a_symlink_loop_is_checked_once_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("loop/a");
+    std::fs::create_dir_all(&a).unwrap();
+    std::os::unix::fs::symlink("..", a.join("back")).unwrap();
+    std::os::unix::fs::symlink(".", a.join("self")).unwrap();
+    std::fs::copy(root().join(GOLDEN), a.join("s.toml")).unwrap();
+    let cmd = Rustig::fixture(&["check", arg(&dir.path().join("loop"))]);
+    let out = cmd.timeout(std::time::Duration::from_secs(10));
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stderr.ends_with("checked 1 file: 0 errors, 3 warnings\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_program_listing_a_path_outside_its_folder_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("prog");
+    std::fs::create_dir(&prog).unwrap();
+    std::fs::write(
+        prog.join("program.toml"),
+        "[program]\ntitle = \"x\"\nsessions = [\"../../etc/passwd\", \"/etc/passwd\"]\n",
+    )
+    .unwrap();
+    let (_, stderr) = Rustig::new(&["check", "prog"]).cwd(dir.path()).exits(1);
+    assert!(
+        stderr.starts_with("prog/program.toml:3:13: error[R0021]: session file `../../etc/passwd` is outside the program's folder\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[R0021]: session file `/etc/passwd` is outside the program's folder"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("root:"),
+        "a line of /etc/passwd was printed: {stderr}"
+    );
+}
+
+#[test]
+fn a_pack_clip_outside_its_folder_is_a_located_error() {
+    let (tmp, pack) = crate::util::pack_copy();
+    std::fs::write(
+        tmp.path().join("outside.wav"),
+        std::fs::read(pack.join("blok-run.wav")).unwrap(),
+    )
+    .unwrap();
+    let manifest = pack.join("voice.toml");
+    let text_before = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text_before.replace("file = \"blok-run.wav\"", "file = \"../outside.wav\""),
+    )
+    .unwrap();
+    let (_, stderr) =
+        Rustig::with_voices(tmp.path(), &["voice", "check", "--voice", "test"]).exits(1);
+    assert!(
+        stderr.contains("error[R0022]: clip file `../outside.wav` is outside the pack's folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "= help: name clip files relative to the folder of voice.toml, e.g. blok-run.wav"
+        ),
+        "{stderr}"
+    );
+}
+
+// ---- Escapes: names given on the command line ----
+
+#[test]
+fn a_voice_name_that_is_a_path_is_refused() {
+    for name in ["../../etc", "/etc", ".hidden", "a/b"] {
+        let (_, stderr) = Rustig::new(&["voice", "list", "--voice", name]).exits(2);
+        assert!(
+            stderr.contains(&format!(
+                "`{name}` is not a voice pack name: use the name of a pack folder (letters, digits, - and _), e.g. nl"
+            )),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_session_naming_a_voice_by_path_finds_nothing_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("test");
+    crate::util::copy_test_pack(&pack);
+    let session = std::fs::read_to_string(root().join(GOLDEN))
+        .unwrap()
+        .replace("voice = \"test\"", "voice = \"../test\"");
+    assert!(session.contains("../test"));
+    let inner = dir.path().join("inner");
+    std::fs::create_dir(&inner).unwrap();
+    std::fs::write(dir.path().join("s.toml"), session).unwrap();
+    let (_, stderr) =
+        Rustig::with_voices(&inner, &["check", arg(&dir.path().join("s.toml"))]).exits(1);
+    assert!(
+        stderr.contains("voice pack `../test` not found"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_voice_dir_that_does_not_exist_is_an_error() {
+    let (_, stderr) = Rustig::new(&["--voice-dir", "/nonexistent-voices", "show", GOLDEN]).exits(2);
+    assert_eq!(
+        stderr,
+        "error: --voice-dir /nonexistent-voices: no such folder\n  = help: give a voice pack folder (with voice.toml) or a folder of packs\n"
+    );
+    let (_, stderr) = Rustig::new(&["--voice-dir", GOLDEN, "show", GOLDEN]).exits(2);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: --voice-dir {GOLDEN}: not a folder\n  = help: give a voice pack folder (with voice.toml) or a folder of packs\n"
+        )
+    );
+}

@@ -48,6 +48,8 @@ struct Tally {
     errors: usize,
     warnings: usize,
     json: bool,
+    /// Folders already walked (canonical paths): a symlink loop is walked once.
+    walked: std::collections::HashSet<PathBuf>,
 }
 
 impl Tally {
@@ -119,6 +121,11 @@ fn check_path(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) -> std::io:
         } else if path.join("program.toml").is_file() {
             check_program(path, packs, tally)?;
         } else {
+            if let Ok(real) = path.canonicalize()
+                && !tally.walked.insert(real)
+            {
+                return Ok(());
+            }
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
@@ -193,7 +200,7 @@ fn check_program(folder: &Path, packs: &PackCache<'_>, tally: &mut Tally) -> std
         // The program has errors (e.g. a listed file is missing): still check the
         // sessions it lists that do exist, so one run reports everything.
         let manifest = folder.join("program.toml");
-        if let Ok(bytes) = std::fs::read(&manifest)
+        if let Ok(bytes) = crate::input::read_limited(&manifest, 1 << 20)
             && let (Some(program), _) =
                 crate::session::parse_program(&manifest, &bytes, folder, |_| true)
         {

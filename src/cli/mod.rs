@@ -116,6 +116,20 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command.
 pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
+    if let Some(dir) = &cli.voice_dir
+        && !dir.is_dir()
+    {
+        crate::errln!(
+            "error: --voice-dir {}: {}\n  = help: give a voice pack folder (with voice.toml) or a folder of packs",
+            dir.display(),
+            if dir.exists() {
+                "not a folder"
+            } else {
+                "no such folder"
+            }
+        );
+        return Ok(Outcome::Usage);
+    }
     let lookup = crate::voice::VoiceLookup::from_env(cli.voice_dir.clone());
     match &cli.command {
         Command::Play(args) => play::run(args, &lookup, started),

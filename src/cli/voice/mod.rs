@@ -76,8 +76,14 @@ fallback = \"nl\" when missing)."
 #[derive(Debug, clap::Args)]
 pub struct PackArgs {
     /// The voice pack's name.
-    #[arg(long, value_name = "NAME", default_value = crate::voice::DEFAULT_VOICE)]
+    #[arg(long, value_name = "NAME", default_value = crate::voice::DEFAULT_VOICE,
+        value_parser = voice_name)]
     pub voice: String,
+}
+
+/// Parses `--voice NAME`: a plain pack name, never a path.
+pub(crate) fn voice_name(name: &str) -> Result<String, String> {
+    crate::voice::check_voice_name(name).map(|()| name.to_owned())
 }
 
 /// Runs a `voice` subcommand.

@@ -22,7 +22,7 @@ pub struct SynthArgs {
     pub sessions: Vec<PathBuf>,
     /// The voice pack to extend (default: the one the sessions name). Its clips
     /// decide which texts are missing; the sessions' own `voice` is not checked.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::voice_name)]
     pub voice: Option<String>,
     /// The pack folder to add the clips to.
     #[arg(long, value_name = "DIR")]
