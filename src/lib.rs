@@ -18,5 +18,6 @@ pub mod play;
 pub mod report;
 pub mod schema;
 pub mod session;
+pub mod text;
 pub mod timeline;
 pub mod voice;

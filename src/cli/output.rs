@@ -141,8 +141,9 @@ pub fn finish(result: anyhow::Result<u8>) -> u8 {
         // A reader that stopped reading (`| head`) is not an error.
         Err(e) if STDOUT_CLOSED.load(Ordering::Relaxed) && stdout_failure(&e) => 0,
         Err(e) => {
-            // `{:#}`: the error and each of its causes once, joined by ": ".
-            errln!("error: {e:#}");
+            // `{:#}`: the error and each of its causes once, joined by ": ". A cause
+            // may quote a file name or a file's text: control characters escaped.
+            errln!("error: {}", crate::text::visible_lines(&format!("{e:#}")));
             1
         }
     };
