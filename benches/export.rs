@@ -47,6 +47,7 @@ fn export(group: &Group, format: Format, jobs: usize, base: &Path) -> Run {
         format,
         rate: 44100,
         force: true,
+        year: 2026,
     };
     let plan = Plan::new(dir.path(), vec![group.clone()], options).expect("a plan");
     plan.prepare().expect("room to write");

@@ -14,8 +14,10 @@ export DEBIAN_FRONTEND=noninteractive
 # chromium: the journal report is opened in a real headless browser.
 # procps (kill), util-linux (script), bash: the tests signal, drive a terminal and
 # complete through these.
+# python3-mutagen, libimage-exiftool-perl, mediainfo: the export tests read tags, covers and
+# chapters back with two tag readers of different families (besides ffprobe).
 packages=(libasound2-dev pkg-config lame vorbis-tools opus-tools flac ffmpeg espeak-ng
-  chromium procps util-linux bash)
+  chromium procps util-linux bash python3-mutagen libimage-exiftool-perl mediainfo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
@@ -30,6 +32,11 @@ if ((${#missing[@]})); then
   echo "test-deps: installing ${missing[*]}"
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# A python3 earlier on PATH than Debian's (pyenv, a venv) does not see python3-mutagen.
+if ! python3 -c 'import mutagen' 2>/dev/null; then
+  echo "test-deps: installing mutagen for $(command -v python3)"
+  python3 -m pip install --quiet mutagen
 fi
 if ! command -v taplo >/dev/null; then
   echo "test-deps: installing @taplo/cli"

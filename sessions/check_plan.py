@@ -49,7 +49,7 @@ CLIPS = set(CORE) | set(EXTRA)
 EXERCISES = {"squats", "lunges", "plank"}
 STRETCHES = {"kuiten", "hamstrings", "quadriceps"}
 
-TOP = {"title", "description", "voice", "cadence", "auto_cues", "countdown", "metronome",
+TOP = {"title", "description", "voice", "cadence", "auto_cues", "countdown", "presence", "metronome",
        "reminders", "block"}
 COUNTDOWNS = ("spoken", "tone", "none")
 # De coachpunten van het e-book: elk komt in het programma minstens eens per twee
@@ -60,7 +60,7 @@ SILENCE_FROM = 8
 METRONOME = {"sound", "volume", "accent_every", "duck_db", "pattern", "settle", "check_every",
              "check_for"}
 REMINDERS = {"every", "clips"}
-COMMON = {"kind", "name", "cues", "auto_cues", "metronome"}
+COMMON = {"kind", "name", "cues", "auto_cues", "metronome", "presence"}
 KINDS = {
     "walk": {"duration"},
     "run": {"duration", "cadence"},

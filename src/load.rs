@@ -31,11 +31,13 @@ pub struct SessionFile {
 }
 
 /// The path inside the built-in `sessions/` that `path` names, if any
-/// (`sessions/opbouw/week01-1.toml` or `opbouw/week01-1.toml`).
-fn builtin_session_path(path: &Path) -> String {
+/// (`sessions/opbouw/week01-1.toml` or `opbouw/week01-1.toml`; a folder without its
+/// trailing `/`). Used by every command that falls back to the built-in sessions.
+pub fn builtin_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     let inner = text.strip_prefix("./").unwrap_or(&text);
-    inner.strip_prefix("sessions/").unwrap_or(inner).to_owned()
+    let inner = inner.strip_prefix("sessions/").unwrap_or(inner);
+    inner.trim_end_matches('/').to_owned()
 }
 
 /// Reads a session from disk, or from the built-in `sessions/` when no such file
@@ -48,7 +50,7 @@ pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
             base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         }),
         Err(e) => {
-            let inner = builtin_session_path(path);
+            let inner = builtin_path(path);
             if let Some(bytes) = crate::builtin::session_file(&inner) {
                 return Ok(SessionFile {
                     display: PathBuf::from(format!("<built-in>/sessions/{inner}")),
@@ -90,7 +92,7 @@ pub struct Loaded {
 #[derive(Debug, Clone)]
 enum Cached {
     /// Loaded and usable.
-    Usable(VoicePack),
+    Usable(Box<VoicePack>),
     /// Has errors; they were reported with the first session that used it.
     Broken,
 }
@@ -119,7 +121,7 @@ impl<'l> PackCache<'l> {
     pub fn insert(&self, pack: VoicePack) {
         self.packs
             .borrow_mut()
-            .insert(pack.voice.clone(), Cached::Usable(pack));
+            .insert(pack.voice.clone(), Cached::Usable(Box::new(pack)));
     }
 
     /// Validates and compiles a session file, returning every diagnostic (errors and
@@ -197,7 +199,7 @@ impl<'l> PackCache<'l> {
     fn usable(&self, voice: &str) -> Option<VoicePack> {
         if let Some(cached) = self.packs.borrow().get(voice) {
             return match cached {
-                Cached::Usable(p) => Some(p.clone()),
+                Cached::Usable(p) => Some((**p).clone()),
                 Cached::Broken => None,
             };
         }
@@ -219,7 +221,7 @@ impl<'l> PackCache<'l> {
             )
         };
         match self.packs.borrow().get(&voice.value) {
-            Some(Cached::Usable(p)) => return Ok((p.clone(), Vec::new())),
+            Some(Cached::Usable(p)) => return Ok(((**p).clone(), Vec::new())),
             Some(Cached::Broken) => {
                 return Err(vec![error(format!(
                     "voice pack `{}` cannot be used; its problems are listed above",
@@ -326,8 +328,7 @@ pub fn load_program(folder: &Path) -> (Vec<Diagnostic>, Option<ProgramFiles>) {
         }
         return (diags, Some(ProgramFiles { program, sessions }));
     }
-    let inner = builtin_session_path(folder);
-    let inner = inner.trim_end_matches('/');
+    let inner = builtin_path(folder);
     let Some(bytes) = crate::builtin::session_file(&format!("{inner}/program.toml")) else {
         let source = Source::new(&manifest, "");
         return (

@@ -152,7 +152,24 @@ fn common_block_keys() -> Map<String, Value> {
             false,
         ),
     );
+    m.insert(
+        "presence".into(),
+        boolean(
+            "false: this block is silent on purpose, no presence tok (default: on, except in silence blocks).",
+            false,
+        ),
+    );
     m
+}
+
+/// `remaining`: times before a block's end at which the time left is spoken.
+fn remaining() -> Value {
+    json!({
+        "type": "array",
+        "items": { "type": "string", "pattern": duration_pattern() },
+        "description": "Times before the block's end at which the voice says how much is left, with the pack's nog.<time> clips (nl: 1m, 2m, 3m, 5m, 10m, 15m, 20m, 30m).",
+        "examples": [["10m", "5m", "1m"]],
+    })
 }
 
 /// The common keys with only their descriptions and examples (and `kind`), for
@@ -236,7 +253,10 @@ pub fn session_schema(pack: &VoicePack) -> Value {
 
     let walk = block_of_kind(
         "A walk block: walking, metronome off by default.",
-        json!({ "duration": duration("How long the block lasts.", "5m") }),
+        json!({
+            "duration": duration("How long the block lasts.", "5m"),
+            "remaining": remaining(),
+        }),
         &["kind", "duration"],
     );
     let run = block_of_kind(
@@ -244,6 +264,7 @@ pub fn session_schema(pack: &VoicePack) -> Value {
         json!({
             "duration": duration("How long the block lasts.", "8m"),
             "cadence": cadence("Steps per minute in this block; default: the session's cadence.", json!("170-176")),
+            "remaining": remaining(),
         }),
         &["kind", "duration"],
     );
@@ -480,6 +501,14 @@ pub fn session_schema(pack: &VoicePack) -> Value {
                 "type": "string", "enum": ["spoken", "tone", "none"], "default": "spoken",
                 "description": "How plain walk/run changes inside intervals are counted down: spoken (\"Nog tien seconden.\"), three accented clicks, or not at all. Before the first run and the cool-down it is always spoken.",
                 "examples": ["tone"],
+            },
+            "presence": {
+                "anyOf": [
+                    { "type": "string", "pattern": duration_pattern() },
+                    { "const": false },
+                ],
+                "description": "A very soft tok after this long without any sound (15s to 10m), so a runner knows rustig still plays; false or left out: none.",
+                "examples": ["60s"],
             },
             "metronome": { "$ref": "#/$defs/metronome" },
             "reminders": { "$ref": "#/$defs/reminders" },

@@ -237,6 +237,7 @@ fn check_format(format: &str) {
             format!("1 Kort - klaar.{format}"),
             format!("2 Gouden bestand.{format}"),
             "Test - programma.m3u8".to_owned(),
+            "cover.png".to_owned(),
         ],
         "no temporary files are left"
     );
@@ -297,7 +298,7 @@ fn check_format(format: &str) {
             let get = |id: &str| info.get(id).map(String::as_str);
             assert_eq!(get("INAM"), Some(t.title.as_str()));
             assert_eq!(get("IPRD"), Some("Test: programma"));
-            assert_eq!(get("IART"), Some("rustig"));
+            assert_eq!(get("IART"), Some("Test"));
             assert_eq!(get("ITRK"), Some(format!("{}", i + 1).as_str()));
             assert_eq!(get("ICMT"), t.description.as_deref());
         } else {
@@ -313,7 +314,7 @@ fn check_format(format: &str) {
                 "{format}: album in {tags:?}"
             );
             assert!(
-                found(&|t| matches!(t, StandardTag::Artist(v) if **v == "rustig")),
+                found(&|t| matches!(t, StandardTag::Artist(v) if **v == "Test")),
                 "{format}: artist in {tags:?}"
             );
             assert!(
@@ -462,15 +463,17 @@ fn unchanged_files_are_skipped_unless_forced() {
         "wav",
         "--rate",
         "8000",
+        "--album",
+        "rustig",
     ];
     let first = export(&args);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first).1);
-    let a = out.join("1 Gouden bestand.wav");
-    let b = out.join("2 Kort - klaar.wav");
+    let a = out.join("01 Gouden bestand.wav");
+    let b = out.join("02 Kort - klaar.wav");
     assert!(a.is_file() && b.is_file());
     assert_eq!(
         std::fs::read_to_string(out.join("rustig.m3u8")).unwrap(),
-        "#EXTM3U\n#PLAYLIST:rustig\n#EXTINF:33,Gouden bestand\n1 Gouden bestand.wav\n#EXTINF:43,Kort: klaar?\n2 Kort - klaar.wav\n"
+        "#EXTM3U\n#PLAYLIST:rustig\n#EXTINF:33,Gouden bestand\n01 Gouden bestand.wav\n#EXTINF:43,Kort: klaar?\n02 Kort - klaar.wav\n"
     );
     let (a0, b0) = (modified(&a), modified(&b));
 
@@ -490,12 +493,12 @@ fn unchanged_files_are_skipped_unless_forced() {
     let (_, err) = text(&changed);
     assert_eq!(
         lines(&err, "unchanged"),
-        ["unchanged  1 Gouden bestand.wav"],
+        ["unchanged  01 Gouden bestand.wav"],
         "{err}"
     );
     assert_eq!(lines(&err, "wrote").len(), 1, "{err}");
     assert!(
-        lines(&err, "wrote")[0].contains("2 Kort - klaar.wav"),
+        lines(&err, "wrote")[0].contains("02 Kort - klaar.wav"),
         "{err}"
     );
     assert_eq!(modified(&a), a0);
@@ -723,12 +726,11 @@ fn a_built_in_session_exports_from_any_folder() {
     .cwd(dir.path())
     .run();
     assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
-    assert!(
-        dir.path()
-            .join("telefoon/1 Week 1 · training 1.wav")
-            .is_file()
-    );
-    assert!(dir.path().join("telefoon/rustig.m3u8").is_file());
+    // A session of the built-in program keeps its program's folder, album and place.
+    let folder = dir.path().join("telefoon/Van 12 naar 36 minuten");
+    assert!(folder.join("01 Week 1 · training 1.wav").is_file());
+    assert!(folder.join("Van 12 naar 36 minuten.m3u8").is_file());
+    assert!(folder.join("cover.png").is_file());
 }
 
 /// The default program plans one folder named after it, 42 files numbered in
@@ -754,6 +756,7 @@ fn the_default_program_is_numbered_in_program_order() {
         format: Format::Mp3,
         rate: 44100,
         force: false,
+        year: 2026,
     };
     let plan = Plan::new(
         out,
@@ -798,10 +801,12 @@ fn an_interrupted_export_leaves_no_partial_files() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the first temporary file exists, then interrupt.
+    // Sessions of the built-in program go to its folder. Wait until the first
+    // temporary file exists there, then interrupt.
+    let album = out.join("Van 12 naar 36 minuten");
     let start = std::time::Instant::now();
     let partial = || {
-        std::fs::read_dir(&out).is_ok_and(|d| {
+        std::fs::read_dir(&album).is_ok_and(|d| {
             d.filter_map(Result::ok)
                 .any(|e| e.file_name().to_string_lossy().ends_with(".part"))
         })
@@ -818,9 +823,355 @@ fn an_interrupted_export_leaves_no_partial_files() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("Interrupted"), "{err}");
-    let left: Vec<_> = std::fs::read_dir(&out)
+    let left: Vec<_> = std::fs::read_dir(&album)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(left.iter().all(|n| !n.starts_with('.')), "{left:?}");
+}
+
+/// A program of three short sessions ("Proef"), two in week 1 and one in week 2.
+fn three_week_program(dir: &Path) -> PathBuf {
+    let prog = dir.join("proef");
+    std::fs::create_dir_all(&prog).unwrap();
+    std::fs::write(
+        prog.join("program.toml"),
+        "[program]\ntitle = \"Proef\"\nsessions = [\"a.toml\", \"b.toml\", \"c.toml\"]\n",
+    )
+    .unwrap();
+    for (file, title) in [
+        ("a.toml", "Week 1 · dag 1"),
+        ("b.toml", "Week 1 · dag 2"),
+        ("c.toml", "Week 2 · dag 1"),
+    ] {
+        std::fs::write(prog.join(file), SHORT.replace("Kort: klaar?", title)).unwrap();
+    }
+    prog
+}
+
+/// The names in a folder, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The file names a playlist lists, in order.
+fn playlist_files(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// r25: exporting week 1, then week 2, then the whole program into one folder gives
+/// one album with its sessions in program order, one playlist and a cover, and the
+/// files of the first exports stay byte for byte as they were.
+#[test]
+fn r25_exporting_a_program_in_parts_builds_one_album() {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = three_week_program(dir.path());
+    let out = dir.path().join("telefoon");
+    for part in [vec!["a.toml"], vec!["c.toml"]] {
+        let mut args: Vec<String> = part.iter().map(|f| s(&prog.join(f)).to_owned()).collect();
+        args.extend(["-o", s(&out), "--format", "ogg"].map(String::from));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = export(&args);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    }
+    let album = out.join("Proef");
+    assert_eq!(names_in(&out), ["Proef"]);
+    assert_eq!(
+        playlist_files(&album.join("Proef.m3u8")),
+        ["1 Week 1 · dag 1.ogg", "3 Week 2 · dag 1.ogg"],
+        "the second part is added to the playlist, in program order"
+    );
+    let first = std::fs::read(album.join("1 Week 1 · dag 1.ogg")).unwrap();
+    let third = std::fs::read(album.join("3 Week 2 · dag 1.ogg")).unwrap();
+
+    let run = export(&[s(&prog), "-o", s(&out), "--format", "ogg"]);
+    let (_, err) = text(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("1 to write"), "{err}");
+    assert!(err.contains(", 2 unchanged"), "{err}");
+    assert_eq!(
+        names_in(&album),
+        [
+            "1 Week 1 · dag 1.ogg",
+            "2 Week 1 · dag 2.ogg",
+            "3 Week 2 · dag 1.ogg",
+            "Proef.m3u8",
+            "cover.png"
+        ]
+    );
+    assert_eq!(
+        playlist_files(&album.join("Proef.m3u8")),
+        [
+            "1 Week 1 · dag 1.ogg",
+            "2 Week 1 · dag 2.ogg",
+            "3 Week 2 · dag 1.ogg"
+        ]
+    );
+    assert_eq!(
+        std::fs::read(album.join("1 Week 1 · dag 1.ogg")).unwrap(),
+        first
+    );
+    assert_eq!(
+        std::fs::read(album.join("3 Week 2 · dag 1.ogg")).unwrap(),
+        third
+    );
+    let png = std::fs::read(album.join("cover.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+    let info = decoder.read_info().unwrap();
+    assert_eq!((info.info().width, info.info().height), (600, 600));
+}
+
+/// Loose sessions: album after their folder or `--album`, one playlist per album in
+/// one folder, numbers continuing after what the album already has.
+#[test]
+fn loose_sessions_keep_one_playlist_per_album() {
+    let dir = tempfile::tempdir().unwrap();
+    let mijn = dir.path().join("mijn rondjes");
+    std::fs::create_dir_all(&mijn).unwrap();
+    for (file, title) in [("x.toml", "Rondje park"), ("y.toml", "Rondje bos")] {
+        std::fs::write(mijn.join(file), SHORT.replace("Kort: klaar?", title)).unwrap();
+    }
+    let out = dir.path().join("out");
+    let go = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["-o", s(&out), "--format", "wav", "--rate", "8000"]);
+        let run = export(&all);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    };
+    go(&[s(&mijn.join("x.toml"))]);
+    go(&[s(&mijn.join("y.toml"))]);
+    go(&[s(&mijn.join("x.toml")), "--album", "Vakantie"]);
+    assert_eq!(
+        playlist_files(&out.join("mijn rondjes.m3u8")),
+        ["01 Rondje park.wav", "02 Rondje bos.wav"]
+    );
+    // Another album never takes a file of the first: the number moves on.
+    assert_eq!(
+        playlist_files(&out.join("Vakantie.m3u8")),
+        ["02 Rondje park.wav"]
+    );
+    let (info, _) = riff(&out.join("01 Rondje park.wav"));
+    assert_eq!(info.get("IPRD").map(String::as_str), Some("mijn rondjes"));
+    let (info, _) = riff(&out.join("02 Rondje bos.wav"));
+    assert_eq!(info.get("IPRD").map(String::as_str), Some("mijn rondjes"));
+    assert_eq!(info.get("ITRK").map(String::as_str), Some("2"));
+}
+
+/// Runs a tool and returns its stdout, panicking with its stderr on failure.
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// What mutagen (Python) reads: length, tags, pictures, chapters.
+const MUTAGEN: &str = r#"
+import json, sys, base64
+import mutagen
+from mutagen.flac import Picture
+f = mutagen.File(sys.argv[1])
+out = {"length": f.info.length, "pictures": [], "chapters": []}
+t = f.tags
+if sys.argv[1].endswith(".mp3"):
+    g = lambda k: str(t[k].text[0]) if k in t else None
+    out.update(album=g("TALB"), track=g("TRCK"), artist=g("TPE1"), genre=g("TCON"), year=g("TDRC") or g("TYER"))
+    out["pictures"] = [[p.mime, p.type, len(p.data)] for p in t.getall("APIC")]
+    out["chapters"] = sorted([c.start_time / 1000, c.end_time / 1000] for c in t.getall("CHAP"))
+else:
+    g = lambda k: t[k][0] if k in t else None
+    out.update(album=g("album"), track=g("tracknumber") + "/" + g("tracktotal"),
+               artist=g("artist"), genre=g("genre"), year=g("date"))
+    for b in t.get("metadata_block_picture", []):
+        p = Picture(base64.b64decode(b))
+        out["pictures"].append([p.mime, p.type, len(p.data), p.width, p.height])
+    out["chapters"] = [[k] for k in sorted(t.keys()) if k.startswith("chapter") and not k.endswith("name")]
+print(json.dumps(out))
+"#;
+
+/// r25: ffprobe, mutagen, exiftool and mediainfo (four families of tag reader)
+/// agree on album, track, cover, chapters and duration, for MP3 and Ogg; the
+/// playlist opens in ffprobe with every entry found.
+fn check_with_real_readers(format: &str) {
+    use crate::tools::{require_python_module, require_tools};
+    if !require_tools(&["ffprobe", "exiftool", "mediainfo"]) || !require_python_module("mutagen") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let prog = three_week_program(dir.path());
+    let out = dir.path().join("out");
+    let run = Rustig::fixture(&["export", s(&prog), "-o", s(&out), "--format", format])
+        .env("SOURCE_DATE_EPOCH", "1780000000")
+        .run();
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    let album = out.join("Proef");
+    let file = album.join(format!("2 Week 1 · dag 2.{format}"));
+    let f = s(&file);
+    let (loaded, _) = reference(&prog.join("b.toml"), 44100);
+    let t = &loaded.compiled.timeline;
+    let blocks = t.blocks.len();
+    // MP3: players that ignore LAME's gapless info count the encoder's padding too.
+    let slack = 0.06;
+
+    let probe: serde_json::Value = serde_json::from_str(&tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_format",
+            "-show_streams",
+            "-show_chapters",
+            "-of",
+            "json",
+            f,
+        ],
+    ))
+    .unwrap();
+    let mut tags: HashMap<String, String> = HashMap::new();
+    let mut all = vec![&probe["format"]["tags"]];
+    all.extend(
+        probe["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| &s["tags"]),
+    );
+    for t in all.into_iter().filter_map(|t| t.as_object()) {
+        for (k, v) in t {
+            tags.insert(k.to_lowercase(), v.as_str().unwrap_or_default().to_owned());
+        }
+    }
+    let duration: f64 = probe["format"]["duration"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (duration - t.duration).abs() <= slack,
+        "ffprobe {duration} vs {}",
+        t.duration
+    );
+    assert_eq!(tags["album"], "Proef");
+    let track = tags.get("track").or(tags.get("tracknumber")).unwrap();
+    assert!(track == "2/3" || track == "2", "{track}");
+    assert_eq!(tags["genre"], "Hardlopen");
+    assert_eq!(tags["artist"], "Test");
+    assert_eq!(tags["date"], "2026");
+    let pic = probe["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["disposition"]["attached_pic"] == 1)
+        .expect("ffprobe sees the cover");
+    assert_eq!(
+        (pic["codec_name"].as_str(), pic["width"].as_u64()),
+        (Some("png"), Some(600))
+    );
+    let chapters = probe["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), blocks);
+    let last_end: f64 = chapters[blocks - 1]["end_time"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (last_end - t.duration).abs() < 0.001,
+        "last chapter ends at {last_end}"
+    );
+    assert!(
+        t.duration > t.blocks[blocks - 1].end,
+        "the last clip outlasts the last block"
+    );
+
+    let m: serde_json::Value = serde_json::from_str(&tool("python3", &["-c", MUTAGEN, f])).unwrap();
+    let length = m["length"].as_f64().unwrap();
+    assert!((length - t.duration).abs() <= slack, "mutagen {length}");
+    assert_eq!(m["album"], "Proef");
+    assert_eq!(m["track"], "2/3");
+    assert_eq!(m["artist"], "Test");
+    assert_eq!(m["genre"], "Hardlopen");
+    assert_eq!(m["year"], "2026");
+    let pictures = m["pictures"].as_array().unwrap();
+    assert_eq!(pictures.len(), 1, "{pictures:?}");
+    assert_eq!(
+        (pictures[0][0].as_str(), pictures[0][1].as_u64()),
+        (Some("image/png"), Some(3))
+    );
+    let chapters = m["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), blocks, "{chapters:?}");
+    if format == "mp3" {
+        let end = chapters[blocks - 1][1].as_f64().unwrap();
+        assert!(
+            (end - t.duration).abs() < 0.001,
+            "mutagen: last chapter ends at {end}"
+        );
+    }
+
+    let exif: serde_json::Value =
+        serde_json::from_str(&tool("exiftool", &["-json", "-n", f])).unwrap();
+    let exif = &exif[0];
+    assert_eq!(exif["Album"], "Proef");
+    assert_eq!(exif["Artist"], "Test");
+    assert_eq!(exif["Genre"], "Hardlopen");
+    assert_eq!(exif["PictureMIMEType"], "image/png");
+    let track = &exif[if format == "mp3" {
+        "Track"
+    } else {
+        "TrackNumber"
+    }];
+    assert!(track == "2/3" || track == 2, "exiftool track {track}");
+
+    let mi: serde_json::Value =
+        serde_json::from_str(&tool("mediainfo", &["--Output=JSON", f])).unwrap();
+    let general = &mi["media"]["track"][0];
+    assert_eq!(general["Album"], "Proef");
+    assert_eq!(general["Track_Position"], "2");
+    assert_eq!(general["Track_Position_Total"], "3");
+    assert_eq!(general["Cover"], "Yes");
+    let d: f64 = general["Duration"].as_str().unwrap().parse().unwrap();
+    assert!((d - t.duration).abs() <= slack, "mediainfo {d}");
+
+    // The playlist: every entry opens.
+    let list = album.join("Proef.m3u8");
+    let entries = playlist_files(&list);
+    assert_eq!(entries.len(), 3);
+    for e in entries {
+        tool(
+            "ffprobe",
+            &[
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                s(&album.join(e)),
+            ],
+        );
+    }
+}
+
+#[test]
+fn r25_real_tag_readers_agree_on_mp3() {
+    check_with_real_readers("mp3");
+}
+
+#[test]
+fn r25_real_tag_readers_agree_on_ogg() {
+    check_with_real_readers("ogg");
 }

@@ -90,7 +90,7 @@ fn logged_runs_are_listed_corrected_exported_and_removed() {
         rustig(d, &add1),
         (
             0,
-            "Training 1 opgeslagen: Week 1 · training 1 op 2026-05-11 07:30.\n".into(),
+            "Training 1 opgeslagen: Week 1 · training 1 op 2026-05-11 07:30, afgerond, 12 min hardlopen. Volgende keer: Week 1 · training 2, 39 min.\n".into(),
             String::new()
         )
     );
@@ -119,20 +119,32 @@ fn logged_runs_are_listed_corrected_exported_and_removed() {
     let (_, table, _) = rustig(d, &["log"]);
     assert_eq!(
         table,
-        "id  datum             training  klaar  min  stress  stemming  zwaar  notitie\n\
-         1   2026-05-11 07:30  week01-1  ja     39   4→2     2→4       3      lekker, rustig\n\
-         2   2026-05-13 00:00  week01-2  nee    12   3→4     -→-       5      te snel\n"
+        "id  datum             training  klaar  gelopen  stress  stemming  zwaar  notitie\n\
+         1   2026-05-11 07:30  week01-1  ja     12 min   4→2     2→4       3      lekker, rustig\n\
+         2   2026-05-13 00:00  week01-2  nee    3 min    3→4     -→-       5      te snel\n"
     );
     let (_, csv, _) = rustig(d, &["log", "--csv", "--since", "2026-05-12"]);
     assert_eq!(
         csv,
-        "id,date,session,title,completed,minutes,stress_before,stress_after,mood_before,mood_after,effort,note\n\
-         2,2026-05-13 00:00,opbouw/week01-2.toml,Week 1 · training 2,0,12.0,3,4,,,5,te snel\n"
+        "id,date,session,title,completed,minutes,run_minutes,start_minutes,heard_minutes,mode,stress_before,stress_after,mood_before,mood_after,effort,note\n\
+         2,2026-05-13 00:00,opbouw/week01-2.toml,Week 1 · training 2,0,12.0,3.0,0.0,12.0,log,3,4,,,5,te snel\n"
     );
     let (_, json, _) = rustig(d, &["log", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(rows[0]["note"], "lekker, rustig");
     assert_eq!(rows[0]["minutes"], 39.0);
+    assert_eq!(
+        rows[0]["run_minutes"], 12.0,
+        "minutes of running, not of the session"
+    );
+    assert_eq!(
+        rows[1]["run_minutes"], 3.0,
+        "12 minutes in: three 1-minute runs"
+    );
+    assert_eq!(
+        (rows[1]["heard_minutes"].as_f64(), &rows[1]["mode"]),
+        (Some(12.0), &serde_json::json!("log"))
+    );
     assert_eq!(rows[1]["stress_after"], 4);
     assert_eq!(
         rustig(d, &["log", "remove", "1"]).1,
@@ -342,8 +354,8 @@ fn status_shows_the_next_session_and_suggests_a_repeat_after_stress_went_up_twic
          Laatst afgerond: week 1, training 2\n\
          Hardlopen per training: 12 van 36 minuten\n\
          Trainingen deze week: 0\n\
-         Volgende: Week 1 · training 3 (39 min): 6 min wandelen, 12× (1 min hardlopen, 1 min wandelen), 5 min wandelen, rekken, 2 min ademhaling\n\
-         Tip: je stress was na de laatste twee trainingen hoger dan ervoor. Herhaal liever Week 1 · training 2 en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).\n\
+         Volgende: Week 1 · training 2 nog een keer, want je stress was na de laatste twee trainingen hoger dan ervoor: neem de tijd voor de opbouw.\n\
+         Liever verder met Week 1 · training 3? rustig play --next\n\
          Stress voor: ▂▂\n\
          Stress na:   ▄▆\n"
     );
@@ -352,6 +364,10 @@ fn status_shows_the_next_session_and_suggests_a_repeat_after_stress_went_up_twic
     assert_eq!(v["next"]["session"], "opbouw/week01-3.toml");
     assert_eq!(v["repeat"]["session"], "opbouw/week01-2.toml");
     assert_eq!(v["repeat"]["reason"], "stress_up");
+    assert_eq!(
+        v["plays"]["session"], "opbouw/week01-2.toml",
+        "what play starts"
+    );
     assert_eq!(v["run_minutes"], 12.0);
 }
 
@@ -536,7 +552,7 @@ fn a_journal_from_a_newer_rustig_is_refused_with_exit_1_and_left_untouched() {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("CREATE TABLE runs (x); PRAGMA user_version = 3;")
+        c.execute_batch("CREATE TABLE runs (x); PRAGMA user_version = 4;")
             .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
@@ -550,7 +566,7 @@ fn a_journal_from_a_newer_rustig_is_refused_with_exit_1_and_left_untouched() {
         assert_eq!(
             err,
             format!(
-                "error: journal {} has schema version 3, but this rustig knows versions up to 2: it was written by a newer rustig. Update rustig; the file is left untouched\n",
+                "error: journal {} has schema version 4, but this rustig knows versions up to 3: it was written by a newer rustig. Update rustig; the file is left untouched\n",
                 path.display()
             )
         );

@@ -209,7 +209,13 @@ fn no_audio_prints_every_cue_with_its_time_and_text() {
             "[7:40] Tekst van blok.breathe."
         ]
     );
-    assert_eq!(lines.last(), Some(&"[8:42] Klaar. Goed gedaan."));
+    assert_eq!(
+        lines[lines.len() - 2..],
+        [
+            "[8:42] Klaar. Goed gedaan.",
+            "Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek."
+        ]
+    );
 }
 
 /// A journal in a fresh data folder that holds one completed run of week01-1.
@@ -243,6 +249,18 @@ fn journal_with_week01_1_done() -> (tempfile::TempDir, Journal, i64) {
 #[test]
 fn play_without_a_session_continues_the_default_program() {
     let (dir, journal, _) = journal_with_week01_1_done();
+    let status = Rustig::new(&["status", "--json"])
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        (&v["plays"]["title"], &v["repeat"]),
+        (
+            &serde_json::json!("Week 1 · training 2"),
+            &serde_json::Value::Null
+        ),
+        "what play starts, below"
+    );
     let out = Rustig::new(&["play", "--no-audio", "--speed", "10000"])
         .env("XDG_DATA_HOME", dir.path())
         .run();
@@ -252,12 +270,14 @@ fn play_without_a_session_continues_the_default_program() {
         stdout.starts_with("Week 1 · training 2\n[0:00] Blok: Warming-up (wandelen, "),
         "{stdout}"
     );
+    assert!(
+        stdout
+            .ends_with("Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek.\n"),
+        "{stdout}"
+    );
     let runs = journal.runs().unwrap();
-    assert_eq!(runs.len(), 2);
-    assert_eq!(runs[0].session_key, "opbouw/week01-2.toml");
-    assert_eq!(runs[0].mode, "no-audio");
-    assert!(!runs[0].completed, "a sped-up clock is not a training");
-    assert!(runs[0].ended_at.is_some());
+    assert_eq!(runs.len(), 1, "a sped-up clock is not a training");
+    assert_eq!(runs[0].session_key, "opbouw/week01-1.toml");
 }
 
 #[test]
@@ -297,7 +317,12 @@ fn played_audio_matches_render_sample_for_sample() {
         .run();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.ends_with("[0:32] Klaar. Goed gedaan.\n"), "{stdout}");
+    assert!(
+        stdout.ends_with(
+            "[0:32] Klaar. Goed gedaan.\nKorter dan een minuut gehoord: niet opgeslagen in je dagboek.\n"
+        ),
+        "{stdout}"
+    );
     // "Geluid via alsa:default: 48000 Hz, 2 kanalen, f32"
     let device = stderr
         .lines()
@@ -361,8 +386,44 @@ fn played_audio_matches_render_sample_for_sample() {
         .unwrap()
         .runs()
         .unwrap();
+    assert!(
+        runs.is_empty(),
+        "32 s heard, under a minute: nothing stored"
+    );
+}
+
+/// A session heard from start to end through a (null) device is a completed run,
+/// with its running minutes counted from the run block.
+#[test]
+fn a_run_heard_to_the_end_is_completed_with_its_running_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("kort.toml");
+    std::fs::write(
+        &session,
+        "title = \"Kort\"\n[[block]]\nkind = \"walk\"\nduration = \"10s\"\n[[block]]\nkind = \"run\"\nduration = \"1m\"\n[[block]]\nkind = \"walk\"\nduration = \"5s\"\n",
+    )
+    .unwrap();
+    let conf = capture_config(dir.path(), &dir.path().join("capture.raw"));
+    let out = Rustig::fixture(&["play", session.to_str().unwrap()])
+        .env("ALSA_CONFIG_PATH", &conf)
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("Opgeslagen: Kort, afgerond, 1 min hardlopen. Volgende keer: Week 1 · training 1, 39 min.\n"),
+        "{stdout}"
+    );
+    let runs = Journal::open(&dir.path().join("rustig/journal.db"))
+        .unwrap()
+        .runs()
+        .unwrap();
     assert_eq!(runs.len(), 1);
-    assert!(runs[0].completed, "a run played to its end counts as done");
+    let r = &runs[0];
+    assert!(r.completed, "heard from start to end: {r:?}");
+    assert_eq!((r.mode.as_str(), r.start_position), ("audio", 0.0));
+    assert_eq!(r.run_seconds, Some(60.0));
+    assert!((r.heard_seconds.unwrap() - r.duration).abs() < 0.1, "{r:?}");
 }
 
 #[test]
@@ -395,40 +456,132 @@ fn voice_replaces_the_sessions_pack_even_when_that_one_is_missing() {
     );
 }
 
-/// `play` records the answers given as flags, and after a run that felt too heavy
-/// it suggests repeating; `--repeat` plays that session again, `--next` moves on.
+/// After a run that felt too heavy, plain `play` without a terminal repeats that
+/// session and says how to go on; what it heard through a real (null) device is
+/// stored with the answers given as flags; a partial repeat leaves the suggestion.
 #[test]
-fn play_records_answers_and_repeats_after_a_heavy_run() {
+fn play_repeats_after_a_heavy_run_and_records_what_was_heard() {
     let (dir, journal, id) = journal_with_week01_1_done();
     let heavy = rustig::journal::Answers {
         effort: Score::new(5).ok(),
         ..Default::default()
     };
     journal.answer(id, &heavy).unwrap();
+    // `status --json` names what plain `play` starts: the same library call.
+    let status = Rustig::new(&["status", "--json"])
+        .env("XDG_DATA_HOME", dir.path())
+        .run();
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        (&v["plays"]["title"], &v["repeat"]["reason"]),
+        (
+            &serde_json::json!("Week 1 · training 1"),
+            &serde_json::json!("too_heavy")
+        )
+    );
+    let conf = capture_config(dir.path(), &dir.path().join("capture.raw"));
+    let play = |args: &[&str]| {
+        Rustig::new(args)
+            .env("ALSA_CONFIG_PATH", &conf)
+            .env("XDG_DATA_HOME", dir.path())
+            .run()
+    };
+    let out = play(&[
+        "play",
+        "--from",
+        "37:50",
+        "--stress-before",
+        "2",
+        "--mood-before",
+        "4",
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("Week 1 · training 1\n"), "{stdout}");
+    assert!(
+        stderr.contains("Week 1 · training 1 nog een keer, want je vorige training voelde te zwaar (5 van 5): neem de tijd voor de opbouw. Liever verder met Week 1 · training 2? rustig play --next\n"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.ends_with("Opgeslagen: Week 1 · training 1, niet afgerond (gehoord van 37:50 tot 39:05). Volgende keer: Week 1 · training 1, 39 min.\n"),
+        "{stdout}"
+    );
+    let runs = journal.runs().unwrap();
+    assert_eq!(runs.len(), 2);
+    let r = &runs[0];
+    assert_eq!(
+        (r.session_key.as_str(), r.mode.as_str(), r.completed),
+        ("opbouw/week01-1.toml", "audio", false),
+        "heard from 37:50 only: not a completed run"
+    );
+    assert_eq!(
+        (r.answers.stress_before, r.answers.mood_before),
+        (Score::new(2).ok(), Score::new(4).ok())
+    );
+    assert_eq!(r.start_position, 2270.0);
+    let heard = r.heard_seconds.unwrap();
+    assert!((heard - (r.duration - 2270.0)).abs() < 0.1, "{heard}");
+    assert_eq!(
+        r.run_seconds,
+        Some(0.0),
+        "the end is walking and stretching"
+    );
+    // The suggestion stands (the repeat was partial); `--next` moves on, unasked.
+    let out = play(&["play", "--next", "--no-audio", "--speed", "10000"]);
+    let (stdout, stderr) = text(&out);
+    assert!(stdout.starts_with("Week 1 · training 2\n"), "{stdout}");
+    assert!(
+        !stderr.contains("nog een keer"),
+        "no suggestion once the runner chose: {stderr}"
+    );
     let play = |extra: &[&str]| {
         let mut args = vec!["play", "--no-audio", "--speed", "10000"];
         args.extend_from_slice(extra);
         Rustig::new(&args).env("XDG_DATA_HOME", dir.path()).run()
     };
-    let out = play(&["--repeat", "--stress-before", "2", "--mood-before", "4"]);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.starts_with("Week 1 · training 1\n"), "{stdout}");
-    let runs = journal.runs().unwrap();
-    assert_eq!(runs[0].session_key, "opbouw/week01-1.toml");
-    assert_eq!(
-        (runs[0].answers.stress_before, runs[0].answers.mood_before),
-        (Score::new(2).ok(), Score::new(4).ok())
-    );
-    // The repeat was a sped-up preview: week01-1 is still the last completed run, so
-    // the tip stands, and `--next` moves on anyway.
-    let out = play(&["--next"]);
-    let (stdout, stderr) = text(&out);
-    assert!(stdout.starts_with("Week 1 · training 2\n"), "{stdout}");
-    assert!(
-        !stderr.contains("Tip:"),
-        "no tip once the runner chose: {stderr}"
-    );
     let out = play(&["--stress-before", "6"]);
     assert_eq!(out.status.code(), Some(2), "a score is 1 to 5");
+}
+
+/// A damaged journal stops `play` before anything is asked or played, says what to do
+/// and leaves the file as it was; `--no-journal` plays without recording.
+#[test]
+fn a_damaged_journal_stops_play_before_the_run_and_no_journal_plays_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rustig/journal.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let junk = b"this is not a database, but the runner's file all the same".repeat(100);
+    std::fs::write(&db, &junk).unwrap();
+    let play = |extra: &[&str]| {
+        let mut args = vec![
+            "play",
+            "tests/data/sessions/basic.toml",
+            "--no-audio",
+            "--speed",
+            "2000",
+        ];
+        args.extend_from_slice(extra);
+        Rustig::fixture(&args)
+            .env("XDG_DATA_HOME", dir.path())
+            .run()
+    };
+    let out = play(&[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!((out.status.code(), stdout.as_str()), (Some(1), ""));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: journal {} is damaged or not a rustig journal (file is not a database). It is left untouched: move it away (for example to journal.db.broken) to start a new journal, or put back a backup journal.db.bak-vN\nTo play without recording this run: rustig play --no-journal\n",
+            db.display()
+        )
+    );
+    let out = play(&["--no-journal"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.ends_with("[8:42] Klaar. Goed gedaan.\n"), "{stdout}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        junk,
+        "the runner's file is untouched"
+    );
 }

@@ -645,7 +645,7 @@ fn check_timeline(g: &SessionGen, t: &Timeline) -> Result<(), TestCaseError> {
             Event::Clip { time, duration, .. } | Event::Tone { time, duration, .. } => {
                 prop_assert!(time + duration <= t.duration + 1e-9, "{e:?} ends late");
             }
-            Event::Click { .. } => {}
+            Event::Click { .. } | Event::Presence { .. } => {}
         }
     }
 
@@ -848,6 +848,7 @@ fn check_json(t: &Timeline, json: &str) -> Result<(), TestCaseError> {
                 prop_assert_eq!(j["phase"].as_str(), Some(phase.as_str()));
                 prop_assert_eq!(j["duration"].as_f64(), Some(*duration));
             }
+            Event::Presence { .. } => prop_assert_eq!(fields, 2),
         }
     }
     Ok(())

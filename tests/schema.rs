@@ -244,7 +244,7 @@ fn the_built_in_clips_are_an_enum_with_their_texts() {
     let clips = s["$defs"]["builtin_clip"]["oneOf"].as_array().unwrap();
     let pack = rustig::schema::builtin_pack().unwrap();
     assert_eq!(clips.len(), pack.clips.len());
-    assert_eq!(clips.len(), 81);
+    assert_eq!(clips.len(), 89);
     assert!(clips.contains(&json!({
         "const": "tempo.praten",
         "description": pack.clip("tempo.praten").unwrap().text,
@@ -301,9 +301,10 @@ fn every_key_has_a_description_and_an_example() {
             keys += 1;
         }
     }
-    // 9 top-level (with countdown), 8 metronome, 3 reminders, 5 cue, 6 common in the
-    // generic block, and each kind's closed list (7, 8, 11, 9, 9, 10, 7).
-    assert_eq!(keys, 9 + 8 + 3 + 5 + 6 + 7 + 8 + 11 + 9 + 9 + 10 + 7);
+    // 10 top-level (with countdown and presence), 8 metronome, 3 reminders, 5 cue, 7
+    // common in the generic block, and each kind's closed list (9, 10, 12, 10, 10,
+    // 11, 8: walk and run with `remaining`).
+    assert_eq!(keys, 10 + 8 + 3 + 5 + 7 + 9 + 10 + 12 + 10 + 10 + 11 + 8);
 }
 
 #[test]

@@ -21,12 +21,16 @@ mod import;
 mod cli;
 // Export: files decoded back (timing, tags, chapters), playlists, skipping, failures.
 mod export;
+// The presence tok and spoken time left.
+mod presence;
 // Golden files: `show --json` snapshots and a WAV compared byte for byte.
 mod golden;
 // One invalid session per kind of error with its exact message; warnings; huge files.
 mod invalid;
 // The journal: log, status, report, concurrent and killed writers.
 mod journal;
+// The questions typed in a real pseudo-terminal: Enter, Backspace, arrows, Ctrl-C.
+mod questions;
 // Live play: the real-time player driven by hand, --no-audio, and `rustig play`
 // through ALSA's file plugin compared with `rustig render`.
 mod play;

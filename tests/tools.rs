@@ -53,6 +53,35 @@ pub fn require_tools(programs: &[&str]) -> bool {
     false
 }
 
+/// Like [`require_tools`] for a Python module (e.g. `mutagen`) of the `python3` on
+/// `PATH`.
+#[track_caller]
+#[allow(clippy::print_stderr)]
+pub fn require_python_module(module: &str) -> bool {
+    if !require_tools(&["python3"]) {
+        return false;
+    }
+    let found = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return true;
+    }
+    let what = format!(
+        "it needs the Python module {module}, which is not installed for python3; `{INSTALL}` installs every tool the tests need"
+    );
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set, so this test fails: {what}"
+    );
+    eprintln!(
+        "skipped at {}: {what} (with CI set this test fails)",
+        std::panic::Location::caller()
+    );
+    false
+}
+
 /// Runs an outside program (after [`require_tools`]) and panics with its stderr
 /// unless it succeeds.
 #[track_caller]

@@ -482,6 +482,10 @@ def to_toml(sess):
     # Alleen voor en na het hardloopdeel telt de stem af; tussen hardlopen en
     # wandelen zeggen drie tikken genoeg.
     L.append('countdown = "tone"')
+    # Een teken van leven: na een minuut zonder geluid een heel zachte tok, zodat je
+    # weet dat rustig nog speelt (in de warming-up en de wandelstukken). De stille
+    # stukken hardlopen (settle-patroon, silence-blokken) blijven stil.
+    L.append('presence = "60s"')
     # tok: een zachte, lage tik onder de spraakformanten, die de stem minder maskeert.
     L += ["", "[metronome]", 'sound = "tok"']
     if sess["settle"]:
@@ -493,6 +497,8 @@ def to_toml(sess):
         k = b["kind"]
         if k in ("walk", "run", "breathe", "silence"):
             L.append(f"duration = {q(dur(b['duration']))}")
+        if k == "run" and sess["settle"]:
+            L.append("presence = false")
         if k == "intervals":
             L += [f"repeat = {b['repeat']}", f"run = {q(dur(b['run']))}",
                   f"walk = {q(dur(b['walk']))}"]

@@ -1,6 +1,6 @@
 //! `rustig export [PATH...] -o DIR [--format mp3|ogg|wav] [--rate HZ] [--jobs N] [--force]`
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,8 +17,8 @@ use crate::load::{
     PackCache, ProgramFiles, SessionFile, default_program, load_program, read_session,
 };
 use crate::output::export::{
-    Event, ExportError, Format, Group, Input, Options, Outcome as TrackOutcome, Plan, Status,
-    check_rate,
+    Event, ExportError, Format, Group, Input, LOOSE_ALBUM, Options, Outcome as TrackOutcome, Plan,
+    Status, check_rate, current_year,
 };
 use crate::session::Diagnostic;
 use crate::session::diagnostic::display_path;
@@ -61,11 +61,15 @@ impl FormatArg {
 rustig export -o telefoon                      the built-in program, as MP3\n  \
 rustig export sessions/opbouw mijn.toml -o out --format ogg\n\n\
 Each program gets a folder named after its title, with its sessions numbered in program order \
-(\"01 Week 1 · training 1.mp3\") and a playlist (.m3u8) in the same order. Session files given on \
-their own go straight into DIR, numbered in the order given, with the playlist rustig.m3u8.\n\
-Files carry title, album, track number, artist and the description as tags, and a chapter at \
-each block start. A file that an earlier export wrote from the same session, voice pack and \
-options is kept (--force writes it again). Files appear only when complete.\n\
+(\"01 Week 1 · training 1.mp3\"), a playlist (.m3u8) in the same order and cover.png. A session \
+file of a program (a program.toml beside it lists it) goes there too, with its place in the \
+program, so a program can be exported week by week. Other session files go straight into DIR, \
+album named after their folder (or --album), numbered after the album's files already there. \
+Playlists are updated, not replaced: each album keeps one.\n\
+Files carry title, album, track number, artist (the voice's coach), genre, year, the description \
+and a cover as tags, and a chapter at each block start. A file that an earlier export wrote from \
+the same session, voice pack and options is kept (--force writes it again). Files appear only \
+when complete.\n\
 Exit status 1 if any session failed; the others are still written.")]
 pub struct Args {
     /// Session files and program folders (with program.toml), in any mix; the built-in
@@ -88,6 +92,10 @@ pub struct Args {
     /// Write every file, also those that are unchanged since the last export.
     #[arg(long)]
     pub force: bool,
+    /// The album of session files that are not part of a program [default: the name
+    /// of their folder].
+    #[arg(long, value_name = "NAME")]
+    pub album: Option<String>,
 }
 
 /// Prints a usage error as clap does for bad arguments; main exits with status 2.
@@ -122,7 +130,10 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             args.output.display()
         );
     }
-    let (groups, unreadable) = Loader::new(lookup).load(&args.paths);
+    if args.album.as_deref().is_some_and(|a| a.trim().is_empty()) {
+        return Ok(usage_error("--album needs a name".into()));
+    }
+    let (groups, unreadable) = Loader::new(lookup, args.album.clone()).load(&args.paths);
     if groups.iter().all(|g| g.sessions.is_empty()) {
         crate::errln!("Nothing to export.");
         return Ok(Outcome::Failure);
@@ -131,6 +142,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         format,
         rate: args.rate,
         force: args.force,
+        year: current_year(),
     };
     let plan = Plan::new(&args.output, groups, options)?;
     let jobs = args
@@ -273,44 +285,66 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
 /// once (through the shared [`PackCache`]), and printing every diagnostic on the way.
 struct Loader<'a> {
     packs: PackCache<'a>,
-    programs: HashSet<PathBuf>,
+    /// The programs met so far (whole or in part), by folder, with their group.
+    programs: HashMap<PathBuf, usize>,
     groups: Vec<Group>,
-    loose: Vec<Input>,
+    /// Loose sessions by album, in the order met.
+    loose: Vec<(String, Vec<Input>)>,
+    /// `--album`.
+    album: Option<String>,
     /// Programs and session files that could not be read at all.
     unreadable: usize,
 }
 
 impl<'a> Loader<'a> {
-    fn new(lookup: &'a VoiceLookup) -> Self {
+    fn new(lookup: &'a VoiceLookup, album: Option<String>) -> Self {
         Loader {
             packs: PackCache::new(lookup),
-            programs: HashSet::new(),
+            programs: HashMap::new(),
             groups: Vec::new(),
             loose: Vec::new(),
+            album,
             unreadable: 0,
         }
     }
 
-    /// A program; the same program given twice is exported once.
+    /// The group of the program in `folder` (of `total` sessions, titled `title`),
+    /// made on first use.
+    fn program_group(&mut self, folder: &Path, title: &str, total: usize) -> usize {
+        let key = folder
+            .canonicalize()
+            .unwrap_or_else(|_| folder.to_path_buf());
+        *self.programs.entry(key).or_insert_with(|| {
+            self.groups
+                .push(Group::program_part(title, total, Vec::new()));
+            self.groups.len() - 1
+        })
+    }
+
+    /// Adds session `number` to group `g`, unless it is there already (a session given
+    /// twice, or both on its own and with its program, is exported once).
+    fn add(&mut self, g: usize, number: usize, file: SessionFile) {
+        if self.groups[g].sessions.iter().any(|(n, _)| *n == number) {
+            return;
+        }
+        let input = self.session(file);
+        let sessions = &mut self.groups[g].sessions;
+        let at = sessions.partition_point(|(n, _)| *n < number);
+        sessions.insert(at, (number, input));
+    }
+
+    /// A whole program.
     fn program(&mut self, (diags, program): (Vec<Diagnostic>, Option<ProgramFiles>)) {
         print_diagnostics(&diags);
         let Some(p) = program else {
             self.unreadable += 1;
             return;
         };
-        let folder = &p.program.folder;
-        if !self
-            .programs
-            .insert(folder.canonicalize().unwrap_or_else(|_| folder.clone()))
-        {
-            return;
+        let total = p.sessions.len();
+        let g = self.program_group(&p.program.folder, &p.program.title, total);
+        for (i, file) in p.sessions.into_iter().enumerate() {
+            self.add(g, i + 1, file);
         }
-        let sessions = p
-            .sessions
-            .into_iter()
-            .map(|file| self.session(file))
-            .collect();
-        self.groups.push(Group::program(&p.program.title, sessions));
     }
 
     /// Compiles one session file.
@@ -320,8 +354,25 @@ impl<'a> Loader<'a> {
         Input { file, loaded }
     }
 
+    /// A session file given on its own: with its program when a program beside it
+    /// lists it, else loose, in the album of its folder (or `--album`).
+    fn single(&mut self, path: &Path, file: SessionFile) {
+        if let Some((program, number)) = program_of(path) {
+            let total = program.sessions.len();
+            let g = self.program_group(&program.program.folder, &program.program.title, total);
+            self.add(g, number, file);
+            return;
+        }
+        let album = self.album.clone().unwrap_or_else(|| folder_album(path));
+        let input = self.session(file);
+        match self.loose.iter_mut().find(|(a, _)| *a == album) {
+            Some((_, list)) => list.push(input),
+            None => self.loose.push((album, vec![input])),
+        }
+    }
+
     /// Every PATH, or the default program when there is none. Programs come in the
-    /// order given, then one group of the session files given on their own.
+    /// order given, then the loose sessions album by album.
     fn load(mut self, paths: &[PathBuf]) -> (Vec<Group>, usize) {
         if paths.is_empty() {
             self.program(default_program());
@@ -331,10 +382,7 @@ impl<'a> Loader<'a> {
                 self.program(load_program(path));
             } else {
                 match read_session(path) {
-                    Ok(file) => {
-                        let input = self.session(file);
-                        self.loose.push(input);
-                    }
+                    Ok(file) => self.single(path, file),
                     Err(d) => {
                         print_diagnostics(&[d]);
                         self.unreadable += 1;
@@ -342,11 +390,67 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        if !self.loose.is_empty() {
-            self.groups.push(Group::loose(self.loose));
+        for (album, inputs) in std::mem::take(&mut self.loose) {
+            self.groups.push(Group::loose(&album, inputs));
         }
         (self.groups, self.unreadable)
     }
+}
+
+/// The program a session file belongs to, and its number there: the program whose
+/// `program.toml` sits beside the file (on disk, or built in for a built-in session)
+/// and lists it. A program that cannot be read is no program here (the session is
+/// exported on its own); `check` reports its problems.
+fn program_of(path: &Path) -> Option<(ProgramFiles, usize)> {
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let on_disk = path.is_file();
+    if on_disk && !folder.join("program.toml").is_file() {
+        return None;
+    }
+    if !on_disk && !is_program(folder) {
+        return None;
+    }
+    let (_, program) = load_program(folder);
+    let program = program?;
+    let index = if on_disk {
+        let me = path.canonicalize().ok()?;
+        program
+            .program
+            .session_paths()
+            .iter()
+            .position(|p| p.canonicalize().is_ok_and(|p| p == me))?
+    } else {
+        let name = path.file_name()?;
+        program
+            .sessions
+            .iter()
+            .position(|s| s.display.file_name() == Some(name))?
+    };
+    Some((program, index + 1))
+}
+
+/// The album of a loose session: the name of the folder it lies in (of the current
+/// folder for a bare file name), or "rustig" when that has no name.
+fn folder_album(path: &Path) -> String {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let named = match folder {
+        Some(f) => f
+            .canonicalize()
+            .ok()
+            .and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .or_else(|| f.file_name().map(|n| n.to_string_lossy().into_owned())),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned())),
+    };
+    named
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| LOOSE_ALBUM.to_owned())
 }
 
 /// Whether `path` names a program: a folder on disk, or a built-in program folder
@@ -358,10 +462,7 @@ fn is_program(path: &Path) -> bool {
     if path.exists() {
         return false;
     }
-    let text = path.to_string_lossy().replace('\\', "/");
-    let inner = text.strip_prefix("./").unwrap_or(&text);
-    let inner = inner.strip_prefix("sessions/").unwrap_or(inner);
-    let inner = inner.trim_end_matches('/');
+    let inner = crate::load::builtin_path(path);
     crate::builtin::session_file(&format!("{inner}/program.toml")).is_some()
 }
 

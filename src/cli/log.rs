@@ -9,9 +9,10 @@ use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
 
 use super::Outcome;
 use super::diagnostics::print_diagnostics;
-use super::questions::{Moment, ask_terminal, interactive};
+use super::questions::{Asked, ask, interactive};
 use crate::journal::{
-    Answers, Edit, Journal, Mode, Note, Run, RunFacts, RunRecord, RunShape, Score, session_key,
+    Answers, Edit, Journal, Mode, Moment, Note, Run, RunFacts, RunRecord, RunShape, Score,
+    session_key,
 };
 use crate::load::read_session;
 use crate::session::parse_session;
@@ -78,8 +79,11 @@ pub struct Scores {
 /// `log add`.
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
-    /// The session file (or built-in session, e.g. sessions/opbouw/week01-1.toml).
-    pub session: PathBuf,
+    /// The session: a file, a built-in session (sessions/opbouw/week01-1.toml), a
+    /// program session's short name as `rustig log` shows it (week01-1) or its number
+    /// as exported files are numbered (07). Default: the session `rustig play` would
+    /// start next (the one `rustig status` names).
+    pub session: Option<String>,
     /// When it started: YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time (default: now).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
@@ -198,6 +202,43 @@ fn session(path: &Path) -> Option<Known> {
     })
 }
 
+/// A session of the built-in program by short name or number; without one, the
+/// session `rustig play` would start. Prints why when there is none.
+fn program_session(name: Option<&str>) -> Option<Known> {
+    let program = match crate::journal::ProgramPlan::default_program() {
+        Ok(p) => p,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            return None;
+        }
+    };
+    let i = match name {
+        Some(name) => program.find(name).or_else(|| {
+            crate::errln!(
+                "error: no session file or program session named {name:?}; give a file, a name as `rustig log` shows it (week01-1) or a number from 1 to {} (07)",
+                program.files.len()
+            );
+            None
+        })?,
+        None => {
+            let runs = Journal::default_runs().ok()?;
+            let status = crate::journal::Status::compute(&program, &runs, now());
+            status.choose(crate::journal::Choice::Suggested).or_else(|| {
+                crate::errln!(
+                    "error: every session of the program is done; name the one you ran, e.g. rustig log add week14-3"
+                );
+                None
+            })?
+        }
+    };
+    Some(Known {
+        key: program.key(i),
+        program: Some(program.name.clone()),
+        title: program.sessions[i].title.clone(),
+        shape: RunShape::from_session(&program.sessions[i]),
+    })
+}
+
 /// The shape of the session a stored run was of, read again from its key (a built-in
 /// program session, or the file's path); `None` when it cannot be read any more.
 fn shape_of(run: &Run) -> Option<RunShape> {
@@ -255,7 +296,11 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         Some(Ok(t)) => t,
         Some(Err(e)) => return invalid(e),
     };
-    let Some(known) = session(&a.session) else {
+    let known = match a.session.as_deref() {
+        Some(arg) if arg.contains('/') || Path::new(arg).is_file() => session(Path::new(arg)),
+        arg => program_session(arg),
+    };
+    let Some(known) = known else {
         return Ok(Outcome::Failure);
     };
     let stopped_after = match a.partial.map(|m| partial_secs(m, known.shape.duration)) {
@@ -263,11 +308,23 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return invalid(e),
     };
-    if !a.no_questions && interactive() {
-        answers = ask_terminal(Moment::Before, &answers)?;
-        answers = ask_terminal(Moment::After, &answers)?;
-    }
     let journal = Journal::open_default()?;
+    let mut interrupted = false;
+    if !a.no_questions && interactive() {
+        for (moment, heading) in [
+            (Moment::Before, "Hoe voelde je je vóór de training?"),
+            (Moment::After, "En na de training?"),
+        ] {
+            match ask(moment, &answers, heading)? {
+                Asked::Done(given) => answers = given,
+                Asked::Interrupted(given) => {
+                    answers = given;
+                    interrupted = true;
+                    break;
+                }
+            }
+        }
+    }
     let facts = RunFacts::told(&known.shape, stopped_after);
     let recorded = journal.record(&RunRecord {
         session_key: known.key,
@@ -281,12 +338,37 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         answers,
         request_key: None,
     })?;
-    crate::outln!(
-        "Training {} opgeslagen: {} op {}.",
-        recorded.id,
-        known.title,
-        local(started_at)
-    )?;
+    let mut out = crate::cli::output::stdout();
+    if interrupted {
+        writeln!(
+            out,
+            "Onderbroken: de training is opgeslagen met de antwoorden tot hier."
+        )?;
+    }
+    let runs = journal.runs()?;
+    let stored = runs.iter().find(|r| r.id == recorded.id);
+    match (stored, crate::journal::ProgramPlan::default_program()) {
+        (Some(stored), Ok(program)) => {
+            let status = crate::journal::Status::compute(&program, &runs, now());
+            writeln!(
+                out,
+                "{}",
+                crate::journal::closing_line(
+                    &format!("Training {} opgeslagen", recorded.id),
+                    stored,
+                    Some(&local(started_at)),
+                    &status
+                )
+            )?;
+        }
+        _ => writeln!(
+            out,
+            "Training {} opgeslagen: {} op {}.",
+            recorded.id,
+            crate::text::visible(&known.title),
+            local(started_at)
+        )?,
+    }
     Ok(Outcome::Success)
 }
 
@@ -407,6 +489,10 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
             "title",
             "completed",
             "minutes",
+            "run_minutes",
+            "start_minutes",
+            "heard_minutes",
+            "mode",
             "stress_before",
             "stress_after",
             "mood_before",
@@ -424,12 +510,18 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
                 r.title.clone(),
                 u8::from(r.completed).to_string(),
                 format!("{:.1}", r.minutes()),
+                format!("{:.1}", run_minutes(r)),
+                format!("{:.1}", r.start_position / 60.0),
+                r.heard_seconds
+                    .map(|s| format!("{:.1}", s / 60.0))
+                    .unwrap_or_default(),
+                r.mode.clone(),
                 opt(a.stress_before),
                 opt(a.stress_after),
                 opt(a.mood_before),
                 opt(a.mood_after),
                 opt(a.effort),
-                a.note.as_ref().map(Note::to_string).unwrap_or_default(),
+                a.note.as_ref().map(Note::printable).unwrap_or_default(),
             ])?;
         }
         w.flush()?;
@@ -447,7 +539,7 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
 /// The history as a Dutch text table.
 pub fn table(runs: &[Run]) -> String {
     let head = [
-        "id", "datum", "training", "klaar", "min", "stress", "stemming", "zwaar", "notitie",
+        "id", "datum", "training", "klaar", "gelopen", "stress", "stemming", "zwaar", "notitie",
     ];
     let rows: Vec<[String; 9]> = runs
         .iter()
@@ -458,11 +550,11 @@ pub fn table(runs: &[Run]) -> String {
                 local(r.started_at),
                 short(r),
                 if r.completed { "ja" } else { "nee" }.into(),
-                format!("{:.0}", r.minutes()),
+                format!("{:.0} min", run_minutes(r)),
                 pair(a.stress_before, a.stress_after),
                 pair(a.mood_before, a.mood_after),
                 score(a.effort),
-                a.note.as_ref().map(Note::to_string).unwrap_or_default(),
+                a.note.as_ref().map(Note::printable).unwrap_or_default(),
             ]
         })
         .collect();
@@ -494,6 +586,22 @@ pub fn table(runs: &[Run]) -> String {
     out
 }
 
+/// Minutes of running in `r`: as recorded, or for a run stored before rustig recorded
+/// it, the running of its session up to where it got.
+fn run_minutes(r: &Run) -> f64 {
+    let shape = if r.run_seconds.is_none() {
+        shape_of(r)
+    } else {
+        None
+    };
+    r.minutes_run(shape.as_ref())
+}
+
+/// Rounded to a tenth, for JSON.
+fn tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 /// One run for `--json` (and the coach).
 pub fn json(r: &Run) -> serde_json::Value {
     let a = &r.answers;
@@ -505,7 +613,10 @@ pub fn json(r: &Run) -> serde_json::Value {
         "program": r.program,
         "title": r.title,
         "completed": r.completed,
-        "minutes": (r.minutes() * 10.0).round() / 10.0,
+        "minutes": tenth(r.minutes()),
+        "run_minutes": tenth(run_minutes(r)),
+        "start_minutes": tenth(r.start_position / 60.0),
+        "heard_minutes": r.heard_seconds.map(|s| tenth(s / 60.0)),
         "mode": r.mode,
         "stress_before": a.stress_before,
         "stress_after": a.stress_after,

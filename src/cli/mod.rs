@@ -92,6 +92,9 @@ pub enum Outcome {
     Failure,
     /// Wrong usage found after parsing (exit status 2); the message has been printed.
     Usage,
+    /// The runner pressed Ctrl-C before anything started (exit status 130, as a
+    /// shell reports SIGINT).
+    Interrupted,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -110,6 +113,7 @@ pub fn main() -> ExitCode {
         Outcome::Success => 0,
         Outcome::Failure => 1,
         Outcome::Usage => 2,
+        Outcome::Interrupted => 130,
     });
     ExitCode::from(output::finish(result))
 }

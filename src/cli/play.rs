@@ -9,17 +9,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use crossterm::{cursor, terminal};
+use crossterm::terminal;
+
+use super::terminal::RawMode;
 
 use super::Outcome;
 use super::diagnostics::print_diagnostics;
-use super::questions::{self, Moment};
+use super::questions::{self, Asked};
 use crate::errors::Chain;
 use crate::journal::{
-    Answers, Choice, Heard, Journal, Mode, ProgramPlan, RunFacts, RunRecord, RunShape, Score,
-    Status,
+    Answers, Choice, Heard, Journal, Mode, Moment, ProgramPlan, RunFacts, RunRecord, RunShape,
+    Score, Status,
 };
 use crate::load::{PackCache, read_session};
+use crate::play::device::Output;
 use crate::play::{
     ClockTransport, DeviceTransport, End, Key, PlayReport, Playback, StartError, Transport, Update,
     status,
@@ -65,6 +68,9 @@ pub struct Args {
     /// Do not ask how you feel before and after the run.
     #[arg(long)]
     pub no_questions: bool,
+    /// Do not record this run in the journal (e.g. when the journal is damaged).
+    #[arg(long)]
+    pub no_journal: bool,
     /// Stress before the run, 1 (relaxed) to 5 (very tense), instead of the question.
     #[arg(long, value_name = "N", value_parser = Score::parse)]
     pub stress_before: Option<Score>,
@@ -125,30 +131,31 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             };
             let runs = match Journal::default_runs() {
                 Ok(runs) => runs,
-                Err(e) => {
-                    crate::errln!("{}", journal_warning(&e));
-                    Vec::new()
-                }
+                Err(_) if args.no_journal => Vec::new(),
+                Err(e) => return journal_failure(&e),
             };
             let status = Status::compute(&program, &runs, chrono::Local::now().timestamp());
-            let choice = if args.repeat {
-                Choice::Repeat
-            } else {
-                Choice::Next
-            };
-            if !args.next
-                && !args.repeat
-                && let Some(tip) = status.tip()
-            {
-                crate::errln!("{tip}");
-            }
             if args.repeat && status.plan.previous.is_none() {
                 anyhow::bail!(
-                    "--repeat: you have no earlier run of this program to repeat; use rustig play"
+                    "--repeat: you have no completed run of this program to repeat; use rustig play"
                 );
             }
+            let choice = if args.repeat {
+                Choice::Repeat
+            } else if args.next {
+                Choice::Next
+            } else {
+                match choose_repeat(&status)? {
+                    Some(choice) => choice,
+                    None => {
+                        crate::outln!("Niet gestart.")?;
+                        return Ok(Outcome::Interrupted);
+                    }
+                }
+            };
             let Some(i) = status.choose(choice) else {
-                crate::outln!(
+                writeln!(
+                    crate::cli::output::stdout(),
                     "Je hebt alle {} trainingen van \"{}\" afgerond. Kies een training om te herhalen, bijvoorbeeld: rustig play sessions/{}/{}",
                     program.files.len(),
                     program.title,
@@ -180,21 +187,42 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             clock(duration)
         ),
     };
-    let journal = match Journal::open_default() {
-        Ok(j) => Some(j),
-        Err(e) => {
-            crate::errln!("{}", journal_warning(&e));
-            None
+    // The device first: without one, nothing is asked (and no answer lost).
+    let output = if args.no_audio {
+        None
+    } else {
+        match Output::open_default() {
+            Ok(o) => Some(o),
+            Err(e) => {
+                crate::errln!("error: {}; {DEVICE_HINT}", Chain(&e));
+                return Ok(Outcome::Failure);
+            }
         }
     };
-    let ask = !args.no_questions && questions::interactive();
+    let journal = if args.no_journal {
+        None
+    } else {
+        match Journal::open_default() {
+            Ok(j) => Some(j),
+            Err(e) => return journal_failure(&e),
+        }
+    };
+    let training = !args.no_audio || (args.speed - 1.0).abs() < f64::EPSILON;
+    // A sped-up preview asks nothing: it is not a training.
+    let ask = training && !args.no_questions && questions::interactive();
     let known = Answers {
         stress_before: args.stress_before,
         mood_before: args.mood_before,
         ..Answers::default()
     };
     let before = if ask {
-        questions::ask_terminal(Moment::Before, &known)?
+        match questions::ask(Moment::Before, &known, "Voor je begint:")? {
+            Asked::Done(a) => a,
+            Asked::Interrupted(_) => {
+                crate::outln!("Niet gestart: er is niets opgeslagen.")?;
+                return Ok(Outcome::Interrupted);
+            }
+        }
     } else {
         known
     };
@@ -203,35 +231,36 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         key,
         program,
         no_audio: args.no_audio,
-        speed: args.speed,
+        training,
         before,
         ask_after: ask,
     };
-    let report = if args.no_audio {
-        let transport = ClockTransport::new(from, duration, args.speed);
-        follow(Playback::new(loaded, transport, from), &run)?
-    } else {
-        let timeline = std::sync::Arc::clone(&loaded.compiled.timeline);
-        let transport = match DeviceTransport::start(&timeline, &loaded.pack, from, started) {
-            Ok(t) => t,
-            Err(e @ StartError::Device(_)) => {
-                crate::errln!(
-                    "error: {}; try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone",
-                    Chain(&e)
-                );
-                return Ok(Outcome::Failure);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let d = &transport.description;
-        crate::errln!(
-            "Geluid via {}: {} Hz, {} kanalen, {}",
-            d.name,
-            d.rate,
-            d.channels,
-            d.format
-        );
-        follow(Playback::new(loaded, transport, from), &run)?
+    let report = match output {
+        None => {
+            let transport = ClockTransport::new(from, duration, args.speed);
+            follow(Playback::new(loaded, transport, from), &run)?
+        }
+        Some(output) => {
+            let timeline = std::sync::Arc::clone(&loaded.compiled.timeline);
+            let transport =
+                match DeviceTransport::start_on(output, &timeline, &loaded.pack, from, started) {
+                    Ok(t) => t,
+                    Err(e @ StartError::Device(_)) => {
+                        crate::errln!("error: {}; {DEVICE_HINT}", Chain(&e));
+                        return Ok(Outcome::Failure);
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+            let d = &transport.description;
+            crate::errln!(
+                "Geluid via {}: {} Hz, {} kanalen, {}",
+                d.name,
+                d.rate,
+                d.channels,
+                d.format
+            );
+            follow(Playback::new(loaded, transport, from), &run)?
+        }
     };
     if let Some(stats) = report.device {
         if std::env::var_os("RUSTIG_PLAY_STATS").is_some() {
@@ -259,12 +288,55 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
     Ok(Outcome::Success)
 }
 
-/// The one Dutch warning when the journal cannot be opened: the run plays on,
-/// unrecorded.
-fn journal_warning(e: &crate::journal::JournalError) -> String {
-    format!(
-        "Let op: het dagboek kan niet worden geopend, deze training wordt niet opgeslagen.\n({e})"
-    )
+/// What to do without a sound device.
+const DEVICE_HINT: &str =
+    "try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone";
+
+/// When the rules suggest repeating the previous session: in a terminal, asks
+/// (Enter repeats, `v` goes on); otherwise repeats and says how to go on. `None`
+/// when the runner pressed Ctrl-C.
+fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
+    let (Some(repeat), Some(move_on)) = (status.repeat_line(), status.move_on_line()) else {
+        return Ok(Some(Choice::Suggested));
+    };
+    if !questions::interactive() {
+        crate::errln!("{repeat} {move_on}");
+        return Ok(Some(Choice::Suggested));
+    }
+    crate::outln!("{repeat}")?;
+    let next = status
+        .next
+        .as_ref()
+        .map_or("de volgende", |n| n.title.as_str());
+    let question = format!("Herhalen met Enter, of v en Enter voor {next}:");
+    let answer = inquire::Text::new(&question)
+        .with_validator(|s: &str| {
+            Ok(match s.trim() {
+                "" | "v" | "V" => inquire::validator::Validation::Valid,
+                _ => inquire::validator::Validation::Invalid(
+                    "Enter herhaalt; v en Enter gaat verder.".into(),
+                ),
+            })
+        })
+        .prompt();
+    match answer {
+        Ok(s) if s.trim().is_empty() => Ok(Some(Choice::Suggested)),
+        Ok(_) => Ok(Some(Choice::Next)),
+        Err(
+            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted,
+        ) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A journal that cannot be opened stops `play` before anything is asked or played
+/// (a run that cannot be recorded must not look recorded), with the way out.
+fn journal_failure(e: &crate::journal::JournalError) -> anyhow::Result<Outcome> {
+    crate::errln!(
+        "error: {}\nTo play without recording this run: rustig play --no-journal",
+        Chain(e)
+    );
+    Ok(Outcome::Failure)
 }
 
 /// What the front end records about a run.
@@ -273,7 +345,8 @@ struct Run<'a> {
     key: String,
     program: Option<String>,
     no_audio: bool,
-    speed: f64,
+    /// At normal speed: a training, not a preview.
+    training: bool,
     /// Answers before the run (questions or flags).
     before: Answers,
     /// Ask the questions after the run.
@@ -313,11 +386,6 @@ impl<'a> Recording<'a> {
         }
     }
 
-    /// A training, not a preview: the clock ran at normal speed.
-    fn is_training(&self) -> bool {
-        !self.run.no_audio || (self.run.speed - 1.0).abs() < f64::EPSILON
-    }
-
     /// Stores or updates the run with what has been `heard`; `ended_at` at the end.
     fn save(&mut self, heard: &Heard, ended_at: Option<i64>) {
         let facts = RunFacts::of(&self.shape, heard, self.continues.as_ref());
@@ -325,7 +393,7 @@ impl<'a> Recording<'a> {
         let Some(journal) = self.run.journal else {
             return;
         };
-        if !self.is_training() || !facts.worth_storing() {
+        if !self.run.training || !facts.worth_storing() {
             return;
         }
         match self.id {
@@ -359,7 +427,7 @@ impl<'a> Recording<'a> {
         if self.run.journal.is_none() || self.id.is_some() {
             return None;
         }
-        Some(if !self.is_training() {
+        Some(if !self.run.training {
             "Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek."
         } else {
             "Korter dan een minuut gehoord: niet opgeslagen in je dagboek."
@@ -374,31 +442,6 @@ const TICK: Duration = Duration::from_millis(50);
 const CLEAR_LINE: &str = "\r\x1b[2K";
 /// How often progress is written to the journal during a run.
 const JOURNAL_EVERY: Duration = Duration::from_secs(15);
-
-/// Puts the terminal in raw mode and restores it when dropped, whatever happens.
-struct RawMode;
-
-impl RawMode {
-    fn enter() -> std::io::Result<RawMode> {
-        terminal::enable_raw_mode()?;
-        let _ = crossterm::execute!(std::io::stdout(), cursor::Hide);
-        // A panic restores the terminal before its message is printed.
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = terminal::disable_raw_mode();
-            let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
-            previous(info);
-        }));
-        Ok(RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        let _ = terminal::disable_raw_mode();
-        let _ = crossterm::execute!(std::io::stdout(), cursor::Show);
-    }
-}
 
 /// The key a terminal key press stands for.
 fn key_of(key: KeyEvent) -> Option<Key> {
@@ -420,7 +463,7 @@ fn key_of(key: KeyEvent) -> Option<Key> {
 
 /// Follows a run in the terminal until it ends: the status line and keys in a
 /// terminal, plain timestamped lines otherwise; records it in the journal.
-fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Result<PlayReport> {
+fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Result<PlayReport> {
     let timeline = std::sync::Arc::clone(playback.timeline());
     let mut record = Recording::new(run, &timeline, playback.seconds());
     let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
@@ -526,16 +569,51 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> std::io::Re
         // The pipe may close at the very end too.
         let _ = out.flush();
         drop(out);
-        if run.ask_after
-            && let (Some(j), Some(id)) = (run.journal, record.id)
-        {
-            let after = questions::ask_terminal(Moment::After, &Answers::default())?;
-            if after != Answers::default() {
-                let _ = j.answer(id, &after);
-            }
+        if let (Some(j), Some(id)) = (run.journal, record.id) {
+            after_the_run(j, id, run.ask_after)?;
         }
     }
     Ok(report)
+}
+
+/// After a stored run: the questions (in a terminal), then one line saying what was
+/// stored and what comes next. Ctrl-C during the questions keeps the answers given.
+fn after_the_run(journal: &Journal, id: i64, ask: bool) -> anyhow::Result<()> {
+    let mut stdout = crate::cli::output::stdout();
+    if ask {
+        let (after, interrupted) =
+            match questions::ask(Moment::After, &Answers::default(), "Na je training:")? {
+                Asked::Done(a) => (a, false),
+                Asked::Interrupted(a) => (a, true),
+            };
+        if !after.is_empty()
+            && let Err(e) = journal.answer(id, &after)
+        {
+            crate::errln!(
+                "Let op: je antwoorden konden niet worden opgeslagen ({}).",
+                Chain(&e)
+            );
+        }
+        if interrupted {
+            writeln!(
+                stdout,
+                "Onderbroken: de training is opgeslagen met de antwoorden tot hier."
+            )?;
+        }
+    }
+    let runs = journal.runs()?;
+    if let (Some(stored), Ok(program)) = (
+        runs.iter().find(|r| r.id == id),
+        ProgramPlan::default_program(),
+    ) {
+        let status = Status::compute(&program, &runs, crate::journal::now());
+        writeln!(
+            stdout,
+            "{}",
+            crate::journal::closing_line("Opgeslagen", stored, None, &status)
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

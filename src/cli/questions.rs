@@ -1,177 +1,167 @@
-//! The Dutch questions before and after a run: one key per answer (1–5), Enter (or
-//! any other key) skips, never required. Written over a byte reader and a writer so
-//! it is tested without a terminal; [`ask_terminal`] runs them in raw mode.
+//! The Dutch questions before and after a run, drawn in the terminal with `inquire`:
+//! a score is typed and confirmed with Enter (`4` Enter), Enter alone skips, anything
+//! else re-asks with a short Dutch hint; the note is a real line editor. After the
+//! last question the answers are shown in one line and can be corrected before they
+//! are stored. The questions themselves (texts, scales, what a valid score or note
+//! is) live in the library (`journal::answers`); this file only draws them.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 
-use crate::journal::{Answers, Note, Question, Score};
+use inquire::validator::Validation;
+use inquire::{InquireError, Text};
 
-/// Which questions to ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Moment {
-    /// Before the run: stress and mood.
-    Before,
-    /// After the run: stress, mood, effort and a note.
-    After,
+use crate::journal::{Answers, Moment, Note, Question, Score, ScoreError};
+
+/// What came of asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// Every question was answered or skipped, and the runner confirmed.
+    Done(Answers),
+    /// The runner pressed Ctrl-C: the answers given until then.
+    Interrupted(Answers),
 }
 
-const NOTE: &str = "Notitie (Enter om over te slaan): ";
-
-/// One score: a key 1–5 answers, anything else skips. `None` at the end of input too.
-fn score(
-    input: &mut impl Read,
-    out: &mut impl Write,
-    question: Question,
-) -> io::Result<Option<Score>> {
-    write!(out, "{} (Enter slaat over): ", question.with_scale())?;
-    out.flush()?;
-    let mut byte = [0u8];
-    let answer = match input.read(&mut byte)? {
-        1 => Score::new(i64::from(byte[0]) - i64::from(b'0')).ok(),
-        _ => None,
-    };
-    match answer {
-        Some(n) => write!(out, "{n}\r\n")?,
-        None => write!(out, "-\r\n")?,
-    }
-    Ok(answer)
-}
-
-/// A line of text up to Enter; backspace deletes. Empty means no note.
-fn line(input: &mut impl Read, out: &mut impl Write) -> io::Result<Option<Note>> {
-    write!(out, "{NOTE}")?;
-    out.flush()?;
-    let mut bytes = Vec::new();
-    let mut byte = [0u8];
-    while input.read(&mut byte)? == 1 {
-        match byte[0] {
-            b'\r' | b'\n' => break,
-            0x7f | 0x08 => {
-                // Drop one whole UTF-8 character.
-                while let Some(b) = bytes.pop() {
-                    if b & 0xC0 != 0x80 {
-                        break;
-                    }
-                }
-                write!(out, "\x08 \x08")?;
-            }
-            3 | 4 => break,
-            b => {
-                bytes.push(b);
-                out.write_all(&[b])?;
-            }
-        }
-        out.flush()?;
-    }
-    write!(out, "\r\n")?;
-    Ok(Note::typed(&String::from_utf8_lossy(&bytes)).unwrap_or(None))
-}
-
-/// Asks the questions of `moment`, filling only what `known` leaves open.
-pub fn ask(
-    moment: Moment,
-    known: &Answers,
-    input: &mut impl Read,
-    out: &mut impl Write,
-) -> io::Result<Answers> {
-    let mut a = known.clone();
-    match moment {
-        Moment::Before => {
-            writeln!(out, "Voor je begint:\r")?;
-            if a.stress_before.is_none() {
-                a.stress_before = score(input, out, Question::StressBefore)?;
-            }
-            if a.mood_before.is_none() {
-                a.mood_before = score(input, out, Question::MoodBefore)?;
-            }
-        }
-        Moment::After => {
-            writeln!(out, "Na je training:\r")?;
-            if a.stress_after.is_none() {
-                a.stress_after = score(input, out, Question::StressAfter)?;
-            }
-            if a.mood_after.is_none() {
-                a.mood_after = score(input, out, Question::MoodAfter)?;
-            }
-            if a.effort.is_none() {
-                a.effort = score(input, out, Question::Effort)?;
-            }
-            if a.note.is_none() {
-                a.note = line(input, out)?;
-            }
-        }
-    }
-    Ok(a)
-}
+/// Ctrl-C, passed up from a prompt.
+struct Interrupt;
 
 /// Whether questions can be asked: stdin and stdout are terminals.
 pub fn interactive() -> bool {
     io::stdin().is_terminal() && io::stdout().is_terminal()
 }
 
-/// Asks on the terminal, in raw mode so one key answers.
-pub fn ask_terminal(moment: Moment, known: &Answers) -> io::Result<Answers> {
-    crossterm::terminal::enable_raw_mode()?;
-    let result = ask(
-        moment,
-        known,
-        &mut io::stdin().lock(),
-        &mut crate::cli::output::stdout(),
-    );
-    crossterm::terminal::disable_raw_mode()?;
-    result
+/// Asks the questions of `moment` that `known` leaves open, under `heading` (printed
+/// only when there is a question to ask), then shows the answers in one line and
+/// offers to correct them.
+pub fn ask(moment: Moment, known: &Answers, heading: &str) -> io::Result<Asked> {
+    let open: Vec<Question> = Question::at(moment)
+        .filter(|&q| known.get(q).is_none())
+        .collect();
+    let ask_note = moment == Moment::After && known.note.is_none();
+    if open.is_empty() && !ask_note {
+        return Ok(Asked::Done(known.clone()));
+    }
+    say(heading)?;
+    let mut answers = known.clone();
+    let mut correcting = false;
+    loop {
+        match ask_each(&open, ask_note, &mut answers, correcting) {
+            Ok(()) => {}
+            Err(PromptError::Interrupt(Interrupt)) => return Ok(Asked::Interrupted(answers)),
+            Err(PromptError::Io(e)) => return Err(e),
+        }
+        say(&format!("Je antwoorden: {}", answers.summary(moment)))?;
+        let confirm = Text::new("Enter slaat op, c verbetert:")
+            .with_validator(|s: &str| {
+                Ok(match s.trim() {
+                    "" | "c" | "C" => Validation::Valid,
+                    _ => Validation::Invalid(
+                        "Druk op Enter om op te slaan, of typ c en Enter om te verbeteren.".into(),
+                    ),
+                })
+            })
+            .prompt();
+        match confirm {
+            Ok(s) if s.trim().is_empty() => return Ok(Asked::Done(answers)),
+            Ok(_) => correcting = true,
+            // Esc at the last step: the answers as they are.
+            Err(InquireError::OperationCanceled) => return Ok(Asked::Done(answers)),
+            Err(InquireError::OperationInterrupted) => return Ok(Asked::Interrupted(answers)),
+            Err(e) => return Err(io_error(e)),
+        }
+    }
 }
 
-#[cfg(test)]
-mod test {
-    use super::*;
+enum PromptError {
+    Interrupt(Interrupt),
+    Io(io::Error),
+}
 
-    #[test]
-    fn one_key_per_answer_enter_skips_and_a_note_ends_at_enter() {
-        let mut out = Vec::new();
-        let a = ask(
-            Moment::Before,
-            &Answers::default(),
-            &mut &b"4\r"[..],
-            &mut out,
-        )
-        .unwrap();
-        assert_eq!(
-            (a.stress_before, a.mood_before),
-            (Score::new(4).ok(), None),
-            "Enter skips the mood"
-        );
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "Voor je begint:\r\n\
-             Hoe gespannen voel je je? 1 ontspannen … 5 erg gespannen (Enter slaat over): 4\r\n\
-             Hoe is je stemming? 1 somber … 5 heel goed (Enter slaat over): -\r\n"
-        );
-        let known = Answers {
-            mood_after: Score::new(5).ok(),
-            ..Answers::default()
-        };
-        let mut out = Vec::new();
-        let a = ask(
-            Moment::After,
-            &known,
-            &mut &"29rustigx\x7f!\rrest".as_bytes()[..],
-            &mut out,
-        )
-        .unwrap();
-        assert_eq!(
-            a,
-            Answers {
-                stress_after: Score::new(2).ok(),
-                mood_after: Score::new(5).ok(),
-                effort: None,
-                note: Note::new("rustig!").unwrap(),
-                ..Answers::default()
-            },
-            "9 is no answer: the effort is skipped"
-        );
-        let mut out = Vec::new();
-        let a = ask(Moment::After, &Answers::default(), &mut &b""[..], &mut out).unwrap();
-        assert!(a.is_empty(), "no input: nothing answered");
+/// Asks each of `open` (and the note), filling `answers`; when `correcting`, each
+/// prompt starts with the answer given before, to keep with Enter or edit.
+fn ask_each(
+    open: &[Question],
+    ask_note: bool,
+    answers: &mut Answers,
+    correcting: bool,
+) -> Result<(), PromptError> {
+    for &q in open {
+        let before = answers.get(q).filter(|_| correcting);
+        let score = score(q, before)?;
+        answers.set(q, score);
+    }
+    if ask_note {
+        let before = answers.note.clone().filter(|_| correcting);
+        answers.note = note(before.as_ref())?;
+    }
+    Ok(())
+}
+
+/// One score: `4` Enter answers, Enter alone skips, anything else is re-asked with a
+/// hint (the prompt does not end on an invalid answer). Esc asks again too: only
+/// Enter skips, so no key loses an answer by accident.
+fn score(q: Question, initial: Option<Score>) -> Result<Option<Score>, PromptError> {
+    let message = q.with_scale();
+    let initial = initial.map(|s| s.to_string());
+    loop {
+        let mut prompt = Text::new(&message)
+            .with_help_message("typ 1 tot 5 en Enter; alleen Enter slaat over")
+            .with_validator(|s: &str| {
+                Ok(if s.trim().is_empty() || Score::parse(s).is_ok() {
+                    Validation::Valid
+                } else {
+                    Validation::Invalid(ScoreError::NotANumber.dutch().into())
+                })
+            });
+        if let Some(v) = &initial {
+            prompt = prompt.with_initial_value(v);
+        }
+        match prompt.prompt() {
+            Ok(s) if s.trim().is_empty() => return Ok(None),
+            Ok(s) => return Ok(Score::parse(&s).ok()),
+            Err(InquireError::OperationCanceled) => continue,
+            Err(InquireError::OperationInterrupted) => {
+                return Err(PromptError::Interrupt(Interrupt));
+            }
+            Err(e) => return Err(PromptError::Io(io_error(e))),
+        }
+    }
+}
+
+/// The note: a line editor; Enter ends it, empty means no note. Control characters
+/// cannot be typed into it, and any that come in a paste are dropped.
+fn note(initial: Option<&Note>) -> Result<Option<Note>, PromptError> {
+    let mut prompt = Text::new("Notitie:")
+        .with_help_message("Enter slaat over")
+        .with_validator(|s: &str| {
+            Ok(match Note::typed(s) {
+                Ok(_) => Validation::Valid,
+                Err(_) => Validation::Invalid(
+                    format!("Een notitie is hoogstens {} tekens.", Note::MAX_CHARS).into(),
+                ),
+            })
+        });
+    if let Some(n) = initial {
+        prompt = prompt.with_initial_value(n.as_str());
+    }
+    match prompt.prompt() {
+        Ok(s) => Ok(Note::typed(&s).unwrap_or(None)),
+        Err(InquireError::OperationCanceled) => Ok(None),
+        Err(InquireError::OperationInterrupted) => Err(PromptError::Interrupt(Interrupt)),
+        Err(e) => Err(PromptError::Io(io_error(e))),
+    }
+}
+
+/// One line to the runner.
+fn say(line: &str) -> io::Result<()> {
+    let mut out = crate::cli::output::stdout();
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+/// An `inquire` failure as an I/O error for the caller.
+fn io_error(e: InquireError) -> io::Error {
+    match e {
+        InquireError::IO(e) => e,
+        other => io::Error::other(other.to_string()),
     }
 }

@@ -106,6 +106,10 @@ pub fn table(t: &Timeline, voice: &str) -> String {
                 )
             })
             .count();
+        let n_toks = block_events
+            .iter()
+            .filter(|e| matches!(e, Event::Presence { .. }))
+            .count();
         let mut extra = Vec::new();
         match (b.cadence, b.cadence_end) {
             (Some(c), Some(e)) if e != c => extra.push(format!("{c}→{e}/min")),
@@ -117,6 +121,9 @@ pub fn table(t: &Timeline, voice: &str) -> String {
         }
         if n_breaths > 0 {
             extra.push(format!("{n_breaths} breaths"));
+        }
+        if n_toks > 0 {
+            extra.push(plural(n_toks, "presence tok"));
         }
         let extra = if extra.is_empty() {
             String::new()

@@ -35,18 +35,23 @@ pub fn text(s: &Status) -> String {
         s.run_minutes, s.goal_minutes
     ));
     text.push_str(&format!("Trainingen deze week: {}\n", s.runs_this_week));
-    match &s.next {
-        Some(n) => text.push_str(&format!(
+    match (&s.plays, s.repeat_line()) {
+        (Some(_), Some(repeat)) => {
+            text.push_str(&format!("Volgende: {repeat}\n"));
+            if let Some(line) = s.move_on_line() {
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        (Some(n), None) => text.push_str(&format!(
             "Volgende: {} ({}): {}\n",
             n.title,
             span(n.minutes * 60.0),
             n.plan
         )),
-        None => text.push_str("Alle trainingen zijn afgerond. Herhaal er een die je fijn vond.\n"),
-    }
-    if let Some(tip) = s.tip() {
-        text.push_str(&tip);
-        text.push('\n');
+        (None, _) => {
+            text.push_str("Alle trainingen zijn afgerond. Herhaal er een die je fijn vond.\n")
+        }
     }
     if !s.stress.is_empty() {
         let line = |f: fn(&crate::journal::status::StressPoint) -> u8| -> String {

@@ -147,6 +147,21 @@ impl Note {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The text safe to print on a terminal or in a table: a control character that
+    /// an older rustig stored (an escape code) is shown as its escape, `\u{1b}`, not
+    /// sent to the terminal.
+    pub fn printable(&self) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        for c in self.0.chars() {
+            if c.is_control() {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
 }
 
 impl fmt::Display for Note {
@@ -332,6 +347,24 @@ impl Answers {
         *slot = score;
     }
 
+    /// The answers of `moment` in one Dutch line, for a last look before they are
+    /// stored: `stress na 2 · stemming na 4 · zwaar – · notitie: Knie deed pijn`.
+    pub fn summary(&self, moment: Moment) -> String {
+        let mut parts: Vec<String> = Question::at(moment)
+            .map(|q| match self.get(q) {
+                Some(s) => format!("{} {s}", q.label()),
+                None => format!("{} –", q.label()),
+            })
+            .collect();
+        if moment == Moment::After {
+            parts.push(match &self.note {
+                Some(n) => format!("notitie: {n}"),
+                None => "geen notitie".into(),
+            });
+        }
+        parts.join(" · ")
+    }
+
     /// `other`'s answers where it has them, these elsewhere.
     pub fn merged(&self, other: &Answers) -> Answers {
         let mut out = self.clone();
@@ -367,6 +400,22 @@ mod test {
         );
     }
 
+    /// The one-line summary names every question of the moment, skipped ones too.
+    #[test]
+    fn a_summary_shows_every_answer_of_the_moment() {
+        let a = Answers {
+            stress_after: Score::new(2).ok(),
+            effort: Score::new(3).ok(),
+            note: Note::new("Knie deed pijn").unwrap(),
+            ..Answers::default()
+        };
+        assert_eq!(
+            a.summary(Moment::After),
+            "stress na 2 · stemming na – · zwaar 3 · notitie: Knie deed pijn"
+        );
+        assert_eq!(a.summary(Moment::Before), "stress vóór – · stemming vóór –");
+    }
+
     /// Given notes with control characters are refused; typed ones lose them.
     #[test]
     fn notes_never_hold_control_characters() {
@@ -380,6 +429,12 @@ mod test {
             "Knie[Ddeed pijn"
         );
         assert_eq!(Note::typed("\u{1b}"), Ok(None));
+        let old = Note::column_result(ValueRef::Text(b"Knie\x1b[D")).unwrap();
+        assert_eq!(
+            old.printable(),
+            "Knie\\u{1b}[D",
+            "stored by an older rustig"
+        );
         assert_eq!(Note::new("Fijn!  ").unwrap().unwrap().as_str(), "Fijn!");
         let long = "a".repeat(Note::MAX_CHARS + 1);
         assert_eq!(

@@ -34,7 +34,7 @@ pub use next::{Choice, Plan, RepeatReason, next_session};
 pub use program::{GOAL_MINUTES, ProgramPlan, SessionSummary};
 pub use runs::{Edit, Mode, Recorded, Run, RunRecord, now, session_key};
 pub use schema::MIGRATIONS;
-pub use status::Status;
+pub use status::{Status, closing_line};
 
 /// A journal problem, naming the file and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +47,14 @@ pub enum JournalError {
         /// What SQLite said.
         #[source]
         source: rusqlite::Error,
+    },
+    /// SQLite failed in a way a runner can fix, said in plain words.
+    #[error("journal {path} {what}")]
+    Unusable {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        what: &'static str,
     },
     /// The file was written by a newer rustig.
     #[error(

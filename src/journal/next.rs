@@ -2,6 +2,9 @@
 //! instead: after a run that felt too heavy (effort 5), or when stress after the run
 //! was higher than before in the last two runs. In the e-book's spirit: lower the
 //! pace, take time for the build-up. The runner decides ([`Choice`]).
+//!
+//! Only completed runs count here: a partial run (started, stopped after a few
+//! minutes) neither moves the program on nor makes a suggestion go away.
 
 use std::collections::HashSet;
 
@@ -45,7 +48,7 @@ pub enum Choice {
 pub struct Plan {
     /// The first session without a completed run; `None` when all are done.
     pub next: Option<usize>,
-    /// The session of the most recent run of the program.
+    /// The session of the most recent completed run of the program.
     pub previous: Option<usize>,
     /// Set when repeating `previous` is suggested instead of moving on to `next`.
     pub repeat: Option<RepeatReason>,
@@ -69,14 +72,10 @@ pub fn next_session(program: &str, sessions: &[String], runs: &[Run]) -> Plan {
     let key = |file: &str| format!("{program}/{file}");
     let mut mine: Vec<&Run> = runs
         .iter()
-        .filter(|r| r.program.as_deref() == Some(program))
+        .filter(|r| r.completed && r.program.as_deref() == Some(program))
         .collect();
     mine.sort_by_key(|r| std::cmp::Reverse((r.started_at, r.id)));
-    let done: HashSet<&str> = mine
-        .iter()
-        .filter(|r| r.completed)
-        .map(|r| r.session_key.as_str())
-        .collect();
+    let done: HashSet<&str> = mine.iter().map(|r| r.session_key.as_str()).collect();
     let next = sessions
         .iter()
         .position(|s| !done.contains(key(s).as_str()));

@@ -81,6 +81,21 @@ impl ProgramPlan {
         (0..self.files.len()).find(|&i| self.key(i) == key)
     }
 
+    /// The session a runner names in short: its file name with or without `.toml`
+    /// (`week01-1`), or its number in the program, as exported files are numbered
+    /// (`07` or `7`, from 1).
+    pub fn find(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
+            let n: usize = name.parse().ok()?;
+            return (1..=self.files.len()).contains(&n).then(|| n - 1);
+        }
+        let file = name.strip_suffix(".toml").unwrap_or(name);
+        self.files
+            .iter()
+            .position(|f| f.strip_suffix(".toml").unwrap_or(f) == file)
+    }
+
     /// Session `i` as the runner sees it before starting.
     pub fn summary(&self, i: usize) -> SessionSummary {
         let s = &self.sessions[i];

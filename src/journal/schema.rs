@@ -65,12 +65,37 @@ fn is_damage(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// What the SQLite errors a runner can meet mean, and what to do, in plain words
+/// (SQLite's own text is a code like `Error code 1544` or a whole statement).
+fn plain_words(e: &rusqlite::Error) -> Option<&'static str> {
+    Some(match e.sqlite_error_code()? {
+        ErrorCode::ReadOnly => {
+            "cannot be written (read-only file or folder, or it was moved while open); check its permissions with ls -l"
+        }
+        ErrorCode::CannotOpen => {
+            "cannot be opened; check that its folder exists and that you may write there"
+        }
+        ErrorCode::PermissionDenied => "may not be opened by you; check its permissions with ls -l",
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+            "is busy: another rustig is writing it; try again in a moment"
+        }
+        ErrorCode::DiskFull => "cannot grow: the disk is full; free some space",
+        ErrorCode::SystemIoFailure => "cannot be read or written (a disk error); check the disk",
+        _ => return None,
+    })
+}
+
 /// Maps an SQLite error on `path` to a journal error, recognising damage.
 pub(super) fn classify(path: &Path, e: rusqlite::Error) -> JournalError {
     if is_damage(&e) {
         JournalError::Damaged {
             path: path.to_path_buf(),
             detail: e.to_string(),
+        }
+    } else if let Some(what) = plain_words(&e) {
+        JournalError::Unusable {
+            path: path.to_path_buf(),
+            what,
         }
     } else {
         JournalError::Sqlite {

@@ -43,6 +43,9 @@ pub struct Status {
     pub last_completed: Option<String>,
     /// The first session not yet completed; `None` when all are.
     pub next: Option<SessionSummary>,
+    /// The session plain `rustig play` starts: the repeat when one is suggested,
+    /// otherwise `next`.
+    pub plays: Option<SessionSummary>,
     /// The program's name.
     pub program: String,
     /// The program's title.
@@ -76,6 +79,7 @@ impl Status {
             goal_minutes: GOAL_MINUTES,
             last_completed: done.map(|i| program.key(i)),
             next: plan.next.map(|i| program.summary(i)),
+            plays: plan.choose(Choice::Suggested).map(|i| program.summary(i)),
             program: program.name.clone(),
             program_title: program.title.clone(),
             repeat: plan
@@ -98,15 +102,60 @@ impl Status {
         self.plan.choose(choice)
     }
 
-    /// The Dutch tip to repeat the previous session, when the rules suggest it.
-    pub fn tip(&self) -> Option<String> {
+    /// Why the session is played again, in one Dutch sentence ("Week 1 · training 2
+    /// nog een keer, want …"), when the rules suggest a repeat.
+    pub fn repeat_line(&self) -> Option<String> {
         let repeat = self.repeat.as_ref()?;
         Some(format!(
-            "Tip: {}. Herhaal liever {} en neem de tijd voor de opbouw: rustig play --repeat (of rustig play --next om door te gaan).",
-            repeat.reason.dutch(),
-            repeat.session.title
+            "{} nog een keer, want {}: neem de tijd voor de opbouw.",
+            repeat.session.title,
+            repeat.reason.dutch()
         ))
     }
+
+    /// How to move on instead of repeating, in Dutch, when a repeat is suggested.
+    pub fn move_on_line(&self) -> Option<String> {
+        self.repeat.as_ref()?;
+        Some(match &self.next {
+            Some(next) => format!("Liever verder met {}? rustig play --next", next.title),
+            None => "Liever iets anders? Kies een training: rustig play sessions/opbouw/…".into(),
+        })
+    }
+}
+
+/// The one Dutch line that closes `play` and `log add`: what was stored, and what
+/// comes next with its length. `Opgeslagen: Week 1 · training 1, afgerond, 12 min
+/// hardlopen. Volgende keer: Week 1 · training 2, 39 min.` `log add` passes its own
+/// `prefix` (with the run's number) and `when` (the date it was run).
+pub fn closing_line(prefix: &str, stored: &Run, when: Option<&str>, status: &Status) -> String {
+    let clock = crate::timeline::clock;
+    let how = if stored.completed {
+        "afgerond".to_owned()
+    } else if stored.start_position > 0.0 {
+        format!(
+            "niet afgerond (gehoord van {} tot {})",
+            clock(stored.start_position),
+            clock(stored.position)
+        )
+    } else {
+        format!("niet afgerond (tot {})", clock(stored.position))
+    };
+    let run = stored.minutes_run(None);
+    let running = if run > 0.0 {
+        format!(", {} hardlopen", super::program::span((run * 60.0).round()))
+    } else {
+        String::new()
+    };
+    let next = match &status.plays {
+        Some(s) => format!(
+            "Volgende keer: {}, {}.",
+            s.title,
+            super::program::span(s.minutes * 60.0)
+        ),
+        None => "Je hebt alle trainingen van het programma afgerond.".to_owned(),
+    };
+    let when = when.map(|w| format!(" op {w}")).unwrap_or_default();
+    format!("{prefix}: {}{when}, {how}{running}. {next}", stored.title)
 }
 
 /// Runs started in the ISO week of `now`, local time.

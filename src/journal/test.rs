@@ -259,6 +259,15 @@ fn next_is_the_first_uncompleted_session_and_heavy_or_stressful_runs_suggest_a_r
     ];
     let plan = next_session("opbouw", &files, &partial);
     assert_eq!((plan.next, plan.repeat), (Some(1), None));
+    // After a heavy run, starting the next session and stopping early (a partial run)
+    // leaves the suggestion as it was.
+    let mut heavy_then_partial = heavy.to_vec();
+    heavy_then_partial.push(run(3, "c.toml", false, stress(2, 2)));
+    let plan = next_session("opbouw", &files, &heavy_then_partial);
+    assert_eq!(
+        (plan.next, plan.previous, plan.repeat),
+        (Some(2), Some(1), Some(RepeatReason::TooHeavy))
+    );
     // Everything done: no next; other programs' runs are ignored.
     let mut all: Vec<Run> = ["a.toml", "b.toml", "c.toml"]
         .iter()
@@ -270,4 +279,40 @@ fn next_is_the_first_uncompleted_session_and_heavy_or_stressful_runs_suggest_a_r
     all.push(other);
     let plan = next_session("opbouw", &files, &all);
     assert_eq!((plan.next, plan.previous), (None, Some(2)));
+}
+
+/// `log add` takes a session by short name or number, as `log` and the exported
+/// files show them.
+#[test]
+fn a_program_session_is_found_by_short_name_or_number() {
+    let program = super::ProgramPlan::default_program().unwrap();
+    assert_eq!(program.find("week01-1"), Some(0));
+    assert_eq!(program.find("week01-2.toml"), Some(1));
+    assert_eq!(program.find("07"), Some(6));
+    assert_eq!(program.find("7"), Some(6));
+    assert_eq!(program.find("42"), Some(41));
+    assert_eq!(program.find("0"), None);
+    assert_eq!(program.find("43"), None);
+    assert_eq!(program.find("week99-1"), None);
+}
+
+/// SQLite's codes reach the runner as plain words with what to do: a journal that
+/// cannot be written (here opened read-only, as a read-only file is for a user).
+#[test]
+fn a_read_only_journal_is_explained_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    Journal::open(&path).unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let e = conn.execute("DELETE FROM runs", []).expect_err("read-only");
+    let e = super::schema::classify(&path, e);
+    assert_eq!(
+        crate::errors::Chain(&e).to_string(),
+        format!(
+            "journal {} cannot be written (read-only file or folder, or it was moved while open); check its permissions with ls -l",
+            path.display()
+        )
+    );
 }

@@ -36,6 +36,9 @@ pub struct Sounds {
     pub click: Arc<[f32]>,
     /// The accented click (same length as `click`).
     pub accent: Arc<[f32]>,
+    /// The presence tok: the built-in `tok`, very soft, whatever the metronome's
+    /// sound (it is a sign of life, not a beat).
+    pub presence: Arc<[f32]>,
     /// The length and loudest sample of every clip the timeline uses, also of clips
     /// not (yet) in `clips` (see [`ClipWindow`]).
     pub shapes: ClipShapes,
@@ -129,11 +132,14 @@ impl Sounds {
             }
         };
         let shapes = ClipShapes::of(&clips, &timeline.clip_indices());
+        let (tok, _) = synth::builtin_click(&ClickSound::Tok, rate);
+        let presence: Vec<f32> = tok.iter().map(|x| x * synth::PRESENCE_GAIN).collect();
         Ok(Sounds {
             rate,
             clips,
             click: click.into(),
             accent: accent.into(),
+            presence: presence.into(),
             shapes,
         })
     }
@@ -242,12 +248,13 @@ pub struct Mixer {
     limiter: Limiter,
 }
 
-/// The layer an event sounds in: 0 metronome, 1 voice, 2 tones.
+/// The layer an event sounds in: 0 metronome, 1 voice, 2 tones (with the presence
+/// tok, so muting the metronome keeps the sign of life).
 fn layer_of(e: &Event) -> usize {
     match e {
         Event::Click { .. } => 0,
         Event::Clip { .. } => 1,
-        Event::Tone { .. } => 2,
+        Event::Tone { .. } | Event::Presence { .. } => 2,
     }
 }
 
@@ -312,7 +319,7 @@ impl Mixer {
             },
             clip_peak,
             if has(2) {
-                synth::TONE_LEVEL as f32
+                (synth::TONE_LEVEL as f32).max(peak(&m.sounds.presence))
             } else {
                 0.0
             },
@@ -549,6 +556,7 @@ fn span_of(e: &Event, rate: u32, sounds: &Sounds) -> Span {
         Event::Click { .. } => sounds.click.len() as u64,
         Event::Clip { pack_index, .. } => sounds.shapes.len(*pack_index),
         Event::Tone { time, duration, .. } => frame_at(time + duration, rate).saturating_sub(start),
+        Event::Presence { .. } => sounds.presence.len() as u64,
     };
     Span {
         start,
@@ -658,6 +666,13 @@ fn render_tones(
     let b1 = b0 + out.len() as u64;
     let rate = sounds.rate;
     for (e, span) in sounding(events, 2, rate, sounds, b1) {
+        if let Event::Presence { .. } = e {
+            // Only where nothing else sounds, so it needs no ducking.
+            for f in span.start.max(b0)..span.end.min(b1) {
+                out[(f - b0) as usize] += sounds.presence[(f - span.start) as usize];
+            }
+            continue;
+        }
         let rising = matches!(
             e,
             Event::Tone {

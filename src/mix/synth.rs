@@ -14,6 +14,10 @@ pub const CLICK_SECONDS: f64 = 0.040;
 pub const NORMAL_CLICK_GAIN: f32 = 0.7;
 /// Peak level of a breathing tone.
 pub const TONE_LEVEL: f64 = 0.22;
+/// The gain of the presence tok on the built-in `tok`: a third of a metronome click
+/// at the default volume (0.7 × 0.6), about 10 dB softer, so it is a sign of life
+/// rather than a beat.
+pub const PRESENCE_GAIN: f32 = 0.14;
 
 /// Frames of a built-in click at `rate` (at least one, so tiny test rates still click).
 pub fn click_frames(rate: u32) -> usize {

@@ -195,7 +195,18 @@ impl DeviceTransport {
         from: f64,
         started: Instant,
     ) -> Result<DeviceTransport, StartError> {
-        let output = Output::open_default()?;
+        DeviceTransport::start_on(Output::open_default()?, timeline, pack, from, started)
+    }
+
+    /// Starts playing on `output`, opened beforehand (so a missing device is found
+    /// before the runner is asked anything).
+    pub fn start_on(
+        output: Output,
+        timeline: &Arc<Timeline>,
+        pack: &VoicePack,
+        from: f64,
+        started: Instant,
+    ) -> Result<DeviceTransport, StartError> {
         let description = DeviceDescription {
             name: output.name.clone(),
             rate: output.rate(),

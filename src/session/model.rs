@@ -128,6 +128,9 @@ pub struct Session {
     pub metronome: Metronome,
     /// The `[reminders]` table.
     pub reminders: Reminders,
+    /// `presence = "60s"`: a soft tok after this long without any sound, so a runner
+    /// knows rustig still plays; `None` (the default, or `presence = false`) for none.
+    pub presence: Option<Duration>,
     /// The `[[block]]` tables in order.
     pub blocks: Vec<Block>,
 }
@@ -255,6 +258,12 @@ pub struct Block {
     pub metronome: Option<bool>,
     /// `reminders = false` keeps the block free of reminders; `None` means on.
     pub reminders: Option<bool>,
+    /// `presence = false` keeps the block silent on purpose (no presence tok);
+    /// `None` means on, except in `silence` blocks.
+    pub presence: Option<bool>,
+    /// `remaining = ["10m", "5m"]`: the time left in the block, spoken at each of
+    /// these times before its end (run and walk blocks).
+    pub remaining: Vec<Located<Duration>>,
     /// The block's table in the file (for messages).
     pub span: Range<usize>,
 }
@@ -457,6 +466,12 @@ impl Block {
     /// The block's length.
     pub fn duration(&self) -> Duration {
         self.kind.duration()
+    }
+
+    /// Whether the presence tok may sound in this block: not where the author said
+    /// `presence = false`, nor in a `silence` block unless it says `presence = true`.
+    pub fn presence_on(&self) -> bool {
+        self.presence.unwrap_or(self.kind.kind() != Kind::Silence)
     }
 }
 

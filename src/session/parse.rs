@@ -19,6 +19,7 @@ const TOP_KEYS: &[&str] = &[
     "cadence",
     "auto_cues",
     "countdown",
+    "presence",
     "metronome",
     "reminders",
     "block",
@@ -35,14 +36,18 @@ const METRONOME_KEYS: &[&str] = &[
 ];
 const REMINDER_KEYS: &[&str] = &["every", "clips", "kinds"];
 const CUE_KEYS: &[&str] = &["at", "every", "from", "clip", "say"];
-const COMMON_BLOCK_KEYS: [&str; 6] = [
+const COMMON_BLOCK_KEYS: [&str; 7] = [
     "kind",
     "name",
     "cues",
     "auto_cues",
     "metronome",
     "reminders",
+    "presence",
 ];
+/// The shortest and longest presence interval.
+pub const PRESENCE_RANGE: std::ops::RangeInclusive<Duration> =
+    Duration::from_secs(15)..=Duration::from_secs(600);
 
 /// The built-in click sounds.
 pub const CLICK_SOUNDS: [&str; 4] = ["tik", "klak", "piep", "tok"];
@@ -50,13 +55,25 @@ pub const CLICK_SOUNDS: [&str; 4] = ["tik", "klak", "piep", "tok"];
 /// The keys a block of `kind` may have.
 fn keys(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Walk | Kind::Silence => &[
+        Kind::Walk => &[
             "kind",
             "name",
             "cues",
             "auto_cues",
             "metronome",
             "reminders",
+            "presence",
+            "duration",
+            "remaining",
+        ],
+        Kind::Silence => &[
+            "kind",
+            "name",
+            "cues",
+            "auto_cues",
+            "metronome",
+            "reminders",
+            "presence",
             "duration",
         ],
         Kind::Run => &[
@@ -66,8 +83,10 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "auto_cues",
             "metronome",
             "reminders",
+            "presence",
             "duration",
             "cadence",
+            "remaining",
         ],
         Kind::Intervals => &[
             "kind",
@@ -76,6 +95,7 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "auto_cues",
             "metronome",
             "reminders",
+            "presence",
             "repeat",
             "run",
             "walk",
@@ -89,6 +109,7 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "auto_cues",
             "metronome",
             "reminders",
+            "presence",
             "exercises",
             "work",
             "rest",
@@ -100,6 +121,7 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "auto_cues",
             "metronome",
             "reminders",
+            "presence",
             "stretches",
             "hold",
             "sides",
@@ -111,6 +133,7 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "auto_cues",
             "metronome",
             "reminders",
+            "presence",
             "duration",
             "inhale",
             "exhale",
@@ -216,6 +239,9 @@ pub fn parse_session_partial(
         }
         found
     });
+    let presence = root
+        .get("presence")
+        .and_then(|v| read_presence(&mut ctx, v));
     let metronome = read_metronome(&mut ctx, root.get("metronome"), base_dir);
     let reminders = read_reminders(&mut ctx, root.get("reminders"));
 
@@ -310,9 +336,45 @@ pub fn parse_session_partial(
         countdown: countdown.unwrap_or_default(),
         metronome: metronome.unwrap_or_else(default_metronome),
         reminders: reminders.unwrap_or_default(),
+        presence: presence.flatten(),
         blocks,
     };
     (Some(session), ctx.diags)
+}
+
+/// The top-level `presence`: a duration in [`PRESENCE_RANGE`], or `false` for none.
+/// `Some(None)` is a valid "off".
+fn read_presence(ctx: &mut Ctx, v: &Value<'_>) -> Option<Option<Duration>> {
+    const HELP: &str = "write presence = \"60s\" for a soft tok after a minute without sound, or presence = false for none";
+    match v.get_ref() {
+        DeValue::Boolean(false) => Some(None),
+        DeValue::Boolean(true) => {
+            ctx.error(
+                Code::WrongType,
+                v.span(),
+                "`presence` needs an interval, not `true`",
+            )
+            .help = Some(HELP.into());
+            None
+        }
+        _ => {
+            let d = duration(ctx, "presence", v, false)?;
+            if !PRESENCE_RANGE.contains(&d) {
+                ctx.error(
+                    Code::OutOfRange,
+                    v.span(),
+                    format!(
+                        "`presence` must be between {} and {}, found {d}",
+                        PRESENCE_RANGE.start(),
+                        PRESENCE_RANGE.end()
+                    ),
+                )
+                .help = Some(HELP.into());
+                return None;
+            }
+            Some(Some(d))
+        }
+    }
 }
 
 fn default_metronome() -> Metronome {
@@ -606,6 +668,7 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
     let reminders = r
         .get("reminders")
         .and_then(|v| boolean(ctx, "reminders", v));
+    let presence = r.get("presence").and_then(|v| boolean(ctx, "presence", v));
     let b = BlockReader {
         r: &r,
         kind,
@@ -630,6 +693,7 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
         Kind::Breathe => b.breathe(ctx),
     };
     let cues = read_cues(ctx, &r, block_kind.as_ref().map(BlockKind::duration));
+    let remaining = read_remaining(ctx, &r, block_kind.as_ref().map(BlockKind::duration));
     r.finish(ctx, |k| {
         let kinds = kinds_with_key(k);
         (!kinds.is_empty()).then(|| {
@@ -649,8 +713,56 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
         auto_cues,
         metronome,
         reminders,
+        presence,
+        remaining,
         span,
     })
+}
+
+/// `remaining = ["10m", "5m", "1m"]`: each time before the block's end at which the
+/// time left is spoken. Each must be positive and shorter than the block; one given
+/// twice counts once.
+fn read_remaining(
+    ctx: &mut Ctx,
+    r: &TableReader<'_, '_>,
+    block_len: Option<Duration>,
+) -> Vec<Located<Duration>> {
+    let Some(v) = r.get("remaining") else {
+        return Vec::new();
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        ctx.error(
+            Code::WrongType,
+            v.span(),
+            format!(
+                "`remaining` must be a list of durations, found {}",
+                type_name(v.get_ref())
+            ),
+        )
+        .help = Some("e.g. remaining = [\"10m\", \"5m\", \"1m\"]".into());
+        return Vec::new();
+    };
+    let mut out: Vec<Located<Duration>> = Vec::new();
+    for item in items {
+        let Some(d) = positive(ctx, "remaining", item) else {
+            continue;
+        };
+        if let Some(len) = block_len
+            && d >= len
+        {
+            ctx.error(
+                Code::CueOutside,
+                item.span(),
+                format!("{d} before the end is outside this block, which lasts {len}"),
+            )
+            .help = Some(format!("use times shorter than {len}"));
+            continue;
+        }
+        if !out.iter().any(|o| o.value == d) {
+            out.push(Located::new(d, item.span()));
+        }
+    }
+    out
 }
 
 /// The `kind` of block `number`, or an error saying which kinds there are.

@@ -177,11 +177,6 @@ impl<'t, 'i> TableReader<'t, 'i> {
         self.table.get(key)
     }
 
-    /// The span of `key` itself (for "remove this key" messages).
-    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
-        self.table.get_key_value(key).map(|(k, _)| k.span())
-    }
-
     /// Reports every key not in the known list. `elsewhere` may explain keys that belong
     /// to another table or kind.
     pub fn finish(self, ctx: &mut Ctx, elsewhere: impl Fn(&str) -> Option<String>) {

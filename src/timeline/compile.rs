@@ -125,8 +125,22 @@ pub fn compile(session: &Session, pack: &VoicePack) -> Result<Compiled, Vec<Diag
     }
     let (placed, tones) = c.settle(&played, dues)?;
     let warnings = late_warnings(session, pack, &played, &placed);
-    let (events, end) = events(pack, &placed, tones, clicks, shape.total);
+    let (mut events, end) = events(pack, &placed, tones, clicks, shape.total);
     check_overrun(session, &placed, shape.total, end)?;
+    if let Some(every) = session.presence {
+        let blocks: Vec<(f64, f64, bool)> = played
+            .iter()
+            .map(|p| {
+                let on = session.blocks[p.source].presence_on();
+                (p.start.secs(), p.end.secs(), on)
+            })
+            .collect();
+        let toks = super::presence_times(&events, &blocks, end, every.secs());
+        if !toks.is_empty() {
+            events.extend(toks.into_iter().map(|time| Event::Presence { time }));
+            sort_events(&mut events);
+        }
+    }
     let timeline = Timeline {
         title: session.title.clone(),
         duration: end,
@@ -260,13 +274,19 @@ fn events(
     }
     events.extend(tones);
     events.extend(clicks);
+    sort_events(&mut events);
+    (events, end)
+}
+
+/// Sorts events by time; at equal times clips, tones, clicks, then presence toks.
+fn sort_events(events: &mut [Event]) {
     let rank = |e: &Event| match e {
         Event::Clip { .. } => 0,
         Event::Tone { .. } => 1,
         Event::Click { .. } => 2,
+        Event::Presence { .. } => 3,
     };
     events.sort_by(|a, b| a.time().total_cmp(&b.time()).then(rank(a).cmp(&rank(b))));
-    (events, end)
 }
 
 /// Refuses a session whose clips run on past 4 hours. (Blocks past 4 hours were
@@ -374,6 +394,9 @@ impl Compiler<'_> {
             self.block_dues(played, i, p, shape, clicks, &mut dues);
         }
         self.own_cues(played, &mut dues);
+        for p in played {
+            self.remaining(p, &mut dues);
+        }
         self.reminders(played, &mut dues);
         self.session_dues(shape.total, &mut dues);
         if dues.len() > MAX_CLIPS {
@@ -717,6 +740,57 @@ impl Compiler<'_> {
                 }));
             }
             Countdown::None => {}
+        }
+    }
+
+    /// The time left, spoken where the block's `remaining` says (in the countdown's
+    /// place among clips due together). Written by the author, so it sounds whatever
+    /// `auto_cues` says.
+    fn remaining(&mut self, p: &Played, dues: &mut Vec<Due>) {
+        let block = &self.session.blocks[p.source];
+        for left in &block.remaining {
+            let id = ids::remaining(left.value);
+            match self.pack.index_of(&id) {
+                Some(clip) => dues.push(Due::new(
+                    p.end - left.value,
+                    Priority::Countdown,
+                    clip,
+                    left.span.clone(),
+                )),
+                None => {
+                    let known: Vec<&str> = self
+                        .pack
+                        .clips
+                        .iter()
+                        .filter_map(|c| c.id.strip_prefix(ids::REMAINING_PREFIX))
+                        .collect();
+                    let help = if known.is_empty() {
+                        format!(
+                            "voice pack `{}` has no `{}…` clips; record one with the text to say, e.g. `{id}`",
+                            self.pack.voice,
+                            ids::REMAINING_PREFIX
+                        )
+                    } else {
+                        format!(
+                            "voice pack `{}` can say: {}",
+                            self.pack.voice,
+                            known.join(", ")
+                        )
+                    };
+                    self.errors.push(
+                        Diagnostic::error(
+                            Code::UnknownClip,
+                            &self.session.source,
+                            Some(left.span.clone()),
+                            format!(
+                                "voice pack `{}` has no clip `{id}` to say that {} is left",
+                                self.pack.voice, left.value
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
         }
     }
 

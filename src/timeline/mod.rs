@@ -9,8 +9,10 @@
 
 pub mod advice;
 mod compile;
+mod presence;
 
 pub use compile::{Compiled, compile};
+pub use presence::{PRESENCE_SECONDS, presence_times};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -121,6 +123,12 @@ pub enum Event {
         /// Its index in the voice pack (not part of the JSON).
         pack_index: usize,
     },
+    /// The presence tok: a very soft knock after a long stretch without any sound,
+    /// so a runner knows rustig still plays (`presence = "60s"`).
+    Presence {
+        /// Seconds from the start.
+        time: f64,
+    },
     /// A breathing tone.
     Tone {
         /// Seconds from the start.
@@ -136,9 +144,10 @@ impl Event {
     /// When the event starts, in seconds.
     pub fn time(&self) -> f64 {
         match self {
-            Event::Click { time, .. } | Event::Clip { time, .. } | Event::Tone { time, .. } => {
-                *time
-            }
+            Event::Click { time, .. }
+            | Event::Clip { time, .. }
+            | Event::Tone { time, .. }
+            | Event::Presence { time } => *time,
         }
     }
 
@@ -148,6 +157,7 @@ impl Event {
             Event::Click { .. } => "click",
             Event::Clip { .. } => "clip",
             Event::Tone { .. } => "tone",
+            Event::Presence { .. } => "presence",
         }
     }
 }
@@ -176,6 +186,12 @@ impl Serialize for Event {
                 m.serialize_entry("clip", clip)?;
                 m.serialize_entry("text", text)?;
                 m.serialize_entry("duration", duration)?;
+                m.end()
+            }
+            Event::Presence { time } => {
+                let mut m = serializer.serialize_map(Some(2))?;
+                m.serialize_entry("time", time)?;
+                m.serialize_entry("type", "presence")?;
                 m.end()
             }
             Event::Tone {

@@ -50,6 +50,14 @@ pub fn round(n: u32) -> String {
     format!("ronde.{n}")
 }
 
+/// The clip that says `left` is left (`nog.10m` for `remaining = ["10m"]`).
+pub fn remaining(left: crate::session::Duration) -> String {
+    format!("{REMAINING_PREFIX}{left}")
+}
+
+/// The prefix of the clips that say how much time is left (`nog.10m`).
+pub const REMAINING_PREFIX: &str = "nog.";
+
 /// The clip of strength exercise `name` (`oefening.squats`).
 pub fn exercise(name: &str) -> String {
     format!("{EXERCISE_PREFIX}{name}")

@@ -79,6 +79,9 @@ pub struct Manifest {
     pub name: String,
     /// `[pack] language`.
     pub language: String,
+    /// `[pack] coach`: who speaks, shown as the artist of exported files; `None`
+    /// when not written (the pack's name is used).
+    pub coach: Option<String>,
     /// The clips in file order.
     pub clips: Vec<ClipInfo>,
     /// `[pack] fallback`: the built-in pack missing clips are borrowed from, and
@@ -107,6 +110,7 @@ pub fn parse_manifest(
     let mut name = String::new();
     let mut language = String::new();
     let mut fallback = None;
+    let mut coach = None;
     match root.get("pack") {
         Some(v) => {
             if let Some(t) = table(&mut ctx, "pack", v) {
@@ -114,7 +118,7 @@ pub fn parse_manifest(
                     t,
                     v.span(),
                     "the [pack] table",
-                    &["name", "language", "fallback"],
+                    &["name", "language", "coach", "fallback"],
                 );
                 name = r
                     .get("name")
@@ -124,6 +128,10 @@ pub fn parse_manifest(
                     .get("language")
                     .and_then(|v| string(&mut ctx, "language", v))
                     .unwrap_or_default();
+                coach = r
+                    .get("coach")
+                    .and_then(|v| string(&mut ctx, "coach", v))
+                    .filter(|c| !c.trim().is_empty());
                 fallback = r
                     .get("fallback")
                     .and_then(|v| string(&mut ctx, "fallback", v).map(|f| (f, v.span())));
@@ -253,6 +261,7 @@ pub fn parse_manifest(
         Some(Manifest {
             name,
             language,
+            coach,
             clips,
             fallback,
             source,

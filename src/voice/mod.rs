@@ -254,6 +254,8 @@ pub struct VoicePack {
     pub name: String,
     /// `[pack] language`.
     pub language: String,
+    /// `[pack] coach`, or the pack's name: who speaks (the artist of exports).
+    pub coach: String,
     /// The clips in file order.
     pub clips: Vec<ClipInfo>,
     /// Where the files come from.
@@ -352,6 +354,7 @@ impl VoicePack {
                 Ok((
                     VoicePack {
                         voice: voice.to_owned(),
+                        coach: m.coach.unwrap_or_else(|| m.name.clone()),
                         name: m.name,
                         language: m.language,
                         clips: m.clips,

@@ -399,15 +399,6 @@ pub fn toml_string(text: &str) -> String {
     out
 }
 
-/// The `[clips]` line of a new clip: `"say.x" = { file = "say-x.wav", text = "…" }`.
-pub fn manifest_line(clip: &NewClip) -> String {
-    format!(
-        "{} = {}",
-        toml_string(&clip.id),
-        clip_value(&clip.file, &clip.text)
-    )
-}
-
 /// The inline table of a clip entry: `{ file = "…", text = "…" }`, basic strings.
 fn clip_value(file: &str, text: &str) -> String {
     format!(

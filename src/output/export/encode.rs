@@ -129,16 +129,7 @@ pub fn check_rate(format: Format, rate: u32) -> Result<(), String> {
             }
         }
         Format::Ogg => {
-            let tags = Tags {
-                title: String::new(),
-                album: String::new(),
-                track: 1,
-                total: 1,
-                comment: None,
-                chapters: Vec::new(),
-                duration: 0.0,
-                hash: String::new(),
-            };
+            let tags = Tags::default();
             match vorbis_builder(io::sink(), rate, &tags).and_then(|mut b| b.build()) {
                 Ok(_) => Ok(()),
                 Err(_) => Err(format!(

@@ -3,8 +3,10 @@
 //! It covers everything that shapes a file: rustig's version, the format and encoder
 //! settings, the session file's bytes, the voice pack's manifest, the bytes of every
 //! clip the session uses, a metronome sound file if the session names one, and the
-//! tags (title, album, track number and total, description, chapters). The hash is
-//! stored in the file itself (see [`super::tags`]), so it travels with the file.
+//! tags (title, album, track number and total, artist, description, chapters,
+//! cover). Only the year is left out, so a file stays unchanged from one year to the
+//! next. The hash is stored in the file itself (see [`super::tags`]), so it travels
+//! with the file.
 
 use std::collections::HashMap;
 
@@ -53,7 +55,7 @@ fn field(h: &mut Sha256, bytes: &[u8]) {
 }
 
 /// The hex content hash of one exported file. `settings` names the format and every
-/// encoder setting; `tags.hash` is ignored.
+/// encoder setting; `tags.hash` and `tags.year` are ignored.
 pub fn content_hash(
     session_bytes: &[u8],
     pack: &VoicePack,
@@ -63,7 +65,7 @@ pub fn content_hash(
     clips: &mut ClipDigests,
 ) -> String {
     let mut h = Sha256::new();
-    field(&mut h, b"rustig export v1");
+    field(&mut h, b"rustig export v2");
     field(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
     field(&mut h, settings.as_bytes());
     field(&mut h, session_bytes);
@@ -85,6 +87,11 @@ pub fn content_hash(
     field(&mut h, &tags.track.to_le_bytes());
     field(&mut h, &tags.total.to_le_bytes());
     field(&mut h, tags.comment.as_deref().unwrap_or("").as_bytes());
+    field(&mut h, tags.artist.as_bytes());
+    field(
+        &mut h,
+        tags.cover.as_deref().map_or(&[][..], |c| c.as_slice()),
+    );
     field(&mut h, &tags.duration.to_le_bytes());
     for c in &tags.chapters {
         field(&mut h, c.name.as_bytes());

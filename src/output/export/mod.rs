@@ -19,6 +19,7 @@
 //! damages an existing one. A session that fails does not stop the others. Nothing
 //! here prints: progress and results go to a callback.
 
+mod cover;
 mod encode;
 mod hash;
 mod naming;
@@ -33,12 +34,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use cover::{CoverText, cover_png};
 use encode::tagged_wav_header;
 pub use encode::{AudioEncoder, EncodeError, check_rate, settings};
 pub use hash::{ClipDigests, content_hash};
 pub use naming::{number_width, safe_name, track_file_name};
-pub use playlist::{Entry, m3u8};
-pub use tags::{ARTIST, Chapter, HASH_CHUNK, HASH_KEY, Tags, stored_hash};
+pub use playlist::{Entry, m3u8, merge, parse_m3u8};
+pub use tags::{ARTIST, Chapter, GENRE, HASH_CHUNK, HASH_KEY, Tags, stored_hash};
 
 use super::AtomicFile;
 use crate::load::{Loaded, SessionFile};
@@ -47,9 +49,10 @@ use crate::voice::{ClipBank, DecodeError};
 
 use crate::output::blocks::{BLOCK_FRAMES, Stopped, mix_to_end};
 
-/// The album (and playlist name) of sessions given on their own rather than as a
-/// program.
+/// The album of sessions given on their own whose folder has no usable name.
 pub const LOOSE_ALBUM: &str = "rustig";
+/// The name of the cover image written beside the files of each album.
+pub const COVER_FILE: &str = "cover.png";
 
 /// A file format export can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +116,19 @@ pub struct Options {
     pub rate: u32,
     /// Write every file, even those that are unchanged.
     pub force: bool,
+    /// The year written into the files' tags ([`current_year`]).
+    pub year: i32,
+}
+
+/// The year to write into tags: from `SOURCE_DATE_EPOCH` when it is set (for
+/// reproducible exports), else today's (UTC).
+pub fn current_year() -> i32 {
+    use chrono::Datelike;
+    let from_env = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+    from_env.unwrap_or_else(chrono::Utc::now).year()
 }
 
 /// A session to export: its file, and the compiled session unless it had errors
@@ -133,27 +149,49 @@ pub struct Group {
     /// The sub-folder of the output folder (a safe name); `None` for the output
     /// folder itself.
     pub folder: Option<String>,
-    /// The sessions, in order; they are numbered from 1.
-    pub sessions: Vec<Input>,
+    /// For a program, its number of sessions: each session keeps its place in the
+    /// program whichever of them are exported. `None` for loose sessions, which are
+    /// numbered after the files of their album already in the folder.
+    pub total: Option<usize>,
+    /// The sessions with their number in the program (from 1; ignored for loose
+    /// sessions), in order.
+    pub sessions: Vec<(usize, Input)>,
 }
 
 impl Group {
-    /// A program: its own folder, named after its title.
+    /// A whole program: its own folder, named after its title.
     pub fn program(title: &str, sessions: Vec<Input>) -> Group {
+        let total = sessions.len();
+        Group::program_part(
+            title,
+            total,
+            sessions
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1, s))
+                .collect(),
+        )
+    }
+
+    /// Some sessions of a program of `total` sessions, each with its number in the
+    /// program: the same folder, album and numbers as the whole program.
+    pub fn program_part(title: &str, total: usize, sessions: Vec<(usize, Input)>) -> Group {
         Group {
             album: title.to_owned(),
             folder: Some(safe_name(title, "programma")),
+            total: Some(total),
             sessions,
         }
     }
 
-    /// Session files given on their own: the output folder itself, album "rustig",
-    /// numbered in the order given.
-    pub fn loose(sessions: Vec<Input>) -> Group {
+    /// Session files given on their own: the output folder itself, album `album`,
+    /// numbered in the order given after the album's files already there.
+    pub fn loose(album: &str, sessions: Vec<Input>) -> Group {
         Group {
-            album: LOOSE_ALBUM.to_owned(),
+            album: album.to_owned(),
             folder: None,
-            sessions,
+            total: None,
+            sessions: sessions.into_iter().map(|s| (0, s)).collect(),
         }
     }
 }
@@ -380,6 +418,7 @@ impl Plan {
     pub fn new(out: &Path, groups: Vec<Group>, options: Options) -> Result<Plan, ExportError> {
         let settings = settings(options.format, options.rate);
         let mut digests = ClipDigests::new();
+        let mut covers: HashMap<CoverText, Arc<Vec<u8>>> = HashMap::new();
         let mut names = Names::default();
         let mut planned = Vec::new();
         let mut tracks = Vec::new();
@@ -388,21 +427,28 @@ impl Plan {
                 Some(f) => out.join(f),
                 None => out.to_path_buf(),
             };
-            let playlist = folder.join(playlist_name(&group));
+            let playlist = folder.join(playlist_name(&group.album));
             names.claim(&playlist, PathBuf::from(&group.album))?;
-            let total = group.sessions.len();
-            for (k, input) in group.sessions.into_iter().enumerate() {
-                let number = k + 1;
-                let file_name = track_file_name(
-                    number,
-                    total,
-                    &track_title(&input),
-                    options.format.extension(),
-                );
+            let extension = options.format.extension();
+            let numbers = match group.total {
+                Some(_) => group.sessions.iter().map(|(n, _)| *n).collect(),
+                None => loose_numbers(&playlist, &group.sessions, extension),
+            };
+            // A program's names are as wide as its size; a loose album's grow, so they
+            // start with two digits.
+            let width = group.total.map_or(2, number_width);
+            let total = group.total.unwrap_or(0);
+            for ((_, input), number) in group.sessions.into_iter().zip(numbers) {
+                let file_name = track_file_name(number, width, &track_title(&input), extension);
                 let target = folder.join(&file_name);
                 names.claim(&target, input.file.display.clone())?;
                 let tags = input.loaded.as_ref().map(|l| {
-                    let mut tags = track_tags(l, &group.album, number, total);
+                    let mut tags = track_tags(l, &group.album, number, total, options.year);
+                    let text = CoverText::track(&group.album, &tags.title);
+                    let cover = covers
+                        .entry(text)
+                        .or_insert_with_key(|t| Arc::new(cover_png(t)));
+                    tags.cover = Some(Arc::clone(cover));
                     tags.hash = content_hash(
                         &input.file.bytes,
                         &l.pack,
@@ -648,9 +694,12 @@ impl Plan {
         Ok(bytes)
     }
 
-    /// Writes each group's playlist, listing its tracks that were written or are
-    /// unchanged, in program order; a group with none gets no playlist. A playlist
-    /// whose text is unchanged is left alone. Returns the playlists written.
+    /// Writes each group's playlist and cover. A playlist is updated, not replaced:
+    /// the entries of an earlier export whose files are still there stay, this
+    /// export's tracks that were written or are unchanged are added or replace the
+    /// entry of the same number, and all are sorted by their number. A group with
+    /// nothing to list gets no playlist. A playlist or cover whose bytes are
+    /// unchanged is left alone. Returns the files written.
     pub fn write_playlists(&self, outcomes: &[Outcome]) -> Result<Vec<PathBuf>, ExportError> {
         let mut written = Vec::new();
         for (gi, g) in self.groups.iter().enumerate() {
@@ -670,16 +719,74 @@ impl Plan {
             if entries.is_empty() {
                 continue;
             }
-            let text = m3u8(&g.album, &entries);
-            if std::fs::read(&g.playlist).is_ok_and(|old| old == text.as_bytes()) {
-                continue;
+            let old = std::fs::read_to_string(&g.playlist)
+                .map(|text| parse_m3u8(&text))
+                .unwrap_or_default();
+            let kept = old
+                .into_iter()
+                .filter(|e| is_track_file(&g.folder, &e.file));
+            let text = m3u8(&g.album, &merge(kept, entries));
+            for (path, bytes) in [
+                (g.playlist.clone(), text.into_bytes()),
+                (
+                    g.folder.join(COVER_FILE),
+                    cover_png(&CoverText::album(&g.album)),
+                ),
+            ] {
+                if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+                    continue;
+                }
+                AtomicFile::write(&path, &bytes).map_err(|e| ExportError::io(&path, e))?;
+                written.push(path);
             }
-            AtomicFile::write(&g.playlist, text.as_bytes())
-                .map_err(|e| ExportError::io(&g.playlist, e))?;
-            written.push(g.playlist.clone());
         }
         Ok(written)
     }
+}
+
+/// Whether a playlist entry names a file in `folder` (a plain name, not a path
+/// that leads elsewhere) that is still there.
+fn is_track_file(folder: &Path, file: &str) -> bool {
+    !file.contains(['/', '\\']) && folder.join(file).is_file()
+}
+
+/// The numbers of loose sessions: a session whose file (same title and format) is
+/// already listed in the album's playlist keeps its number; the others follow the
+/// highest number there, in the order given, skipping names another album's file
+/// already has in the folder.
+fn loose_numbers(playlist: &Path, sessions: &[(usize, Input)], extension: &str) -> Vec<usize> {
+    let old = std::fs::read_to_string(playlist)
+        .map(|text| parse_m3u8(&text))
+        .unwrap_or_default();
+    let folder = playlist.parent().unwrap_or(Path::new("."));
+    let listed: Vec<(usize, String)> = old
+        .iter()
+        .filter(|e| is_track_file(folder, &e.file))
+        .filter_map(|e| {
+            let (number, rest) = e.file.split_once(' ')?;
+            Some((number.parse().ok()?, rest.to_owned()))
+        })
+        .collect();
+    let mut next = listed.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    sessions
+        .iter()
+        .map(|(_, input)| {
+            let rest = format!("{}.{extension}", safe_name(&track_title(input), "training"));
+            match listed.iter().find(|(_, r)| *r == rest) {
+                Some((n, _)) => *n,
+                None => {
+                    next += 1;
+                    while folder
+                        .join(track_file_name(next, 2, &track_title(input), extension))
+                        .exists()
+                    {
+                        next += 1;
+                    }
+                    next
+                }
+            }
+        })
+        .collect()
 }
 
 /// The targets planned so far, to refuse two of the same name. Keys are lower-cased:
@@ -703,15 +810,10 @@ impl Names {
     }
 }
 
-/// A group's playlist file name: its folder's name, or `rustig.m3u8` for loose files.
-fn playlist_name(group: &Group) -> String {
-    format!(
-        "{}.m3u8",
-        group
-            .folder
-            .clone()
-            .unwrap_or_else(|| safe_name(LOOSE_ALBUM, "rustig"))
-    )
+/// An album's playlist file name: `<album>.m3u8`, so two albums in one folder keep
+/// two playlists.
+fn playlist_name(album: &str) -> String {
+    format!("{}.m3u8", safe_name(album, LOOSE_ALBUM))
 }
 
 /// A track's title: the session's, or its file name when it did not compile.
@@ -727,25 +829,33 @@ fn track_title(input: &Input) -> String {
     }
 }
 
-/// The tags of track `number` of `total` in `album`, with a chapter per block (the
-/// content hash is added after).
-fn track_tags(loaded: &Loaded, album: &str, number: usize, total: usize) -> Tags {
+/// The tags of track `number` of `total` (0: unknown) in `album`, with a chapter per
+/// block, the last one ending where the file ends (after the last clip, which may
+/// outlast the last block). The cover and content hash are added after.
+fn track_tags(loaded: &Loaded, album: &str, number: usize, total: usize, year: i32) -> Tags {
     let t = &loaded.compiled.timeline;
+    let mut chapters: Vec<Chapter> = t
+        .blocks
+        .iter()
+        .map(|b| Chapter {
+            start: b.start,
+            end: b.end,
+            name: b.name.clone(),
+        })
+        .collect();
+    if let Some(last) = chapters.last_mut() {
+        last.end = last.end.max(t.duration);
+    }
     Tags {
         title: t.title.clone(),
         album: album.to_owned(),
         track: number as u32,
         total: total as u32,
+        artist: loaded.pack.coach.clone(),
+        year,
+        cover: None,
         comment: t.description.clone(),
-        chapters: t
-            .blocks
-            .iter()
-            .map(|b| Chapter {
-                start: b.start,
-                end: b.end,
-                name: b.name.clone(),
-            })
-            .collect(),
+        chapters,
         duration: t.duration,
         hash: String::new(),
     }

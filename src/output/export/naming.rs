@@ -64,11 +64,11 @@ pub fn number_width(total: usize) -> usize {
     total.max(1).to_string().len()
 }
 
-/// The file name of track `number` of `total`: `01 Week 1 · training 1.mp3`.
-pub fn track_file_name(number: usize, total: usize, title: &str, extension: &str) -> String {
+/// The file name of track `number`, zero-padded to `width` digits:
+/// `01 Week 1 · training 1.mp3`.
+pub fn track_file_name(number: usize, width: usize, title: &str, extension: &str) -> String {
     format!(
         "{number:0width$} {}.{extension}",
-        safe_name(title, "training"),
-        width = number_width(total)
+        safe_name(title, "training")
     )
 }

@@ -1,6 +1,8 @@
-//! What a player shows: title, album, track number, artist, the Dutch description
-//! and a chapter at each block start, written the way each format expects (ID3v2
-//! for MP3, Vorbis comments for Ogg, `LIST/INFO`, `cue ` and `LIST/adtl` for WAV).
+//! What a player shows: title, album, track number, artist (the voice pack's coach),
+//! genre, year, the Dutch description, a cover and a chapter at each block start,
+//! written the way each format expects (ID3v2 with `APIC` for MP3, Vorbis comments
+//! with `METADATA_BLOCK_PICTURE` for Ogg, `LIST/INFO`, `cue ` and `LIST/adtl` for
+//! WAV, which has no standard place for a picture).
 //!
 //! Each file also carries the content hash of what made it ([`super::hash`]), so a
 //! later export can tell that it is unchanged; [`stored_hash`] reads it back.
@@ -8,7 +10,9 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
 
+use base64::Engine;
 use id3::TagLike;
 
 use super::Format;
@@ -18,8 +22,10 @@ use super::Format;
 pub const HASH_KEY: &str = "RUSTIG_HASH";
 /// The private RIFF chunk that holds the content hash in a WAV file.
 pub const HASH_CHUNK: [u8; 4] = *b"rstg";
-/// The artist of every exported file.
+/// The album artist of every exported file (the artist is the voice pack's coach).
 pub const ARTIST: &str = "rustig";
+/// The genre of every exported file.
+pub const GENRE: &str = "Hardlopen";
 /// The comment language (ISO 639-2): everything a runner sees is Dutch.
 const LANGUAGE: &str = "nld";
 
@@ -35,16 +41,23 @@ pub struct Chapter {
 }
 
 /// Everything written into a file besides the audio.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tags {
     /// The session's title.
     pub title: String,
     /// The program's title (or "rustig" for sessions given on their own).
     pub album: String,
-    /// Position in the program, from 1.
+    /// Position in the program (or album), from 1.
     pub track: u32,
-    /// Sessions in the program.
+    /// Sessions in the program; 0 for loose sessions, whose album has no fixed size.
     pub total: u32,
+    /// The voice pack's coach, who speaks.
+    pub artist: String,
+    /// The year written into the file (not part of the content hash, so a file stays
+    /// unchanged from one year to the next).
+    pub year: i32,
+    /// The cover, a PNG ([`super::cover`]).
+    pub cover: Option<Arc<Vec<u8>>>,
     /// The session's Dutch description.
     pub comment: Option<String>,
     /// One chapter per block.
@@ -83,10 +96,14 @@ impl Tags {
         let mut tag = id3::Tag::new();
         tag.set_title(&self.title);
         tag.set_album(&self.album);
-        tag.set_artist(ARTIST);
+        tag.set_artist(&self.artist);
         tag.set_album_artist(ARTIST);
         tag.set_track(self.track);
-        tag.set_total_tracks(self.total);
+        if self.total > 0 {
+            tag.set_total_tracks(self.total);
+        }
+        tag.set_genre(GENRE);
+        tag.set_year(self.year);
         tag.set_duration(millis(self.duration));
         tag.set_text("TSSE", Self::software());
         if let Some(c) = &self.comment {
@@ -94,6 +111,14 @@ impl Tags {
                 lang: LANGUAGE.into(),
                 description: String::new(),
                 text: c.clone(),
+            });
+        }
+        if let Some(png) = &self.cover {
+            tag.add_frame(id3::frame::Picture {
+                mime_type: super::cover::MIME.into(),
+                picture_type: id3::frame::PictureType::CoverFront,
+                description: String::new(),
+                data: png.to_vec(),
             });
         }
         tag.add_frame(id3::frame::ExtendedText {
@@ -142,13 +167,17 @@ impl Tags {
             (HASH_KEY.to_owned(), self.hash.clone()),
             ("TITLE".to_owned(), self.title.clone()),
             ("ALBUM".to_owned(), self.album.clone()),
-            ("ARTIST".to_owned(), ARTIST.to_owned()),
+            ("ARTIST".to_owned(), self.artist.clone()),
             ("ALBUMARTIST".to_owned(), ARTIST.to_owned()),
             ("TRACKNUMBER".to_owned(), self.track.to_string()),
-            ("TRACKTOTAL".to_owned(), self.total.to_string()),
-            ("TOTALTRACKS".to_owned(), self.total.to_string()),
+            ("GENRE".to_owned(), GENRE.to_owned()),
+            ("DATE".to_owned(), format!("{:04}", self.year)),
             ("ENCODER".to_owned(), Self::software()),
         ];
+        if self.total > 0 {
+            c.push(("TRACKTOTAL".to_owned(), self.total.to_string()));
+            c.push(("TOTALTRACKS".to_owned(), self.total.to_string()));
+        }
         if let Some(d) = &self.comment {
             c.push(("COMMENT".to_owned(), d.clone()));
             c.push(("DESCRIPTION".to_owned(), d.clone()));
@@ -157,6 +186,12 @@ impl Tags {
             let key = format!("CHAPTER{:03}", i + 1);
             c.push((key.clone(), vorbis_time(ch.start)));
             c.push((format!("{key}NAME"), ch.name.clone()));
+        }
+        if let Some(png) = &self.cover {
+            c.push((
+                "METADATA_BLOCK_PICTURE".to_owned(),
+                base64::engine::general_purpose::STANDARD.encode(flac_picture(png)),
+            ));
         }
         c
     }
@@ -168,12 +203,15 @@ impl Tags {
         let mut out = Vec::new();
         let mut info = b"INFO".to_vec();
         let track = self.track.to_string();
+        let year = format!("{:04}", self.year);
         let software = Self::software();
         let mut fields = vec![
             (b"INAM", self.title.as_str()),
             (b"IPRD", self.album.as_str()),
-            (b"IART", ARTIST),
+            (b"IART", self.artist.as_str()),
             (b"ITRK", track.as_str()),
+            (b"IGNR", GENRE),
+            (b"ICRD", year.as_str()),
             (b"ISFT", software.as_str()),
         ];
         if let Some(c) = &self.comment {
@@ -206,6 +244,24 @@ impl Tags {
         push_chunk(&mut out, &HASH_CHUNK, self.hash.as_bytes());
         out
     }
+}
+
+/// A FLAC `METADATA_BLOCK_PICTURE` (without the block header), as Vorbis comments
+/// carry cover art: type 3 (front cover), MIME type, empty description, the size,
+/// zero colour depth and count (unknown), then the PNG.
+fn flac_picture(png: &[u8]) -> Vec<u8> {
+    let mime = super::cover::MIME.as_bytes();
+    let size = super::cover::SIZE;
+    let mut out = Vec::with_capacity(32 + mime.len() + png.len());
+    for n in [3u32, mime.len() as u32] {
+        out.extend_from_slice(&n.to_be_bytes());
+    }
+    out.extend_from_slice(mime);
+    for n in [0u32, size, size, 24, 0, png.len() as u32] {
+        out.extend_from_slice(&n.to_be_bytes());
+    }
+    out.extend_from_slice(png);
+    out
 }
 
 /// Text with its terminating NUL, as RIFF text fields are stored.

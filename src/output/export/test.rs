@@ -9,6 +9,12 @@ fn tags() -> Tags {
         track: 1,
         total: 42,
         comment: Some("Je eerste training.".into()),
+        artist: "Coach Rustig".into(),
+        year: 2026,
+        cover: Some(std::sync::Arc::new(cover_png(&CoverText::track(
+            "Van 12 naar 36 minuten",
+            "Week 1 · training 1",
+        )))),
         chapters: vec![
             Chapter {
                 start: 0.0,
@@ -30,11 +36,17 @@ fn tags() -> Tags {
 #[test]
 fn names_are_safe_on_fat_and_sort_by_number() {
     assert_eq!(
-        track_file_name(1, 42, "Week 1 · training 1", "mp3"),
+        track_file_name(1, number_width(42), "Week 1 · training 1", "mp3"),
         "01 Week 1 · training 1.mp3"
     );
-    assert_eq!(track_file_name(7, 9, "Basis", "ogg"), "7 Basis.ogg");
-    assert_eq!(track_file_name(3, 100, "x", "wav"), "003 x.wav");
+    assert_eq!(
+        track_file_name(7, number_width(9), "Basis", "ogg"),
+        "7 Basis.ogg"
+    );
+    assert_eq!(
+        track_file_name(3, number_width(100), "x", "wav"),
+        "003 x.wav"
+    );
     assert_eq!(
         safe_name("Wat? \"Rustig\": 5/3 <loop>*|\\ ", "x"),
         "Wat 'Rustig' - 5-3 loop--"
@@ -83,13 +95,25 @@ fn vorbis_comments_carry_tags_and_chapters() {
     assert_eq!(get("ALBUM"), Some("Van 12 naar 36 minuten"));
     assert_eq!(get("TRACKNUMBER"), Some("1"));
     assert_eq!(get("TRACKTOTAL"), Some("42"));
-    assert_eq!(get("ARTIST"), Some("rustig"));
+    assert_eq!(get("ARTIST"), Some("Coach Rustig"));
+    assert_eq!(get("ALBUMARTIST"), Some("rustig"));
+    assert_eq!(get("GENRE"), Some("Hardlopen"));
+    assert_eq!(get("DATE"), Some("2026"));
     assert_eq!(get("COMMENT"), Some("Je eerste training."));
     assert_eq!(get("CHAPTER001"), Some("00:00:00.000"));
     assert_eq!(get("CHAPTER001NAME"), Some("Warming-up"));
     assert_eq!(get("CHAPTER002"), Some("00:06:00.000"));
     assert_eq!(get("CHAPTER002NAME"), Some("Ronde 1"));
     assert_eq!(get(HASH_KEY), Some("ab".repeat(32).as_str()));
+    // The cover as a FLAC picture block: type 3 (front), image/png, 600×600.
+    use base64::Engine;
+    let block = base64::engine::general_purpose::STANDARD
+        .decode(get("METADATA_BLOCK_PICTURE").unwrap())
+        .unwrap();
+    assert_eq!(&block[..4], &3u32.to_be_bytes());
+    assert_eq!(&block[8..17], b"image/png");
+    assert_eq!(&block[21..25], &600u32.to_be_bytes());
+    assert_eq!(&block[41..49], b"\x89PNG\r\n\x1a\n");
 }
 
 /// The ID3 tag holds the text frames, a chapter per block and a table of contents.
