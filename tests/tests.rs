@@ -68,3 +68,5 @@ mod stale;
 mod render;
 // Property tests: random valid sessions keep the timing rules, render and print.
 mod props;
+// The command examples of README.md and docs/ run against the binary (trycmd).
+mod docs;
