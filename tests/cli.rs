@@ -110,7 +110,11 @@ fn a_render_whose_writes_fail_exits_1_and_leaves_nothing_behind() {
         )),
         "{stderr}"
     );
-    assert_eq!(listing(dir.path()), ["out.wav"], "a part file was left");
+    assert_eq!(
+        listing(dir.path()),
+        ["out.wav"],
+        "the old file stays and no part file is left"
+    );
     assert_eq!(std::fs::read(&target).unwrap(), b"old");
 }
 
