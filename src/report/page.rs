@@ -59,7 +59,8 @@ table.cards td.day{font-weight:600}
 @media print{
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{max-width:none;padding:0;font-size:10.5pt}
-h2{break-after:avoid;margin-top:1em}
+h2,section>p{break-after:avoid}
+h2{margin-top:1em}
 .chart{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}
 .data{max-height:none;overflow:visible}
 figure,.facts,tr{break-inside:avoid}
