@@ -211,7 +211,7 @@ pub fn draw_pairs<DB: DrawingBackend>(
     };
     // The trend lines: the mean of before (grey) and of after (black).
     let over = if series.weekly {
-        "weekgemiddelde".to_owned()
+        format!("gemiddelde van {TREND_WINDOW} weken")
     } else {
         format!("gemiddelde van {TREND_WINDOW}")
     };

@@ -131,8 +131,9 @@ pub fn pairs_desc(report: &Report, series: &PairSeries) -> String {
         },
         match (series.trend.is_empty(), series.weekly) {
             (true, _) => String::new(),
-            (false, true) =>
-                " Lijnen verbinden de weekgemiddelden (grijs: voor, zwart: na).".to_owned(),
+            (false, true) => format!(
+                " Lijnen: het gemiddelde van {TREND_WINDOW} weken eromheen (grijs: voor, zwart: na)."
+            ),
             (false, false) => format!(
                 " Lijnen: het gemiddelde van {TREND_WINDOW} trainingen eromheen (grijs: voor, zwart: na)."
             ),
@@ -260,7 +261,8 @@ fn pairs_section(report: &Report, series: &PairSeries) -> Result<String, ReportE
         q.high(),
         if series.weekly {
             format!(
-                "Met {} trainingen staat hier per week het gemiddelde.",
+                "Met {} trainingen staat hier per week het gemiddelde; de lijnen zijn het \
+                 gemiddelde van {TREND_WINDOW} weken eromheen (grijs: voor, zwart: na).",
                 series.answered
             )
         } else if series.trend.is_empty() {
