@@ -183,6 +183,7 @@ fn print_event(e: &Event, terminal: bool) {
                 "{device}: {title} not stored (under a minute heard, or sped up)"
             ),
         },
+        Event::Prepared { title } => writeln!(out, "ready to download: {title}"),
         Event::Stopped => writeln!(out, "Stopped."),
     };
     let _ = out.flush();
