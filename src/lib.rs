@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod builtin;
 pub mod cli;
 pub mod errors;
+pub mod fonts;
 pub mod journal;
 pub mod load;
 pub mod mix;

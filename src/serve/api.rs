@@ -837,8 +837,8 @@ async fn report(With(state): With<Shared>) -> Response {
             }
         };
         let program = &state.library.program;
-        let plan = crate::report::planned_minutes(program);
-        match crate::report::html(&runs, &plan, &program.title) {
+        let report = crate::report::Report::new(&runs, Some(program), crate::journal::now());
+        match report.html() {
             Ok(html) => {
                 ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
             }
