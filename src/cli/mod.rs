@@ -18,7 +18,8 @@ mod questions;
 mod render;
 mod report;
 mod schema;
-mod show;
+// Public for benches/blocks.rs, which times the table on 1 000 blocks.
+pub mod show;
 mod status;
 mod terminal;
 mod voice;

@@ -28,6 +28,7 @@ use crate::play::{
     status,
 };
 use crate::session::duration::parse_duration;
+use crate::text::visible;
 use crate::timeline::{Timeline, clock};
 use crate::voice::VoiceLookup;
 
@@ -486,8 +487,9 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
     // The loop writes to stdout; a closed pipe (`rustig play | head`) ends the run
     // like `q` does, and the journal is still completed below.
     let result = (|| -> std::io::Result<()> {
+        // Titles, block names and clip texts come from files: shown escaped.
         for line in playback.opening_lines() {
-            write!(out, "{line}{newline}")?;
+            write!(out, "{}{newline}", visible(&line))?;
             if interactive && line == timeline.title {
                 write!(out, "{}{newline}", status::KEYS_HELP)?;
             }
@@ -500,7 +502,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
                     if interactive {
                         write!(out, "{CLEAR_LINE}")?;
                     }
-                    write!(out, "{line}{newline}")?;
+                    write!(out, "{}{newline}", visible(&line))?;
                     printed = true;
                 }
             }
@@ -508,7 +510,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
                 let width = terminal::size()
                     .map_or(100, |(w, _)| usize::from(w))
                     .saturating_sub(1);
-                write!(out, "{CLEAR_LINE}{}", playback.status_line(width))?;
+                write!(out, "{CLEAR_LINE}{}", visible(&playback.status_line(width)))?;
                 out.flush()?;
             } else if printed {
                 out.flush()?;
