@@ -884,7 +884,7 @@ fn export_ended_by_sigterm_says_so_once_and_leaves_no_part_file() {
         ],
         "TERM",
     );
-    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(stderr.matches("Interrupted").count(), 1, "{stderr}");
     assert!(
         !stderr.contains("FAILED") && !stderr.contains("failed:"),

@@ -277,9 +277,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     for (t, e) in &failed {
         crate::errln!("failed: {}: {}", display_path(&t.session), Chain(*e));
     }
-    Ok(if interrupted && failed.is_empty() {
-        Outcome::Interrupted
-    } else if failed.is_empty() && unreadable == 0 && stopped == 0 {
+    Ok(if failed.is_empty() && unreadable == 0 && stopped == 0 {
         Outcome::Success
     } else {
         Outcome::Failure
