@@ -2,7 +2,7 @@
 # Installs what rustig's build and tests need on a fresh Debian/Ubuntu machine (run
 # as root). Safe to run again, and quick then: it asks apt and npm only for what is
 # missing. With CI set, every test that needs one of these tools fails when the tool
-# is missing (tests/util.rs, `require_tool`), so whatever a test runs is listed here.
+# is missing (tests/tools.rs, `require_tools`), so whatever a test runs is listed here.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -14,12 +14,12 @@ export DEBIAN_FRONTEND=noninteractive
 # chromium: the journal report is opened in a real headless browser; chromium-driver:
 # the phone page of `rustig serve` is driven through it over WebDriver.
 # procps (kill), util-linux (script), bash: the tests signal, drive a terminal and
-# complete through these.
+# complete through these. e2fsprogs (chattr): a folder that even root cannot write to.
 # python3-mutagen, libimage-exiftool-perl, mediainfo: the export tests read tags, covers and
 # chapters back with two tag readers of different families (besides ffprobe).
 packages=(libasound2-dev pkg-config lame vorbis-tools opus-tools flac ffmpeg espeak-ng
-  chromium chromium-driver procps util-linux bash python3-mutagen libimage-exiftool-perl
-  mediainfo)
+  chromium chromium-driver procps util-linux bash e2fsprogs python3-mutagen
+  libimage-exiftool-perl mediainfo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

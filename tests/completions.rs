@@ -58,6 +58,9 @@ fn bash_complete(cwd: &Path, words: &[&str]) -> Vec<String> {
 
 #[test]
 fn bash_completes_the_commands() {
+    if !crate::tools::require_tools(&["bash"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut expected = COMMANDS.to_vec();
     expected.extend(["help", "--voice-dir", "--help", "--version"]);
@@ -81,6 +84,9 @@ fn bash_completes_the_commands() {
 
 #[test]
 fn bash_completes_session_files_and_built_in_sessions() {
+    if !crate::tools::require_tools(&["bash"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mijn-training.toml"), "").unwrap();
     std::fs::write(dir.path().join("mijn-notities.txt"), "").unwrap();

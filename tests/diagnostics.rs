@@ -63,6 +63,9 @@ fn on_a_terminal(no_color: &str) -> String {
 
 #[test]
 fn a_terminal_gets_colour_unless_no_color_is_set() {
+    if !crate::tools::require_tools(&["script"]) {
+        return;
+    }
     let coloured = on_a_terminal("");
     assert!(
         coloured.contains("\u{1b}[1m\u{1b}[91merror[R0005]\u{1b}[0m"),

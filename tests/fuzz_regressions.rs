@@ -65,3 +65,26 @@ fn an_extensible_wav_whose_full_channel_mask_leaves_channels_over_is_an_error() 
         "`alaw.wav` has a WAV header with 2 channels but a channel mask (0x80000000) that cannot place them"
     );
 }
+
+/// A session saved with Windows line ends (CRLF) whose string is not closed: the
+/// error's span starts on the `\r`, past the line shown, and the caret's clamp
+/// panicked (`min > max`) in `check`, `show` and every command that loads it.
+#[test]
+fn an_unclosed_string_before_a_crlf_line_end_is_a_located_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rondje.toml");
+    std::fs::write(&file, "title = \"Rondje\r\n").unwrap();
+    let (stdout, stderr) = crate::util::Rustig::new(&["check", "rondje.toml"])
+        .cwd(dir.path())
+        .exits(1);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("rondje.toml:1:17: error[R0002]: invalid TOML: invalid basic string"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 | title = \"Rondje\n  |                ^\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

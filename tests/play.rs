@@ -463,16 +463,29 @@ fn voice_replaces_the_sessions_pack_even_when_that_one_is_missing() {
 #[test]
 fn play_repeats_after_a_heavy_run_and_records_what_was_heard() {
     let (dir, journal, id) = journal_with_week01_1_done();
-    let heavy = rustig::journal::Answers {
-        effort: Score::new(5).ok(),
+    let status = || {
+        let out = Rustig::new(&["status", "--json"])
+            .env("XDG_DATA_HOME", dir.path())
+            .run();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    // Effort 4 is heavy but not too heavy: play moves on.
+    let effort = |n| rustig::journal::Answers {
+        effort: Score::new(n).ok(),
         ..Default::default()
     };
-    journal.answer(id, &heavy).unwrap();
+    journal.answer(id, &effort(4)).unwrap();
+    let v = status();
+    assert_eq!(
+        (&v["plays"]["title"], &v["repeat"]),
+        (
+            &serde_json::json!("Week 1 · training 2"),
+            &serde_json::Value::Null
+        )
+    );
+    journal.answer(id, &effort(5)).unwrap();
     // `status --json` names what plain `play` starts: the same library call.
-    let status = Rustig::new(&["status", "--json"])
-        .env("XDG_DATA_HOME", dir.path())
-        .run();
-    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let v = status();
     assert_eq!(
         (&v["plays"]["title"], &v["repeat"]["reason"]),
         (

@@ -54,6 +54,9 @@ const BACKSPACE: &str = "\x7f";
 /// summary corrects an answer before anything is stored.
 #[test]
 fn typed_answers_are_kept_corrected_and_stored() {
+    if !crate::tools::require_tools(&["sh"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut p = in_terminal(dir.path(), "log add week01-1 --date 2026-05-11T07:30");
     expect(&mut p, "Hoe voelde je je vóór de training?");
@@ -135,6 +138,9 @@ fn typed_answers_are_kept_corrected_and_stored() {
 /// far, and says so.
 #[test]
 fn ctrl_c_after_the_run_keeps_the_answers_given() {
+    if !crate::tools::require_tools(&["sh"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut p = in_terminal(dir.path(), "log add week01-1 --date 2026-05-11T07:30");
     expect(&mut p, "Hoe gespannen voel je je?");
@@ -166,6 +172,9 @@ fn ctrl_c_after_the_run_keeps_the_answers_given() {
 /// nothing played, nothing stored.
 #[test]
 fn ctrl_c_before_the_run_cancels_the_start() {
+    if !crate::tools::require_tools(&["sh"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut p = in_terminal(
         dir.path(),
@@ -188,6 +197,9 @@ fn ctrl_c_before_the_run_cancels_the_start() {
 /// typed for nothing.
 #[test]
 fn without_a_device_nothing_is_asked() {
+    if !crate::tools::require_tools(&["sh"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("asound.conf");
     std::fs::write(&conf, "# no devices\n").unwrap();

@@ -70,6 +70,9 @@ fn signal(child: &Child, name: &str) {
 
 #[test]
 fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
+    if !crate::tools::require_tools(&["kill"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("twee-uur.toml"), session(120)).unwrap();

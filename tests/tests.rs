@@ -76,3 +76,5 @@ mod props;
 // `rustig serve`: security, the journal's rules for phone runs, Range requests, and the
 // phone flow in headless Chromium over WebDriver.
 mod serve;
+// The command examples of README.md and docs/ run against the binary (trycmd).
+mod docs;

@@ -1,5 +1,7 @@
 //! Outside programs the tests run: the encoders that make fixtures (flac, lame,
-//! oggenc, opusenc, ffmpeg), espeak-ng, chromium and taplo.
+//! oggenc, opusenc, ffmpeg), espeak-ng, chromium, taplo, the tag readers (ffprobe,
+//! exiftool, mediainfo, python3 with mutagen), and the shell tools that drive a
+//! terminal, a pipe or a signal (bash, sh, script, kill, head, wc).
 //!
 //! Every test that needs one asks [`require_tools`] first, and only it decides what a
 //! missing tool means: with `CI` set the test fails, naming the tool and the script

@@ -185,6 +185,8 @@ impl Diagnostic {
                 .find('\n')
                 .map_or(text.len(), |i| line_start + i);
             let line_text = text[line_start..line_end].trim_end_matches('\r');
+            // A span may start on the `\r` of a CRLF line end, past the text shown.
+            let start = start.min(line_start + line_text.len());
             // Only the span's first line is shown, as one caret run.
             let end =
                 floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
