@@ -34,7 +34,7 @@ fn log_add_rejects_bad_scores_future_dates_and_unknown_sessions_with_exit_1() {
         ),
         (
             &["--date", "14-05-2026"],
-            "error: --date 14-05-2026: write a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-05-14T07:30\n",
+            "error: --date 14-05-2026: write a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM (e.g. 2026-05-14T07:30), or vandaag, gisteren, eergisteren or 7d (seven days ago)\n",
         ),
         (
             &["--partial", "90"],

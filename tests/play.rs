@@ -291,7 +291,8 @@ fn without_a_device_play_says_what_to_do_and_exits_1() {
         .run();
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone"), "{stderr}");
+    assert!(stderr.starts_with("Geen geluid: "), "{stderr}");
+    assert!(stderr.ends_with(". Loop zonder geluid met `rustig play --no-audio`, of maak bestanden voor je telefoon met `rustig render` of `rustig export`.\n"), "{stderr}");
 }
 
 /// An ALSA configuration whose default device writes everything to `file`, over a

@@ -570,3 +570,414 @@ fn a_voice_dir_that_does_not_exist_is_an_error() {
         )
     );
 }
+
+// ---- Escapes: text from files and the journal is shown escaped ----
+
+/// The golden session with `title` (a TOML basic string's content) as its title.
+fn hostile_session(dir: &Path, title: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root().join(GOLDEN)).unwrap();
+    let start = text.find("\ntitle = ").unwrap() + 1;
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!("{}title = \"{title}\"{}", &text[..start], &text[end..]);
+    let path = dir.join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_title_that_clears_the_screen_is_shown_escaped_by_show() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_session(dir.path(), "Week\\u001b[2J\\u001b[31m 1\\u202e");
+    let before = snapshot(dir.path());
+    let (stdout, _) = in_dir(dir.path(), &["show", "s.toml"]).exits(0);
+    assert!(
+        stdout.starts_with("Week\\u{1b}[2J\\u{1b}[31m 1\\u{202e}\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_diagnostic_quotes_a_hostile_line_escaped_with_its_caret_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(GOLDEN)).unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        format!("{text}\nbad\u{1b}]0;pwned\u{7} = 1\n"),
+    )
+    .unwrap();
+    let before = snapshot(dir.path());
+    let (_, stderr) = in_dir(dir.path(), &["check", "s.toml"]).exits(1);
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains("| bad\\u{1b}]0;pwned\\u{7} = 1\n"),
+        "{stderr}"
+    );
+    // The caret stays under the first offending character, now six wide.
+    assert!(stderr.contains("|    ^^^^^^"), "{stderr}");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_file_name_with_an_escape_code_is_shown_escaped_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, stderr) = in_dir(dir.path(), &["show", "a\u{1b}[2Jb.toml"]).exits(1);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(
+        stderr.starts_with("a\\u{1b}[2Jb.toml:1:1: error[R0001]: cannot read the session"),
+        "{stderr}"
+    );
+    assert!(listing(dir.path()).is_empty());
+}
+
+/// A journal in `data` with one run recorded by `log add`.
+fn journal_with_a_run(data: &Path) -> PathBuf {
+    let out = Rustig::new(&["log", "add", "--no-questions", "--note", "Knie"])
+        .env("XDG_DATA_HOME", data)
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    data.join("rustig").join("journal.db")
+}
+
+#[test]
+fn a_note_with_an_escape_code_stored_by_an_older_rustig_is_shown_escaped() {
+    let data = tempfile::tempdir().unwrap();
+    let db = journal_with_a_run(data.path());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE runs SET note = ?1", ["Knie\u{1b}[2J\u{9b}31m"])
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&db).unwrap();
+    let out = Rustig::new(&["log"])
+        .env("XDG_DATA_HOME", data.path())
+        .run();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("Knie\\u{1b}[2J\\u{9b}31m\n"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{9b}'));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+// ---- The journal: read-only commands read a journal they cannot write ----
+
+/// Makes `paths` unwritable, for root too (`chattr +i` there; root ignores modes).
+struct Frozen(Vec<PathBuf>);
+
+impl Frozen {
+    fn new(paths: &[&Path]) -> Frozen {
+        let root_user = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+        for p in paths {
+            if root_user {
+                let ok = Command::new("chattr").arg("+i").arg(p).status().unwrap();
+                assert!(ok.success(), "chattr +i {}", p.display());
+            } else {
+                let mut perms = std::fs::metadata(p).unwrap().permissions();
+                perms.set_readonly(true);
+                std::fs::set_permissions(p, perms).unwrap();
+            }
+        }
+        Frozen(paths.iter().map(|p| p.to_path_buf()).collect())
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = Command::new("chattr").arg("-i").arg(p).status();
+            if let Ok(m) = std::fs::metadata(p) {
+                let mut perms = m.permissions();
+                #[allow(clippy::permissions_set_readonly_false)]
+                perms.set_readonly(false);
+                let _ = std::fs::set_permissions(p, perms);
+            }
+        }
+    }
+}
+
+#[test]
+fn log_status_and_report_read_a_journal_in_a_read_only_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let db = journal_with_a_run(data.path());
+    let before = std::fs::read(&db).unwrap();
+    let folder = db.parent().unwrap().to_path_buf();
+    let page = tempfile::tempdir().unwrap();
+    let page_path = page.path().join("r.html");
+    let frozen = Frozen::new(&[&db, &folder]);
+    let run = |args: &[&str]| Rustig::new(args).env("XDG_DATA_HOME", data.path()).run();
+    let out = run(&["log"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.contains("Knie\n"), "{:?}", text(&out));
+    let out = run(&["status"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(
+        text(&out)
+            .0
+            .contains("Laatst afgerond: week 1, training 1\n"),
+        "{:?}",
+        text(&out)
+    );
+    let out = run(&["report", "-o", arg(&page_path)]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    // A command that records says why it cannot, and writes nothing.
+    let out = run(&["log", "add", "--no-questions"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out).1,
+        format!(
+            "error: journal {} cannot be opened; check that its folder exists and that you may write there\n",
+            db.display()
+        )
+    );
+    drop(frozen);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(listing(&folder), ["journal.db"]);
+}
+
+#[test]
+fn log_creates_no_journal_where_there_is_none() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Rustig::new(&["log"])
+        .env("XDG_DATA_HOME", data.path())
+        .run();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out).0,
+        format!(
+            "Nog geen trainingen in het dagboek ({}).\n",
+            data.path().join("rustig/journal.db").display()
+        )
+    );
+    assert!(listing(data.path()).is_empty());
+}
+
+// ---- Unclear: dates and times as people type them ----
+
+#[test]
+fn since_takes_the_days_a_runner_names() {
+    let data = tempfile::tempdir().unwrap();
+    let db = journal_with_a_run(data.path());
+    let before = std::fs::read(&db).unwrap();
+    for day in ["vandaag", "gisteren", "eergisteren", "7d", "Gisteren"] {
+        let out = Rustig::new(&["log", "--since", day])
+            .env("XDG_DATA_HOME", data.path())
+            .run();
+        assert_eq!(out.status.code(), Some(0), "{day}: {:?}", text(&out));
+        assert!(text(&out).0.contains("week01-1"), "{day}: {:?}", text(&out));
+    }
+    let out = Rustig::new(&["log", "--since", "morgen"])
+        .env("XDG_DATA_HOME", data.path())
+        .run();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out).1,
+        "error: --since morgen: write a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM (e.g. 2026-05-14T07:30), or vandaag, gisteren, eergisteren or 7d (seven days ago)\n"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn from_with_seconds_past_59_is_refused() {
+    let (dir, _) = workdir();
+    let before = snapshot(dir.path());
+    for (from, bad) in [("12:99", "99"), ("1:60:00", "60"), ("0:00:60", "60")] {
+        let (_, stderr) = in_dir(
+            dir.path(),
+            &["play", "--no-audio", "--from", from, "s.toml"],
+        )
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .exits(2);
+        assert!(
+            stderr.starts_with(&format!(
+                "error: invalid value '{from}' for '--from <TIME>': {bad} is not below 60: after a colon, minutes and seconds go up to 59 (12:30, 1:02:03)\n"
+            )),
+            "{stderr}"
+        );
+    }
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+// ---- SIGTERM and SIGHUP end render and export like Ctrl-C ----
+
+/// Starts `rustig ARGS` in `dir`, waits until a part file appears below `watch`, sends
+/// `signal` and returns the exit status and stderr.
+fn signalled(dir: &Path, watch: &Path, args: &[&str], signal: &str) -> (Option<i32>, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_rustig"))
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !crate::util::files_below(watch)
+        .iter()
+        .any(|f| f.to_string_lossy().ends_with(".part"))
+    {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "no part file appeared below {}",
+            watch.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), text(&out).1)
+}
+
+#[test]
+fn render_ended_by_sigterm_or_sighup_leaves_no_part_file() {
+    for signal in ["TERM", "HUP"] {
+        let (dir, _) = workdir();
+        let before = snapshot(dir.path());
+        let (code, stderr) = signalled(
+            dir.path(),
+            dir.path(),
+            &[
+                "render",
+                "sessions/opbouw/week14-3.toml",
+                "-o",
+                "x.wav",
+                "--rate",
+                "48000",
+                "--channels",
+                "2",
+            ],
+            signal,
+        );
+        assert_eq!(code, Some(1), "SIG{signal}: {stderr}");
+        assert_eq!(stderr, "Interrupted; nothing was written.\n", "SIG{signal}");
+        assert_eq!(snapshot(dir.path()), before, "SIG{signal}");
+        assert_eq!(listing(dir.path()), ["s.toml"], "SIG{signal}");
+    }
+}
+
+#[test]
+fn export_ended_by_sigterm_says_so_once_and_leaves_no_part_file() {
+    let (dir, _) = workdir();
+    let before = snapshot(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let (code, stderr) = signalled(
+        dir.path(),
+        &out,
+        &[
+            "export",
+            "sessions/opbouw/week14-3.toml",
+            "sessions/opbouw/week14-2.toml",
+            "-o",
+            "out",
+            "--format",
+            "wav",
+            "--jobs",
+            "2",
+        ],
+        "TERM",
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.matches("Interrupted").count(), 1, "{stderr}");
+    assert!(
+        !stderr.contains("FAILED") && !stderr.contains("failed:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(", 2 not written (interrupted); files in out\n"),
+        "{stderr}"
+    );
+    let left: Vec<_> = crate::util::files_below(&out)
+        .into_iter()
+        .filter(|f| f.to_string_lossy().ends_with(".part") || f.to_string_lossy().ends_with(".wav"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn play_without_audio_prints_a_hostile_title_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_session(dir.path(), "Run\\u001b]0;pwned\\u0007");
+    let before = snapshot(dir.path());
+    let out = in_dir(
+        dir.path(),
+        &[
+            "play",
+            "--no-audio",
+            "--speed",
+            "10000",
+            "--no-journal",
+            "s.toml",
+        ],
+    )
+    .timeout(std::time::Duration::from_secs(30));
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("Run\\u{1b}]0;pwned\\u{7}\n"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_description_with_a_bell_and_a_bidi_override_is_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_session(dir.path(), "Week 1");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "title = \"Week 1\"",
+        "title = \"Week 1\"\ndescription = \"two\\nlines\\u0007 \\u2067evil\"",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let before = snapshot(dir.path());
+    let (stdout, _) = in_dir(dir.path(), &["show", "s.toml"]).exits(0);
+    assert!(
+        stdout.starts_with("Week 1\ntwo\nlines\\u{7} \\u{2067}evil\n"),
+        "{stdout}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn log_add_takes_gisteren_as_a_date() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Rustig::new(&["log", "add", "--no-questions", "--date", "gisteren"])
+        .env("XDG_DATA_HOME", data.path())
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let yesterday = (chrono::Local::now().date_naive() - chrono::Days::new(1))
+        .format("%Y-%m-%d 00:00")
+        .to_string();
+    let out = Rustig::new(&["log"])
+        .env("XDG_DATA_HOME", data.path())
+        .run();
+    assert!(text(&out).0.contains(&yesterday), "{:?}", text(&out));
+}
+
+#[test]
+fn check_as_json_keeps_a_hostile_key_as_a_json_escape() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(GOLDEN)).unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        text.replacen("cadence = 180", "cadence = 180\n\"x\\u001b[2J\" = 1", 1),
+    )
+    .unwrap();
+    let before = snapshot(dir.path());
+    let (stdout, _) = in_dir(dir.path(), &["check", "--message-format", "json", "s.toml"]).exits(1);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["code"], "R0003", "{stdout}");
+    assert!(
+        first["message"].as_str().unwrap().contains("x\u{1b}[2J"),
+        "the editor gets the key as it is: {stdout}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}

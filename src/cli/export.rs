@@ -176,7 +176,8 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
 
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
-    // Ctrl-C stops every render between blocks; unfinished files are removed.
+    // Ctrl-C (or SIGTERM, SIGHUP) stops every render between blocks; unfinished
+    // files are removed.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
 
     // A bar on a terminal; plain lines (one per file) otherwise.
@@ -221,6 +222,8 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
                     clock(track.duration),
                     megabytes(*bytes)
                 )),
+                // An interruption is said once, in the summary.
+                TrackOutcome::Failed(ExportError::Interrupted) => {}
                 TrackOutcome::Failed(e) => say(format!(
                     "FAILED     {}: {}",
                     display_path(&track.session),

@@ -34,7 +34,7 @@ pub struct Args {
     /// JSON, one object per run.
     #[arg(long)]
     pub json: bool,
-    /// Only runs on or after this date (YYYY-MM-DD).
+    /// Only runs on or after this date: YYYY-MM-DD, vandaag, gisteren, eergisteren or 7d.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 }
@@ -150,11 +150,26 @@ pub fn answers(s: &Scores) -> Result<Answers, String> {
     })
 }
 
-/// Unix seconds of `--date` in local time; not in the future.
+/// A day named by a word, as a runner types it: `vandaag`, `gisteren`, `eergisteren`
+/// (or `today`, `yesterday`), or `7d` for seven days ago; `None` for other text.
+fn relative_day(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let back = match text.trim().to_lowercase().as_str() {
+        "vandaag" | "today" => 0,
+        "gisteren" | "yesterday" => 1,
+        "eergisteren" => 2,
+        other => other.strip_suffix('d')?.parse::<u32>().ok()?,
+    };
+    today.checked_sub_days(chrono::Days::new(u64::from(back)))
+}
+
+/// Unix seconds of `--date`/`--since` in local time; not after `now`. A date, a date
+/// and time, or a day by word ([`relative_day`]: midnight of that day).
 pub fn parse_date(flag: &str, text: &str, now: i64) -> Result<i64, String> {
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default()))
-        .map_err(|_| format!("--{flag} {text}: write a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-05-14T07:30"))?;
+        .ok()
+        .or_else(|| relative_day(text, Local::now().date_naive()).and_then(|d| d.and_hms_opt(0, 0, 0)))
+        .ok_or_else(|| format!("--{flag} {text}: write a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM (e.g. 2026-05-14T07:30), or vandaag, gisteren, eergisteren or 7d (seven days ago)"))?;
     let at = Local
         .from_local_datetime(&naive)
         .earliest()
@@ -471,8 +486,11 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
         Some(Ok(t)) => t,
         Some(Err(e)) => return invalid(e),
     };
-    let journal = Journal::open_default()?;
-    let runs = journal.runs_since(since)?;
+    // Only reading: a read-only journal works, and none is created.
+    let runs = match Journal::default_for_reading()? {
+        Some(journal) => journal.runs_since(since)?,
+        None => Vec::new(),
+    };
     if args.json {
         let rows: Vec<serde_json::Value> = runs.iter().map(json).collect();
         writeln!(
@@ -528,7 +546,7 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
     } else if runs.is_empty() {
         crate::outln!(
             "Nog geen trainingen in het dagboek ({}).",
-            journal.path().display()
+            crate::text::visible(&Journal::default_path()?.display().to_string())
         )?;
     } else {
         write!(crate::cli::output::stdout(), "{}", table(&runs))?;
@@ -548,7 +566,7 @@ pub fn table(runs: &[Run]) -> String {
             [
                 r.id.to_string(),
                 local(r.started_at),
-                short(r),
+                crate::text::visible(&short(r)).into_owned(),
                 if r.completed { "ja" } else { "nee" }.into(),
                 format!("{:.0} min", run_minutes(r)),
                 pair(a.stress_before, a.stress_after),

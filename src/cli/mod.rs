@@ -19,7 +19,8 @@ mod render;
 mod report;
 mod schema;
 mod serve;
-mod show;
+// Public for benches/blocks.rs, which times the table on 1 000 blocks.
+pub mod show;
 mod status;
 mod terminal;
 mod voice;

@@ -28,6 +28,7 @@ use crate::play::{
     status,
 };
 use crate::session::duration::parse_duration;
+use crate::text::visible;
 use crate::timeline::{Timeline, clock};
 use crate::voice::VoiceLookup;
 
@@ -47,7 +48,7 @@ pub struct Args {
     /// The session file (default: the next session of the built-in program).
     pub session: Option<PathBuf>,
     /// Start this far into the session, e.g. 12m, 90s or 12:30.
-    #[arg(long, value_name = "TIME", value_parser = parse_from_arg)]
+    #[arg(long, value_name = "TIME", value_parser = parse_from)]
     pub from: Option<f64>,
     /// No sound: run the same clock and print each cue as a timestamped line.
     #[arg(long)]
@@ -86,26 +87,31 @@ fn parse_speed(s: &str) -> Result<f64, String> {
     }
 }
 
-fn parse_from_arg(s: &str) -> Result<f64, String> {
-    parse_from(s).ok_or_else(|| "write a time like 12m, 90s, 1m30s or 12:30".to_owned())
-}
-
 /// Seconds from `--from`: a duration (`12m30s`) or a clock time (`12:30`, `1:02:03`).
-fn parse_from(s: &str) -> Option<f64> {
+/// After a colon, minutes and seconds go up to 59 (`12:99` is a typo, not 13:39).
+fn parse_from(s: &str) -> Result<f64, String> {
+    let like = "write a time like 12m, 90s, 1m30s or 12:30";
     if s.contains(':') {
         let parts: Vec<f64> = s
             .split(':')
-            .map(|p| p.trim().parse::<f64>().ok())
-            .collect::<Option<_>>()?;
+            .map(|p| p.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| like.to_owned())?;
         if parts.len() > 3 || parts.iter().any(|p| *p < 0.0) {
-            return None;
+            return Err(like.to_owned());
         }
-        return Some(parts.iter().fold(0.0, |acc, p| acc * 60.0 + p));
+        if let Some(p) = parts[1..].iter().find(|p| **p >= 60.0) {
+            return Err(format!(
+                "{p} is not below 60: after a colon, minutes and seconds go up to 59 (12:30, 1:02:03)"
+            ));
+        }
+        return Ok(parts.iter().fold(0.0, |acc, p| acc * 60.0 + p));
     }
     parse_duration(s)
         .ok()
         .filter(|d| d.micros() >= 0)
         .map(|d| d.secs())
+        .ok_or_else(|| like.to_owned())
 }
 
 /// Runs `play`.
@@ -194,7 +200,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         match Output::open_default() {
             Ok(o) => Some(o),
             Err(e) => {
-                crate::errln!("error: {}; {DEVICE_HINT}", Chain(&e));
+                crate::errln!("Geen geluid: {}. {DEVICE_HINT}", Chain(&e));
                 return Ok(Outcome::Failure);
             }
         }
@@ -246,7 +252,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
                 match DeviceTransport::start_on(output, &timeline, &loaded.pack, from, started) {
                     Ok(t) => t,
                     Err(e @ StartError::Device(_)) => {
-                        crate::errln!("error: {}; {DEVICE_HINT}", Chain(&e));
+                        crate::errln!("Geen geluid: {}. {DEVICE_HINT}", Chain(&e));
                         return Ok(Outcome::Failure);
                     }
                     Err(e) => return Err(e.into()),
@@ -288,9 +294,8 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
     Ok(Outcome::Success)
 }
 
-/// What to do without a sound device.
-const DEVICE_HINT: &str =
-    "try `rustig play --no-audio`, or `rustig render` / `rustig export` to make files for a phone";
+/// What to do without a sound device, in Dutch: the runner reads it before a run.
+const DEVICE_HINT: &str = "Loop zonder geluid met `rustig play --no-audio`, of maak bestanden voor je telefoon met `rustig render` of `rustig export`.";
 
 /// When the rules suggest repeating the previous session: in a terminal, asks
 /// (Enter repeats, `v` goes on); otherwise repeats and says how to go on. `None`
@@ -482,8 +487,9 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
     // The loop writes to stdout; a closed pipe (`rustig play | head`) ends the run
     // like `q` does, and the journal is still completed below.
     let result = (|| -> std::io::Result<()> {
+        // Titles, block names and clip texts come from files: shown escaped.
         for line in playback.opening_lines() {
-            write!(out, "{line}{newline}")?;
+            write!(out, "{}{newline}", visible(&line))?;
             if interactive && line == timeline.title {
                 write!(out, "{}{newline}", status::KEYS_HELP)?;
             }
@@ -496,7 +502,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
                     if interactive {
                         write!(out, "{CLEAR_LINE}")?;
                     }
-                    write!(out, "{line}{newline}")?;
+                    write!(out, "{}{newline}", visible(&line))?;
                     printed = true;
                 }
             }
@@ -504,7 +510,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
                 let width = terminal::size()
                     .map_or(100, |(w, _)| usize::from(w))
                     .saturating_sub(1);
-                write!(out, "{CLEAR_LINE}{}", playback.status_line(width))?;
+                write!(out, "{CLEAR_LINE}{}", visible(&playback.status_line(width)))?;
                 out.flush()?;
             } else if printed {
                 out.flush()?;
@@ -622,11 +628,16 @@ mod test {
 
     #[test]
     fn from_accepts_durations_and_clock_times() {
-        assert_eq!(parse_from("12m"), Some(720.0));
-        assert_eq!(parse_from("1m30s"), Some(90.0));
-        assert_eq!(parse_from("12:30"), Some(750.0));
-        assert_eq!(parse_from("1:02:03"), Some(3723.0));
-        assert_eq!(parse_from("-5s"), None);
-        assert_eq!(parse_from("soon"), None);
+        assert_eq!(parse_from("12m"), Ok(720.0));
+        assert_eq!(parse_from("1m30s"), Ok(90.0));
+        assert_eq!(parse_from("12:30"), Ok(750.0));
+        assert_eq!(parse_from("1:02:03"), Ok(3723.0));
+        assert!(parse_from("-5s").is_err());
+        assert!(parse_from("soon").is_err());
+        assert_eq!(
+            parse_from("12:99"),
+            Err("99 is not below 60: after a colon, minutes and seconds go up to 59 (12:30, 1:02:03)".into())
+        );
+        assert!(parse_from("1:60:00").is_err());
     }
 }

@@ -130,7 +130,7 @@ fn qr(url: &str) -> Option<String> {
 }
 
 fn print_event(e: &Event, terminal: bool) {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     // Titles and paths come from files and requests: shown with control characters
     // escaped.
     let _ = match e {

@@ -85,7 +85,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             serde_json::to_string_pretty(&serde_json::to_value(&s)?)?
         )?;
     } else {
-        write!(out, "{}", text(&s))?;
+        // Titles and plans come from the program's files: shown safe.
+        write!(out, "{}", crate::text::visible_lines(&text(&s)))?;
     }
     Ok(Outcome::Success)
 }

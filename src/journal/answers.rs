@@ -152,15 +152,7 @@ impl Note {
     /// an older rustig stored (an escape code) is shown as its escape, `\u{1b}`, not
     /// sent to the terminal.
     pub fn printable(&self) -> String {
-        let mut out = String::with_capacity(self.0.len());
-        for c in self.0.chars() {
-            if c.is_control() {
-                out.extend(c.escape_unicode());
-            } else {
-                out.push(c);
-            }
-        }
-        out
+        crate::text::visible(&self.0).into_owned()
     }
 }
 

@@ -136,11 +136,61 @@ impl Journal {
     /// Every run in the journal at its default place, newest first; none when there is
     /// no journal yet (a command that only reads never creates one).
     pub fn default_runs() -> Result<Vec<Run>, JournalError> {
+        match Journal::default_for_reading()? {
+            Some(journal) => journal.runs(),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The journal at its default place for a command that only reads (`log`,
+    /// `status`, `report`); `None` when there is none yet (it is not created).
+    pub fn default_for_reading() -> Result<Option<Journal>, JournalError> {
         let path = Journal::default_path()?;
         if !path.exists() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
-        Journal::open(&path)?.runs()
+        Journal::open_for_reading(&path).map(Some)
+    }
+
+    /// Opens the journal at `path` to read it. A journal rustig may write is opened
+    /// as by [`Journal::open`] (an older schema is upgraded); one in a read-only file
+    /// or folder (a backup, a copy from a coach, a mounted disk) is read as it is,
+    /// when its schema is the current one. Nothing is created or written then.
+    pub fn open_for_reading(path: &Path) -> Result<Journal, JournalError> {
+        let error = match Journal::open(path) {
+            Ok(journal) => return Ok(journal),
+            Err(e @ JournalError::Unusable { .. }) => e,
+            Err(e) => return Err(e),
+        };
+        let read_only = |uri: &str| -> Result<Journal, rusqlite::Error> {
+            use rusqlite::OpenFlags;
+            let conn = Connection::open_with_flags(
+                uri,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+            )?;
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != schema::latest() {
+                return Err(rusqlite::Error::InvalidQuery);
+            }
+            Ok(Journal {
+                conn,
+                path: path.to_path_buf(),
+            })
+        };
+        // SQLite URIs: `%`, `?` and `#` in the path are written as %XX.
+        let mut file = String::from("file:");
+        for c in path.to_string_lossy().chars() {
+            match c {
+                '%' | '?' | '#' => file.push_str(&format!("%{:02X}", c as u32)),
+                c => file.push(c),
+            }
+        }
+        // A journal in WAL mode needs its shared-memory file; in a read-only folder
+        // that cannot be made, and `immutable=1` reads the file alone (nobody can
+        // write it there anyway).
+        read_only(&file)
+            .or_else(|_| read_only(&format!("{file}?immutable=1")))
+            .map_err(|_| error)
     }
 
     /// Opens (creating if needed) the journal at `path` and brings its schema up to
