@@ -1,10 +1,12 @@
 //! Render throughput and memory, against sox and dd on the same machine.
 //!
 //! Run with `cargo bench --bench render`. It renders a 60-minute session with the
-//! built-in Dutch pack to a 44.1 kHz mono 16-bit WAV and compares, in the same run,
-//! with `sox -n -r 44100 -c 1 -b 16 out.wav synth 3600 sine 440` and with `dd`
-//! writing the same number of bytes. Then it measures the peak RSS of the `rustig`
-//! binary rendering a 20-minute and a 2-hour session.
+//! built-in Dutch pack to a 44.1 kHz mono 16-bit WAV as `rustig render` does (clips
+//! decoded once, the render with its fsync) and compares, round by round in the same
+//! run, with `dd` writing the same number of bytes (with and without `conv=fsync`) and
+//! `sox -n -r 44100 -c 1 -b 16 out.wav synth 3600 sine 440`; `RUSTIG_BENCH_RUNS`
+//! rounds (5 by default), min/median/max. Then it measures the peak RSS of the `rustig`
+//! binary rendering a 20-minute and a 2-hour session (3 runs each).
 #![allow(clippy::print_stdout, missing_docs)]
 
 mod common;
@@ -13,22 +15,31 @@ use common::session;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rustig::load::{PackCache, SessionFile};
-use rustig::mix::{ClipWindow, Sounds};
+use rustig::mix::ClipWindow;
 use rustig::output::{RenderOptions, render_wav};
 use rustig::voice::VoiceLookup;
 
-fn best_of(n: usize, mut f: impl FnMut()) -> Duration {
-    (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .unwrap()
+/// Seconds `f` takes.
+fn time(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
+/// Min, median and max of `xs`.
+fn spread(xs: &[f64]) -> (f64, f64, f64) {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    (v[0], v[v.len() / 2], v[v.len() - 1])
+}
+
+/// One line of the table: min/median/max of `xs` in seconds.
+fn row(label: &str, xs: &[f64], note: &str) {
+    let (lo, mid, hi) = spread(xs);
+    println!("{label:<44} {lo:>7.3} {mid:>7.3} {hi:>7.3}   {note}");
 }
 
 fn peak_rss_kib(bin: &str, session: &Path, out: &Path) -> Option<u64> {
@@ -70,112 +81,107 @@ fn main() {
         channels: 1,
         stems: None,
     };
-    // As `rustig render` does: measure the clips first, load each while rendering.
-    let prepare = best_of(3, || {
-        Sounds::measure(t, &loaded.pack, rate).unwrap();
-    });
-    let sounds = Sounds::measure(t, &loaded.pack, rate).unwrap();
-    let render = best_of(3, || {
-        let window = ClipWindow::new(&loaded.pack);
-        render_wav(t, &sounds, Some(window), &out, &options, &cancel, |_, _| {}).unwrap();
-    });
-    let bytes = std::fs::metadata(&out).unwrap().len();
+    let runs: usize = std::env::var("RUSTIG_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    let has_sox = Command::new("sox").arg("--version").output().is_ok();
+    let dd = |path: &Path, bytes: u64, sync: bool| {
+        let mut c = Command::new("dd");
+        c.args([
+            "if=/dev/zero",
+            &format!("of={}", path.display()),
+            "bs=1M",
+            &format!("count={bytes}"),
+            "iflag=count_bytes",
+        ]);
+        if sync {
+            c.arg("conv=fsync");
+        }
+        let ok = c.stderr(std::process::Stdio::null()).status().unwrap();
+        assert!(ok.success());
+        std::fs::remove_file(path).unwrap();
+    };
+    // One round times each contender once, one after the other, so all see the same
+    // load; each writes a new file (a render writes its temporary file).
+    let (mut render, mut measure, mut dd_plain, mut dd_sync, mut sox) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let _ = std::fs::remove_file(&out);
+        // As `rustig render` does: decode each clip once, keep it in a temporary file,
+        // load it while rendering.
+        let mut measured = 0.0;
+        render.push(time(|| {
+            let t0 = Instant::now();
+            let (sounds, window) = ClipWindow::measure(t, &loaded.pack, rate).unwrap();
+            measured = t0.elapsed().as_secs_f64();
+            render_wav(t, &sounds, Some(window), &out, &options, &cancel, |_, _| {}).unwrap();
+        }));
+        measure.push(measured);
+        bytes = std::fs::metadata(&out).unwrap().len();
+        let dd_out = dir.path().join("dd.bin");
+        dd_plain.push(time(|| dd(&dd_out, bytes, false)));
+        dd_sync.push(time(|| dd(&dd_out, bytes, true)));
+        if has_sox {
+            let sox_out = dir.path().join("sox.wav");
+            sox.push(time(|| {
+                let s = Command::new("sox")
+                    .args(["-n", "-r", "44100", "-c", "1", "-b", "16"])
+                    .arg(&sox_out)
+                    .args(["synth", "3600", "sine", "440"])
+                    .status()
+                    .unwrap();
+                assert!(s.success());
+            }));
+            std::fs::remove_file(&sox_out).unwrap();
+        }
+    }
     println!(
-        "session: {:.1} min, {} events, {bytes} bytes at {rate} Hz mono 16-bit",
+        "session: {:.1} min, {} events, {bytes} bytes at {rate} Hz mono 16-bit; {runs} rounds",
         t.duration / 60.0,
         t.events.len()
     );
     println!(
-        "rustig render (library, incl. fsync): {:>8.3} s   (clip decode+resample before: {:.3} s)",
-        render.as_secs_f64(),
-        prepare.as_secs_f64()
+        "{:<44} {:>7} {:>7} {:>7}",
+        "seconds", "min", "median", "max"
     );
-
-    let sox_out = dir.path().join("sox.wav");
-    let sox = Command::new("sox")
-        .arg("--version")
-        .output()
-        .is_ok()
-        .then(|| {
-            best_of(1, || {
-                let s = Command::new("sox")
-                    .args([
-                        "-n",
-                        "-r",
-                        "44100",
-                        "-c",
-                        "1",
-                        "-b",
-                        "16",
-                        sox_out.to_str().unwrap(),
-                        "synth",
-                        "3600",
-                        "sine",
-                        "440",
-                    ])
-                    .status()
-                    .unwrap();
-                assert!(s.success());
-            })
-        });
-    // Each dd writes a new file, as a render does (its temporary file).
-    let mut run = 0;
-    let mut dd = |sync: bool| {
-        best_of(3, || {
-            run += 1;
-            let dd_out = dir.path().join(format!("dd-{run}.bin"));
-            let mut c = Command::new("dd");
-            c.args([
-                "if=/dev/zero",
-                &format!("of={}", dd_out.display()),
-                "bs=1M",
-                &format!("count={bytes}"),
-                "iflag=count_bytes",
-            ]);
-            if sync {
-                c.arg("conv=fsync");
-            }
-            assert!(
-                c.stderr(std::process::Stdio::null())
-                    .status()
-                    .unwrap()
-                    .success()
-            );
-        })
-    };
-    let (dd_plain, dd_sync) = (dd(false), dd(true));
-    for n in 1..=run {
-        let _ = std::fs::remove_file(dir.path().join(format!("dd-{n}.bin")));
+    row("rustig render (library, incl. fsync)", &render, "");
+    row("  of which clips decoded+resampled once", &measure, "");
+    row("dd same bytes", &dd_plain, "");
+    row("dd same bytes, conv=fsync", &dd_sync, "");
+    if has_sox {
+        row("sox synth 3600 sine 440", &sox, "");
+    } else {
+        println!("sox: not installed (apt-get install sox)");
     }
-    match sox {
-        Some(s) => println!(
-            "sox synth 3600 sine 440:              {:>8.3} s   rustig is {:.1}x faster",
-            s.as_secs_f64(),
-            s.as_secs_f64() / render.as_secs_f64()
-        ),
-        None => println!("sox: not installed (apt-get install sox)"),
+    // Ratios within each round, where the load was the same.
+    let ratio = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x / y).collect::<Vec<_>>();
+    let (lo, mid, hi) = spread(&ratio(&render, &dd_sync));
+    println!("rustig / dd conv=fsync, per round:            {lo:.2}x  {mid:.2}x  {hi:.2}x");
+    let (lo, mid, hi) = spread(&ratio(&render, &dd_plain));
+    println!("rustig / dd, per round:                       {lo:.2}x  {mid:.2}x  {hi:.2}x");
+    if has_sox {
+        let (lo, mid, hi) = spread(&ratio(&sox, &render));
+        println!("sox / rustig (rustig is N times faster):      {lo:.1}x  {mid:.1}x  {hi:.1}x");
     }
-    println!(
-        "dd same bytes:                        {:>8.3} s   rustig takes {:.2}x the dd floor",
-        dd_plain.as_secs_f64(),
-        render.as_secs_f64() / dd_plain.as_secs_f64()
-    );
-    println!(
-        "dd same bytes, conv=fsync:            {:>8.3} s   rustig takes {:.2}x",
-        dd_sync.as_secs_f64(),
-        render.as_secs_f64() / dd_sync.as_secs_f64()
-    );
 
     let bin = env!("CARGO_BIN_EXE_rustig");
     for (label, minutes) in [("20-minute", 5u32), ("2-hour", 105)] {
         let path = dir.path().join(format!("s{minutes}.toml"));
         std::fs::write(&path, session(minutes)).unwrap();
-        match peak_rss_kib(bin, &path, &dir.path().join("rss.wav")) {
-            Some(kib) => println!(
-                "peak RSS, rustig render of a {label} session: {:.1} MiB",
-                kib as f64 / 1024.0
-            ),
-            None => println!("peak RSS: python3 not available"),
+        let kib: Vec<f64> = (0..3)
+            .filter_map(|_| peak_rss_kib(bin, &path, &dir.path().join("rss.wav")))
+            .map(|k| k as f64 / 1024.0)
+            .collect();
+        if kib.is_empty() {
+            println!("peak RSS: python3 not available");
+        } else {
+            let (lo, mid, hi) = spread(&kib);
+            println!(
+                "peak RSS, rustig render of a {label} session: {lo:.1} / {mid:.1} / {hi:.1} MiB (min/median/max of 3)"
+            );
         }
     }
 }

@@ -11,13 +11,15 @@ export DEBIAN_FRONTEND=noninteractive
 # lame, vorbis-tools (oggenc), opus-tools (opusenc), flac, ffmpeg: the real encoders
 # that make the decode tests' fixtures and the recordings of the import tests.
 # espeak-ng: `rustig voice synth` speaks new clips with it.
-# chromium: the journal report is opened in a real headless browser.
+# chromium: the journal report is opened in a real headless browser; chromium-driver:
+# the phone page of `rustig serve` is driven through it over WebDriver.
 # procps (kill), util-linux (script), bash: the tests signal, drive a terminal and
 # complete through these. e2fsprogs (chattr): a folder that even root cannot write to.
 # python3-mutagen, libimage-exiftool-perl, mediainfo: the export tests read tags, covers and
 # chapters back with two tag readers of different families (besides ffprobe).
 packages=(libasound2-dev pkg-config lame vorbis-tools opus-tools flac ffmpeg espeak-ng
-  chromium procps util-linux bash e2fsprogs python3-mutagen libimage-exiftool-perl mediainfo)
+  chromium chromium-driver procps util-linux bash e2fsprogs python3-mutagen
+  libimage-exiftool-perl mediainfo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

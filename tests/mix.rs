@@ -309,3 +309,41 @@ fn clips_loaded_while_rendering_sound_the_same() {
     assert_eq!(out, whole);
     assert_eq!(most, 1, "never more than the clip that is speaking");
 }
+
+/// A window made by `ClipWindow::measure` plays each clip as `measure` decoded it,
+/// without decoding it again: the render sounds the same after the pack's clip files
+/// are gone.
+#[test]
+fn clips_measured_once_are_read_back_not_decoded_again() {
+    use rustig::mix::ClipWindow;
+    use rustig::voice::VoicePack;
+    let t = timeline(&format!(
+        "{QUIET}[[block]]\nkind = \"run\"\nduration = \"5m\"\ncues = [{{ every = \"70s\", clip = \"kort\" }}, {{ at = \"100s\", clip = \"welkom\" }}]\n"
+    ));
+    let rate = 8000;
+    let whole = mixed(&t, rate, 1, 1000, 0);
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(crate::util::data("voice/test")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let pack = VoicePack::load_dir("test", dir.path()).unwrap().0;
+    let (sounds, mut window) = ClipWindow::measure(&t, &pack, rate).unwrap();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e != "toml") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let mut m = Mixer::new(t.clone(), &sounds, 1, 1000);
+    let mut out = Vec::new();
+    let mut buf = vec![0.0; 1000];
+    while !m.finished() {
+        let n = ((m.length() - m.position()) as usize).min(1000);
+        let upto = m.position() + n as u64;
+        window.advance(&mut m, upto).unwrap();
+        m.process(&mut buf[..n]);
+        out.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(out, whole);
+}

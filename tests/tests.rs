@@ -27,8 +27,10 @@ mod presence;
 mod golden;
 // One invalid session per kind of error with its exact message; warnings; huge files.
 mod invalid;
-// The journal: log, status, report, concurrent and killed writers.
+// The journal: log, status, concurrent and killed writers.
 mod journal;
+// `rustig report`: the page in headless Chromium at 412 and 1280 px, SVG and PNG.
+mod report;
 // The questions typed in a real pseudo-terminal: Enter, Backspace, arrows, Ctrl-C.
 mod questions;
 // Live play: the real-time player driven by hand, --no-audio, and `rustig play`
@@ -68,5 +70,8 @@ mod stale;
 mod render;
 // Property tests: random valid sessions keep the timing rules, render and print.
 mod props;
+// `rustig serve`: security, the journal's rules for phone runs, Range requests, and the
+// phone flow in headless Chromium over WebDriver.
+mod serve;
 // The command examples of README.md and docs/ run against the binary (trycmd).
 mod docs;

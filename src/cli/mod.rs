@@ -18,6 +18,7 @@ mod questions;
 mod render;
 mod report;
 mod schema;
+mod serve;
 mod show;
 mod status;
 mod terminal;
@@ -76,6 +77,8 @@ pub enum Command {
     Status(status::Args),
     /// A Dutch HTML report of the journal for you and your coach, or its main chart.
     Report(report::Args),
+    /// The phone page on your home network: next training, questions, audio to take along.
+    Serve(serve::Args),
 }
 
 /// `1 clip`, `3 clips`: a count with its English noun.
@@ -140,5 +143,6 @@ pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
         Command::Log(args) => log::run(args),
         Command::Status(args) => status::run(args),
         Command::Report(args) => report::run(args),
+        Command::Serve(args) => serve::run(args, &lookup),
     }
 }

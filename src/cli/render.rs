@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::Outcome;
 use super::diagnostics::load;
-use crate::mix::{ClipWindow, Sounds};
+use crate::mix::ClipWindow;
 use crate::output::{RenderError, RenderOptions, render_wav};
 use crate::timeline::clock;
 use crate::voice::VoiceLookup;
@@ -57,11 +57,10 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Failure);
     };
     let timeline = &loaded.compiled.timeline;
-    // Clips are loaded as the render reaches them, so a long session needs no more
-    // memory than a short one.
-    let sounds = Sounds::measure(timeline, &loaded.pack, args.rate)
+    // Each clip is decoded once, kept in a temporary file and loaded as the render
+    // reaches it, so a long session needs no more memory than a short one.
+    let (sounds, window) = ClipWindow::measure(timeline, &loaded.pack, args.rate)
         .context("cannot load the voice clips")?;
-    let window = ClipWindow::new(&loaded.pack);
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     // Ctrl-C stops between blocks, so the temporary file is removed.

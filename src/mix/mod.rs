@@ -12,6 +12,7 @@ mod window;
 
 pub use window::ClipWindow;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::session::ClickSound;
@@ -99,11 +100,23 @@ impl Sounds {
         pack: &VoicePack,
         rate: u32,
     ) -> Result<Sounds, DecodeError> {
+        Sounds::measure_with(timeline, pack, rate, |_, _| {})
+    }
+
+    /// [`Sounds::measure`], showing each decoded clip to `keep` (pack index, samples)
+    /// before it is dropped.
+    fn measure_with(
+        timeline: &Timeline,
+        pack: &VoicePack,
+        rate: u32,
+        mut keep: impl FnMut(usize, &[i16]),
+    ) -> Result<Sounds, DecodeError> {
         let mut shapes = ClipShapes::default();
         for i in timeline.clip_indices() {
             let bank = pack.load_clips([i], rate)?;
             if let Some(samples) = bank.get(i) {
                 shapes.add(i, samples);
+                keep(i, samples);
             }
         }
         let mut sounds = Sounds::with_clips(timeline, ClipBank::with_len(pack.clips.len()), rate)?;
@@ -239,8 +252,11 @@ pub struct Mixer {
     ramp: u64,
     metronome_on: bool,
     layers: [Vec<f32>; 3],
-    /// Which layers hold sound from the previous block (and need zeroing).
-    dirty: [bool; 3],
+    /// The part of each layer that holds sound from the previous block (and needs
+    /// zeroing): outside it every layer is silent.
+    dirty: [Range<usize>; 3],
+    /// Scratch for the ducking gain of each frame of a block.
+    duck: Vec<f32>,
     /// Scratch for the mono mix before it is spread over the channels.
     mono: Vec<f32>,
     /// The loudest sample each layer can hold: metronome, voice, tones.
@@ -294,7 +310,8 @@ impl Mixer {
                 vec![0.0; max_block],
                 vec![0.0; max_block],
             ],
-            dirty: [true; 3],
+            dirty: [0..max_block, 0..max_block, 0..max_block],
+            duck: vec![1.0; max_block],
             mono: vec![0.0; max_block],
             peaks: [0.0; 3],
             limiter: Limiter::new(rate),
@@ -408,7 +425,7 @@ impl Mixer {
         }
         self.duck_cursor = self.first_sounding(1, frame, self.ramp);
         self.limiter.reset();
-        self.dirty = [true; 3];
+        self.dirty = [0..self.max_block, 0..self.max_block, 0..self.max_block];
     }
 
     /// The index of the first event of `layer` that still sounds at `frame` (its end
@@ -457,8 +474,8 @@ impl Mixer {
     }
 
     /// Renders frames `position .. position + n` of each layer into the scratch
-    /// buffers and advances. Returns which layers sound in the block. A layer with no
-    /// event in the block is zeroed only if it held sound before.
+    /// buffers and advances. Returns which layers sound in the block. Only the part of
+    /// a layer that held sound in the previous block is zeroed.
     fn render_layers(&mut self, n: usize) -> [bool; 3] {
         let b0 = self.position;
         let b1 = b0 + n as u64;
@@ -472,42 +489,50 @@ impl Mixer {
                 .any(|e| layer_of(e) == layer);
         }
         busy[0] &= self.metronome_on;
-        for ((layer, dirty), busy) in self.layers.iter_mut().zip(&mut self.dirty).zip(busy) {
-            if busy || *dirty {
-                layer[..n].fill(0.0);
-            }
-            *dirty = busy;
+        for (layer, dirty) in self.layers.iter_mut().zip(&mut self.dirty) {
+            layer[dirty.clone()].fill(0.0);
+            *dirty = 0..0;
         }
-        // Ducking looks at the clips whose ramp-out has not ended before this block.
+        // Ducking looks at the clips whose ramp-out has not ended before this block;
+        // their gain is worked out once per block, and only when clicks or tones sound.
         self.duck_cursor = self.advance(self.duck_cursor, 1, b0, self.ramp);
-        let ducking = Ducking {
-            events: &events[self.duck_cursor..],
-            rate,
-            sounds: &self.sounds,
-            ramp: self.ramp,
-            gain: self.duck_gain,
+        let duck = if busy[0] || busy[2] {
+            let clips = events[self.duck_cursor..]
+                .iter()
+                .take_while(|e| frame_at(e.time(), rate) < b1 + self.ramp)
+                .filter(|e| layer_of(e) == 1)
+                .map(|e| span_of(e, rate, &self.sounds));
+            let gains = &mut self.duck[..n];
+            duck_block(clips, b0, self.ramp, self.duck_gain, gains).then_some(&*gains)
+        } else {
+            None
         };
         let [clicks, voice, tones] = &mut self.layers;
         if busy[0] {
-            render_clicks(
+            self.dirty[0] = render_clicks(
                 &events[self.cursors[0]..],
                 &self.sounds,
                 self.volume,
-                &ducking,
+                duck,
                 b0,
-                clicks,
+                &mut clicks[..n],
             );
         }
         if busy[1] {
-            render_clips(&events[self.cursors[1]..], &self.sounds, b0, voice);
+            self.dirty[1] = render_clips(
+                &events[self.cursors[1]..],
+                &self.sounds,
+                b0,
+                &mut voice[..n],
+            );
         }
         if busy[2] {
-            render_tones(
+            self.dirty[2] = render_tones(
                 &events[self.cursors[2]..],
                 &self.sounds,
-                &ducking,
+                duck,
                 b0,
-                tones,
+                &mut tones[..n],
             );
         }
         for layer in 0..3 {
@@ -579,54 +604,65 @@ fn sounding<'a>(
         .map(move |e| (e, span_of(e, rate, sounds)))
 }
 
-/// What the metronome and the tones need to duck under the voice.
-struct Ducking<'a> {
-    /// Events from the first clip whose ramp-out has not ended.
-    events: &'a [Event],
-    rate: u32,
-    sounds: &'a Sounds,
-    ramp: u64,
-    gain: f32,
-}
-
-impl Ducking<'_> {
-    /// The gain at frame `f`.
-    #[inline]
-    fn at(&self, f: u64) -> f32 {
-        let rate = self.rate;
-        let clips = self
-            .events
-            .iter()
-            .take_while(|e| frame_at(e.time(), rate) <= f + self.ramp)
-            .filter(|e| layer_of(e) == 1)
-            .map(|e| span_of(e, rate, self.sounds));
-        duck_at(clips, f, self.ramp, self.gain)
+/// Widens `range` to cover `written` (both frames of one block): the part of a layer
+/// that must be zeroed before the next block.
+fn reach(range: &mut Range<usize>, written: Range<usize>) {
+    if written.start >= written.end {
+        return;
+    }
+    if range.start >= range.end {
+        *range = written;
+    } else {
+        range.start = range.start.min(written.start);
+        range.end = range.end.max(written.end);
     }
 }
 
+/// Adds the clicks sounding in the block starting at frame `b0` to `out`, ducked by
+/// the block's `duck` gains (none: not ducked). Returns the part of `out` written.
 fn render_clicks(
     events: &[Event],
     sounds: &Sounds,
     volume: f32,
-    ducking: &Ducking<'_>,
+    duck: Option<&[f32]>,
     b0: u64,
     out: &mut [f32],
-) {
+) -> Range<usize> {
     let b1 = b0 + out.len() as u64;
+    let mut written = 0..0;
     for (e, span) in sounding(events, 0, sounds.rate, sounds, b1) {
         let (s, end) = (span.start.max(b0), span.end.min(b1));
+        if s >= end {
+            continue;
+        }
         let buf = match e {
             Event::Click { accent: true, .. } => &sounds.accent,
             _ => &sounds.click,
         };
-        for f in s..end {
-            out[(f - b0) as usize] += buf[(f - span.start) as usize] * volume * ducking.at(f);
+        let src = &buf[(s - span.start) as usize..(end - span.start) as usize];
+        let at = (s - b0) as usize..(end - b0) as usize;
+        match duck {
+            Some(gains) => {
+                for ((o, x), g) in out[at.clone()].iter_mut().zip(src).zip(&gains[at.clone()]) {
+                    *o += x * volume * g;
+                }
+            }
+            None => {
+                for (o, x) in out[at.clone()].iter_mut().zip(src) {
+                    *o += x * volume;
+                }
+            }
         }
+        reach(&mut written, at);
     }
+    written
 }
 
-fn render_clips(events: &[Event], sounds: &Sounds, b0: u64, out: &mut [f32]) {
+/// Adds the clips sounding in the block starting at frame `b0` to `out`. Returns the
+/// part of `out` written.
+fn render_clips(events: &[Event], sounds: &Sounds, b0: u64, out: &mut [f32]) -> Range<usize> {
     let b1 = b0 + out.len() as u64;
+    let mut written = 0..0;
     for (e, span) in sounding(events, 1, sounds.rate, sounds, b1) {
         let Some(samples) = clip_samples(e, sounds) else {
             continue;
@@ -636,13 +672,13 @@ fn render_clips(events: &[Event], sounds: &Sounds, b0: u64, out: &mut [f32]) {
             continue;
         }
         let src = &samples[(s - span.start) as usize..(end - span.start) as usize];
-        for (o, x) in out[(s - b0) as usize..(end - b0) as usize]
-            .iter_mut()
-            .zip(src)
-        {
+        let at = (s - b0) as usize..(end - b0) as usize;
+        for (o, x) in out[at.clone()].iter_mut().zip(src) {
             *o += f32::from(*x) * CLIP_SCALE;
         }
+        reach(&mut written, at);
     }
+    written
 }
 
 /// The samples of a clip event, if loaded.
@@ -656,15 +692,18 @@ fn clip_samples<'a>(e: &Event, sounds: &'a Sounds) -> Option<&'a Arc<[i16]>> {
     }
 }
 
+/// Adds the tones sounding in the block starting at frame `b0` to `out`, ducked by
+/// the block's `duck` gains (none: not ducked). Returns the part of `out` written.
 fn render_tones(
     events: &[Event],
     sounds: &Sounds,
-    ducking: &Ducking<'_>,
+    duck: Option<&[f32]>,
     b0: u64,
     out: &mut [f32],
-) {
+) -> Range<usize> {
     let b1 = b0 + out.len() as u64;
     let rate = sounds.rate;
+    let mut written = 0..0;
     for (e, span) in sounding(events, 2, rate, sounds, b1) {
         if let Event::Presence { .. } = e {
             // Only where nothing else sounds, so it needs no ducking.
@@ -681,11 +720,21 @@ fn render_tones(
             }
         );
         let len = span.end - span.start;
-        for f in span.start.max(b0)..span.end.min(b1) {
-            out[(f - b0) as usize] +=
-                synth::tone_sample(f - span.start, len, rate, rising) * ducking.at(f);
+        let (s, end) = (span.start.max(b0), span.end.min(b1));
+        if s >= end {
+            continue;
         }
+        let at = (s - b0) as usize..(end - b0) as usize;
+        for (o, f) in out[at.clone()].iter_mut().zip(s..end) {
+            let x = synth::tone_sample(f - span.start, len, rate, rising);
+            *o += match duck {
+                Some(gains) => x * gains[(f - b0) as usize],
+                None => x,
+            };
+        }
+        reach(&mut written, at);
     }
+    written
 }
 
 /// Sums the layers into `out` and limits the result. Blocks where nothing sounds or
@@ -703,9 +752,16 @@ fn mix_into(
         out.fill(0.0);
         return;
     }
-    let [m, v, t] = layers;
-    for (((o, a), b), c) in out.iter_mut().zip(&m[..n]).zip(&v[..n]).zip(&t[..n]) {
-        *o = a + b + c;
+    // Only the layers that sound are summed: a silent one adds exact zeros.
+    let mut sounding = layers.iter().zip(busy).filter(|(_, b)| *b).map(|(l, _)| l);
+    match sounding.next() {
+        Some(first) => out.copy_from_slice(&first[..n]),
+        None => out.fill(0.0),
+    }
+    for layer in sounding {
+        for (o, x) in out.iter_mut().zip(&layer[..n]) {
+            *o += x;
+        }
     }
     let bound: f32 = busy
         .iter()
@@ -740,6 +796,40 @@ fn duck_at(clips: impl Iterator<Item = Span>, f: u64, ramp: u64, duck: f32) -> f
         }
     }
     g
+}
+
+/// [`duck_at`] for every frame of the block starting at frame `b0`, into `out`,
+/// worked out clip by clip over the frames its ramps reach rather than frame by frame
+/// over all clips (the same arithmetic, so the same gains). Returns whether any
+/// clip's ramp reaches the block; if not, every gain is 1 and `out` is left as it was.
+fn duck_block(
+    clips: impl Iterator<Item = Span>,
+    b0: u64,
+    ramp: u64,
+    duck: f32,
+    out: &mut [f32],
+) -> bool {
+    let b1 = b0 + out.len() as u64;
+    let mut any = false;
+    for c in clips {
+        // Frames within `ramp` of the clip: from `ramp` before its start to `ramp`
+        // after its end (see `duck_at` for the distance).
+        let (lo, hi) = (c.start.saturating_sub(ramp).max(b0), (c.end + ramp).min(b1));
+        if lo >= hi {
+            continue;
+        }
+        if !any {
+            out.fill(1.0);
+            any = true;
+        }
+        for (g, f) in out[(lo - b0) as usize..(hi - b0) as usize]
+            .iter_mut()
+            .zip(lo..hi)
+        {
+            *g = g.min(duck_at(std::iter::once(c), f, ramp, duck));
+        }
+    }
+    any
 }
 
 #[cfg(test)]

@@ -77,3 +77,26 @@ fn ducking_leaves_headroom_under_loud_clips() {
         "nothing under the voice"
     );
 }
+
+/// The gains worked out per block are the gains of `duck_at` at every frame, for
+/// blocks before, across and after ramps and clips, overlapping ramps included.
+#[test]
+fn ducking_per_block_gives_the_gain_of_every_frame() {
+    let clips = [clip(10, 5), clip(17, 3), clip(40, 0)];
+    for ramp in [1, 4, 12] {
+        for b0 in 0..50 {
+            for len in [1, 3, 8, 30] {
+                let mut out = vec![0.5; len];
+                let any = duck_block(clips.iter().copied(), b0, ramp, 0.25, &mut out);
+                for (i, g) in out.iter().enumerate() {
+                    let f = b0 + i as u64;
+                    let want = duck_at(clips.iter().copied(), f, ramp, 0.25);
+                    match any {
+                        true => assert_eq!(*g, want, "ramp {ramp}, frame {f}"),
+                        false => assert_eq!((*g, want), (0.5, 1.0), "ramp {ramp}, frame {f}"),
+                    }
+                }
+            }
+        }
+    }
+}

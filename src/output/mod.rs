@@ -7,8 +7,10 @@
 pub mod blocks;
 pub mod export;
 mod wav;
+pub mod writer;
 
 pub use crate::atomic::{AtomicFile, stale};
 pub use wav::{
-    RenderError, RenderOptions, RenderSummary, render_wav, to_i16, wav_header, write_pcm16,
+    RenderError, RenderOptions, RenderSummary, pcm16_into, render_wav, to_i16, wav_header,
+    write_pcm16,
 };

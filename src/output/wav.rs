@@ -1,12 +1,13 @@
 //! `render`: a timeline to a 16-bit PCM WAV file, with optional stems.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::AtomicFile;
 use super::blocks::{BLOCK_FRAMES, Stopped, mix_to_end};
+use super::writer::{WriteFailed, Writer};
 use crate::mix::{ClipWindow, Layer, Limiter, Mixer, Sounds};
 use std::sync::Arc;
 
@@ -62,7 +63,8 @@ pub enum RenderError {
     Interrupted,
 }
 
-/// A 16-bit PCM WAV file being written.
+/// A 16-bit PCM WAV file being written: its temporary file and the samples gathered
+/// for the writer thread.
 ///
 /// The 44-byte header is written by hand instead of through hound's per-sample
 /// writer: the length is known before the first sample, so the header is final from
@@ -70,9 +72,15 @@ pub enum RenderError {
 /// of a render's time. A test checks the header against hound's.
 struct WavOut {
     file: AtomicFile,
-    writer: BufWriter<File>,
-    pcm: Vec<i16>,
+    /// Samples not yet handed to the writer (a buffer of [`BUFFER_FRAMES`] frames).
+    pending: Vec<i16>,
+    /// The stem's layer and limiter; none for the main output.
+    stem: Option<(Layer, Limiter)>,
 }
+
+/// Frames per buffer handed to the writer thread: 16 mixer blocks, so each write is
+/// large (256 KiB in mono) and the few buffers in flight stay small.
+const BUFFER_FRAMES: usize = 16 * BLOCK_FRAMES;
 
 /// The header of a 16-bit PCM WAV file of `frames` frames, up to and including the
 /// `data` chunk's header. `chunks` (complete RIFF chunks, such as export's LIST/INFO
@@ -99,70 +107,104 @@ pub fn wav_header(rate: u32, channels: u16, frames: u64, chunks: &[u8]) -> Optio
     Some(h)
 }
 
+/// Appends mono samples to `pcm` as 16-bit PCM, each repeated over `channels`, in
+/// little-endian byte order whatever the machine's (WAV is little-endian), so that
+/// `pcm`'s memory is the file's bytes.
+pub fn pcm16_into(samples: &[f32], channels: usize, pcm: &mut Vec<i16>) {
+    let from = pcm.len();
+    pcm.resize(from + samples.len() * channels, 0);
+    let pcm = &mut pcm[from..];
+    if channels == 1 {
+        for (p, &x) in pcm.iter_mut().zip(samples) {
+            *p = to_i16(x).to_le();
+        }
+    } else {
+        for (frame, &x) in pcm.chunks_exact_mut(channels).zip(samples) {
+            frame.fill(to_i16(x).to_le());
+        }
+    }
+}
+
 /// Writes mono samples as 16-bit little-endian PCM, each repeated over `channels`;
-/// `pcm` is scratch kept by the caller so nothing is allocated per block. Shared by
-/// render and export.
+/// `pcm` is scratch kept by the caller so nothing is allocated per block. Used by
+/// export's WAV encoder.
 pub fn write_pcm16(
     out: &mut impl Write,
     samples: &[f32],
     channels: usize,
     pcm: &mut Vec<i16>,
 ) -> std::io::Result<()> {
-    pcm.resize(samples.len() * channels, 0);
-    if channels == 1 {
-        for (p, &x) in pcm.iter_mut().zip(samples) {
-            *p = to_i16(x);
-        }
-    } else {
-        for (frame, &x) in pcm.chunks_exact_mut(channels).zip(samples) {
-            frame.fill(to_i16(x));
-        }
-    }
-    if cfg!(target_endian = "little") {
-        // WAV is little-endian, like the machine: the samples' memory is the file's bytes.
-        out.write_all(bytemuck::cast_slice(pcm))
-    } else {
-        let bytes: Vec<u8> = pcm.iter().flat_map(|s| s.to_le_bytes()).collect();
-        out.write_all(&bytes)
-    }
+    pcm.clear();
+    pcm16_into(samples, channels, pcm);
+    out.write_all(bytemuck::cast_slice(pcm))
 }
 
 impl WavOut {
-    fn create(path: &Path, header: &[u8]) -> Result<WavOut, RenderError> {
-        let io = |source| RenderError::Io {
+    /// Creates the temporary file of `path` and writes `header`; the file goes to the
+    /// writer thread.
+    fn create(path: &Path, header: &[u8]) -> Result<(WavOut, File), RenderError> {
+        let (file, mut handle) = AtomicFile::create(path).map_err(|source| RenderError::Io {
             path: path.to_path_buf(),
             source,
-        };
-        let (file, handle) = AtomicFile::create(path).map_err(io)?;
-        let mut writer = BufWriter::with_capacity(1 << 20, handle);
-        writer.write_all(header).map_err(io)?;
-        Ok(WavOut {
-            file,
-            writer,
-            pcm: Vec::new(),
-        })
-    }
-
-    /// Writes mono samples (already limited) as 16-bit PCM, each repeated over
-    /// `channels`.
-    fn write(&mut self, samples: &[f32], channels: usize) -> Result<(), RenderError> {
-        write_pcm16(&mut self.writer, samples, channels, &mut self.pcm).map_err(|source| {
-            RenderError::Io {
-                path: self.file.target().to_path_buf(),
-                source,
-            }
-        })
-    }
-
-    fn finish(self) -> Result<(), RenderError> {
-        let path = self.file.target().to_path_buf();
-        let io = |source| RenderError::Io {
-            path: path.clone(),
+        })?;
+        handle.write_all(header).map_err(|source| RenderError::Io {
+            path: path.to_path_buf(),
             source,
+        })?;
+        let out = WavOut {
+            file,
+            pending: Vec::new(),
+            stem: None,
         };
-        let file = self.writer.into_inner().map_err(|e| io(e.into_error()))?;
-        drop(file);
-        self.file.commit().map_err(io)
+        Ok((out, handle))
+    }
+}
+
+/// The files of a render and the thread that writes them.
+struct Outputs {
+    outs: Vec<WavOut>,
+    /// The files' target paths, for errors.
+    paths: Vec<PathBuf>,
+    writer: Writer,
+    channels: usize,
+}
+
+impl Outputs {
+    /// Adds one block: the main output's samples and, for each stem, its layer of the
+    /// block, limited. A file's buffer goes to the writer when the next block would not
+    /// fit in it.
+    fn add(&mut self, mixer: &Mixer, block: &[f32], mono: &mut [f32]) -> Result<(), RenderError> {
+        let n = block.len();
+        let capacity = BUFFER_FRAMES * self.channels;
+        for (index, out) in self.outs.iter_mut().enumerate() {
+            if out.pending.len() + n * self.channels > capacity {
+                let full = std::mem::take(&mut out.pending);
+                self.writer
+                    .send(index, full)
+                    .and_then(|()| self.writer.buffer())
+                    .map(|buf| out.pending = buf)
+                    .map_err(|e| failed(&self.paths, e))?;
+            }
+            let samples = match &mut out.stem {
+                None => block,
+                Some((layer, limiter)) => {
+                    for (m, &x) in mono[..n].iter_mut().zip(mixer.last_layer(*layer, n)) {
+                        *m = limiter.apply(x);
+                    }
+                    &mono[..n]
+                }
+            };
+            pcm16_into(samples, self.channels, &mut out.pending);
+        }
+        Ok(())
+    }
+}
+
+/// A writer thread's failure as the error of the file it was writing.
+fn failed(paths: &[PathBuf], (index, source): WriteFailed) -> RenderError {
+    RenderError::Io {
+        path: paths.get(index).cloned().unwrap_or_default(),
+        source,
     }
 }
 
@@ -200,8 +242,9 @@ pub fn render_wav(
         channels,
         bytes: frames * u64::from(channels) * 2,
     })?;
-    let mut main = WavOut::create(out, &header)?;
-    let mut stems = Vec::new();
+    let (main, handle) = WavOut::create(out, &header)?;
+    let mut outs = vec![main];
+    let mut handles = vec![handle];
     if let Some(dir) = &options.stems {
         std::fs::create_dir_all(dir).map_err(|source| RenderError::Io {
             path: dir.clone(),
@@ -212,31 +255,44 @@ pub fn render_wav(
             ("voice.wav", Layer::Voice),
             ("tones.wav", Layer::Tones),
         ] {
-            let path = dir.join(name);
-            stems.push((
-                WavOut::create(&path, &header)?,
-                layer,
-                Limiter::new(sounds.rate),
-            ));
+            let (mut stem, handle) = WavOut::create(&dir.join(name), &header)?;
+            stem.stem = Some((layer, Limiter::new(sounds.rate)));
+            outs.push(stem);
+            handles.push(handle);
         }
     }
+    let channels = usize::from(channels);
+    // One buffer filling per file, and as many again on their way to the disk or
+    // back, plus two so the mixer rarely waits.
+    let buffers = 2 * outs.len() + 2;
+    let mut writer =
+        Writer::spawn(handles, buffers, BUFFER_FRAMES * channels).map_err(|source| {
+            RenderError::Io {
+                path: out.to_path_buf(),
+                source,
+            }
+        })?;
+    for o in &mut outs {
+        o.pending = writer
+            .buffer()
+            .map_err(|e| failed(&[out.to_path_buf()], e))?;
+    }
+    let paths: Vec<PathBuf> = outs.iter().map(|o| o.file.target().to_path_buf()).collect();
+    let mut outputs = Outputs {
+        outs,
+        paths,
+        writer,
+        channels,
+    };
     let mut mono = vec![0.0f32; BLOCK_FRAMES];
     let mut done = 0u64;
-    let channels = usize::from(channels);
     let load = |mixer: &mut Mixer, upto: u64| match &mut window {
         Some(w) => w.advance(mixer, upto).map_err(RenderError::Clips),
         None => Ok(()),
     };
     mix_to_end(&mut mixer, cancel, load, |mixer, block| {
-        let n = block.len();
-        main.write(block, channels)?;
-        for (stem, layer, limiter) in &mut stems {
-            for (m, &x) in mono[..n].iter_mut().zip(mixer.last_layer(*layer, n)) {
-                *m = limiter.apply(x);
-            }
-            stem.write(&mono[..n], channels)?;
-        }
-        done += n as u64;
+        outputs.add(mixer, block, &mut mono)?;
+        done += block.len() as u64;
         progress(done, frames);
         Ok(())
     })
@@ -244,13 +300,35 @@ pub fn render_wav(
         Stopped::Interrupted => RenderError::Interrupted,
         Stopped::Sink(e) => e,
     })?;
-    let mut files = vec![out.to_path_buf()];
-    main.finish()?;
-    for (stem, _, _) in stems {
-        files.push(stem.file.target().to_path_buf());
-        stem.finish()?;
+    let Outputs {
+        outs,
+        paths,
+        mut writer,
+        ..
+    } = outputs;
+    let mut files = Vec::with_capacity(outs.len());
+    for (index, o) in outs.into_iter().enumerate() {
+        if !o.pending.is_empty() {
+            writer
+                .send(index, o.pending)
+                .map_err(|e| failed(&paths, e))?;
+        }
+        files.push(o.file);
     }
-    Ok(RenderSummary { frames, files })
+    // Everything is written once the thread gives the files back; then each is synced
+    // and renamed into place as before.
+    let handles = writer.finish().map_err(|e| failed(&paths, e))?;
+    drop(handles);
+    for (file, path) in files.into_iter().zip(&paths) {
+        file.commit().map_err(|source| RenderError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(RenderSummary {
+        frames,
+        files: paths,
+    })
 }
 
 #[cfg(test)]

@@ -1,297 +1,126 @@
-//! The report for the runner and the coach: one self-contained Dutch HTML page with
-//! inline SVG charts drawn with `plotters` (no scripts, no network), and the main
-//! chart — stress before→after per run — alone as SVG or PNG.
+//! The report for the runner and the coach (`rustig report`): one self-contained Dutch
+//! HTML page (no scripts, nothing from the network, fine offline on a phone and on A4
+//! paper), and its main chart — stress before and after — alone as SVG or PNG.
 //!
-//! The charts carry no text of their own (so no font is needed); the page's Dutch
-//! headings and legends explain them.
+//! - [`model`]: what is shown, computed once from the runs with the journal's rules
+//!   (minutes run, completed, the program's plan, the runner's [`Status`]);
+//! - [`chart`]: the charts, drawn with plotters, with their own legend, axes and
+//!   dates, in the page, as SVG and as PNG (text in the embedded DejaVu Sans);
+//! - [`page`]: the HTML, with a table beside each chart for screen readers and a
+//!   print stylesheet;
+//! - [`dutch`]: dates (`2 nov`), numbers (`1,3`) and counts in Dutch.
+//!
+//! It only reads runs; it never writes the journal.
+//!
+//! [`Status`]: crate::journal::Status
 
-use std::collections::BTreeMap;
+pub mod chart;
+pub mod dutch;
+pub mod model;
+pub mod page;
+
 use std::path::Path;
 
-use chrono::{Datelike, Local, TimeZone};
-use plotters::coord::Shift;
+use chrono::Datelike;
 use plotters::prelude::*;
 
-use crate::journal::{Run, Score};
+pub use model::{Headline, Measure, PairSeries, Progress, Report};
 
-/// Drawing failed.
+use chart::Geometry;
+
+/// Drawing or writing the report failed.
 #[derive(Debug, thiserror::Error)]
 #[error("report: {0}")]
 pub struct ReportError(String);
 
-fn draw_err<E: std::fmt::Debug>(e: E) -> ReportError {
-    ReportError(format!("{e:?}"))
-}
-
-/// Size of the main chart in pixels.
-pub const CHART: (u32, u32) = (800, 360);
-
-const BEFORE: RGBColor = RGBColor(214, 96, 77);
-const AFTER: RGBColor = RGBColor(26, 152, 80);
-const GRID: RGBColor = RGBColor(225, 225, 225);
-const PLAN: RGBColor = RGBColor(90, 90, 90);
-const BAR: RGBColor = RGBColor(67, 147, 195);
-
-/// (before, after) of every run with both answers, oldest first.
-pub fn pairs(runs: &[Run], pick: fn(&Run) -> (Option<u8>, Option<u8>)) -> Vec<(u8, u8)> {
-    let mut sorted: Vec<&Run> = runs.iter().collect();
-    sorted.sort_by_key(|r| (r.started_at, r.id));
-    sorted
-        .into_iter()
-        .filter_map(|r| match pick(r) {
-            (Some(b), Some(a)) => Some((b, a)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Stress before and after.
-pub fn stress(r: &Run) -> (Option<u8>, Option<u8>) {
-    (
-        r.answers.stress_before.map(Score::get),
-        r.answers.stress_after.map(Score::get),
-    )
-}
-
-/// Mood before and after.
-pub fn mood(r: &Run) -> (Option<u8>, Option<u8>) {
-    (
-        r.answers.mood_before.map(Score::get),
-        r.answers.mood_after.map(Score::get),
-    )
-}
-
-/// Paired scores: per run a short bar at "before", a line to a dot at "after" (one
-/// dot per answered run), green when "after" is better or the same. Scores 1–5
-/// upwards.
-fn draw_pairs<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    pairs: &[(u8, u8)],
-    higher_is_better: bool,
-) -> Result<(), ReportError> {
-    root.fill(&WHITE).map_err(draw_err)?;
-    let n = pairs.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(root)
-        .margin(16)
-        .build_cartesian_2d(0.0..n, 0.5..5.5)
-        .map_err(draw_err)?;
-    for level in 1..=5 {
-        let y = f64::from(level);
-        chart
-            .draw_series(LineSeries::new([(0.0, y), (n, y)], GRID.stroke_width(1)))
-            .map_err(draw_err)?;
+impl ReportError {
+    fn new(what: impl Into<String>) -> ReportError {
+        ReportError(what.into())
     }
-    let half = 0.18_f64.min(0.4);
-    for (i, &(before, after)) in pairs.iter().enumerate() {
-        let x = i as f64 + 0.5;
-        let (b, a) = (f64::from(before), f64::from(after));
-        let better = if higher_is_better { a >= b } else { a <= b };
-        let colour = if better { AFTER } else { BEFORE };
-        chart
-            .draw_series([Rectangle::new(
-                [(x - half, b - 0.04), (x + half, b + 0.04)],
-                BEFORE.filled(),
-            )])
-            .map_err(draw_err)?;
-        chart
-            .draw_series(LineSeries::new([(x, b), (x, a)], colour.stroke_width(3)))
-            .map_err(draw_err)?;
-        chart
-            .draw_series([Circle::new((x, a), 7, colour.filled())])
-            .map_err(draw_err)?;
+}
+
+/// The standalone SVG: 1.5 times the page's size, so it opens at a readable size.
+pub const SVG_SCALE: f64 = 1.5;
+/// The PNG: twice the page's size (960 px wide), sharp on a phone screen.
+pub const PNG_SCALE: f64 = 2.0;
+
+impl Report {
+    /// The whole page.
+    pub fn html(&self) -> Result<String, ReportError> {
+        page::html(self)
     }
-    root.present().map_err(draw_err)
-}
 
-/// The main chart (stress before→after) as an SVG document.
-pub fn stress_svg(runs: &[Run]) -> Result<String, ReportError> {
-    pairs_svg(&pairs(runs, stress), false)
-}
-
-fn pairs_svg(p: &[(u8, u8)], higher_is_better: bool) -> Result<String, ReportError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, CHART).into_drawing_area();
-        draw_pairs(&root, p, higher_is_better)?;
+    /// The subtitle of a standalone pair chart: how many runs, and when.
+    fn subtitle(&self, series: &PairSeries) -> String {
+        let mut s = dutch::count(series.answered, "training", "trainingen");
+        if let (Some(first), Some(last)) = (series.points.first(), series.points.last()) {
+            let end = if series.weekly {
+                last.day + chrono::Days::new(6)
+            } else {
+                last.day
+            };
+            s.push_str(&format!(" · {}", dutch::date_span(first.day, end)));
+            if first.day.year() == end.year() {
+                s.push_str(&format!(" {}", end.year()));
+            }
+        }
+        if series.weekly {
+            s.push_str(" · per week");
+        }
+        s
     }
-    Ok(svg)
-}
 
-/// The main chart as a PNG file at `path` (written to a temporary file next to it,
-/// then renamed).
-pub fn stress_png(runs: &[Run], path: &Path) -> Result<(), ReportError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let temp = tempfile::Builder::new()
-        .prefix(".rustig-report")
-        .suffix(".png")
-        .tempfile_in(dir)
-        .map_err(|e| ReportError(format!("{}: {e}", dir.display())))?
-        .into_temp_path();
-    {
-        let root = BitMapBackend::new(&temp, CHART).into_drawing_area();
-        draw_pairs(&root, &pairs(runs, stress), false)?;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| ReportError(format!("{}: {e}", path.display())))?;
-    }
-    temp.persist(path)
-        .map_err(|e| ReportError(format!("{}: {e}", path.display())))
-}
-
-/// One calendar week (ISO) of runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Week {
-    /// `2026-W19`.
-    pub label: String,
-    /// Minutes of sessions done.
-    pub minutes: f64,
-    /// Runs done to the end.
-    pub completed: usize,
-    /// All runs.
-    pub runs: usize,
-}
-
-/// The runs grouped by ISO week in local time, oldest first.
-pub fn weeks(runs: &[Run]) -> Vec<Week> {
-    let mut map: BTreeMap<(i32, u32), Week> = BTreeMap::new();
-    for r in runs {
-        let Some(t) = Local.timestamp_opt(r.started_at, 0).single() else {
-            continue;
+    /// The main chart (stress before and after) as a standalone SVG document, with
+    /// its title, legend, axes and dates as text, and a `<title>`/`<desc>`.
+    pub fn stress_svg(&self) -> Result<String, ReportError> {
+        let g = Geometry {
+            scale: SVG_SCALE,
+            titled: true,
         };
-        let w = t.iso_week();
-        let week = map.entry((w.year(), w.week())).or_insert_with(|| Week {
-            label: format!("{}-W{:02}", w.year(), w.week()),
-            minutes: 0.0,
-            completed: 0,
-            runs: 0,
-        });
-        week.minutes += r.minutes();
-        week.completed += usize::from(r.completed);
-        week.runs += 1;
-    }
-    map.into_values().collect()
-}
-
-/// Bars of minutes of sessions done per week, with the plan (`plan[i]`: the minutes of
-/// the program's week i + 1) as a line.
-fn weeks_svg(weeks: &[Week], plan: &[f64]) -> Result<String, ReportError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (800, 300)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let n = weeks.len().max(1);
-        let top = weeks
-            .iter()
-            .map(|w| w.minutes)
-            .chain(plan.iter().take(n).copied())
-            .fold(10.0, f64::max)
-            * 1.1;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(16)
-            .build_cartesian_2d(0.0..n as f64, 0.0..top)
-            .map_err(draw_err)?;
-        for (i, w) in weeks.iter().enumerate() {
-            let x = i as f64;
-            chart
-                .draw_series([Rectangle::new(
-                    [(x + 0.15, 0.0), (x + 0.85, w.minutes)],
-                    BAR.filled(),
-                )])
-                .map_err(draw_err)?;
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, g.pairs_size()).into_drawing_area();
+            chart::draw_pairs(&root, g, &self.stress, &self.subtitle(&self.stress))?;
         }
-        let line: Vec<(f64, f64)> = plan
-            .iter()
-            .take(n)
-            .enumerate()
-            .flat_map(|(i, &m)| [(i as f64 + 0.1, m), (i as f64 + 0.9, m)])
-            .collect();
-        chart
-            .draw_series(LineSeries::new(line, PLAN.stroke_width(3)))
-            .map_err(draw_err)?;
-        root.present().map_err(draw_err)?;
+        Ok(chart::with_title(
+            &svg,
+            "stress",
+            Measure::Stress.title(),
+            &page::pairs_desc(self, &self.stress),
+        ))
     }
-    Ok(svg)
-}
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn date(t: i64) -> String {
-    Local
-        .timestamp_opt(t, 0)
-        .single()
-        .map_or_else(|| t.to_string(), |d| d.format("%d-%m-%Y").to_string())
-}
-
-/// The whole page. `plan` holds the planned minutes of the program's weeks, in order.
-pub fn html(runs: &[Run], plan: &[f64], program_title: &str) -> Result<String, ReportError> {
-    let stress_pairs = pairs(runs, stress);
-    let mood_pairs = pairs(runs, mood);
-    let calmer = stress_pairs.iter().filter(|(b, a)| a < b).count();
-    let weeks = weeks(runs);
-    let mut page = String::new();
-    page.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>Hardloopdagboek — {}</title>\n<style>\n\
-body{{font-family:system-ui,sans-serif;margin:0 auto;max-width:820px;padding:12px;color:#222;line-height:1.4}}\n\
-svg{{width:100%;height:auto;display:block}}\n\
-.legend span{{display:inline-block;margin-right:1em}}\n\
-.b{{color:#d6604d}}.a{{color:#1a9850}}\n\
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:4px;text-align:left}}\n\
-</style>\n</head>\n<body>\n<h1>Hardloopdagboek</h1>\n<p>{}: {} trainingen in het dagboek.</p>\n",
-        escape(program_title),
-        escape(program_title),
-        runs.len()
-    ));
-    page.push_str(&format!(
-        "<section id=\"stress\">\n<h2>Stress voor en na</h2>\n\
-<p>Na {calmer} van de {} trainingen met antwoorden was je stress lager dan ervoor.</p>\n\
-<p class=\"legend\"><span class=\"b\">▬ voor de training</span><span class=\"a\">● na de training (groen: rustiger of gelijk, rood: gespannener)</span></p>\n\
-<p>Van onder (1, ontspannen) naar boven (5, erg gespannen); één training per kolom, oudste links.</p>\n{}</section>\n",
-        stress_pairs.len(),
-        pairs_svg(&stress_pairs, false)?
-    ));
-    page.push_str(&format!(
-        "<section id=\"mood\">\n<h2>Stemming voor en na</h2>\n\
-<p>Van onder (1, somber) naar boven (5, heel goed); groen: beter of gelijk na de training.</p>\n{}</section>\n",
-        pairs_svg(&mood_pairs, true)?
-    ));
-    page.push_str(&format!(
-        "<section id=\"weeks\">\n<h2>Minuten per week</h2>\n\
-<p class=\"legend\"><span style=\"color:#4393c3\">■ gedaan</span><span>▬ gepland in het programma</span></p>\n{}\n\
-<table>\n<tr><th>week</th><th>minuten</th><th>afgerond</th></tr>\n",
-        weeks_svg(&weeks, plan)?
-    ));
-    for w in &weeks {
-        page.push_str(&format!(
-            "<tr><td>{}</td><td>{:.0}</td><td>{} van {}</td></tr>\n",
-            w.label, w.minutes, w.completed, w.runs
-        ));
-    }
-    page.push_str("</table>\n</section>\n<section id=\"notes\">\n<h2>Notities</h2>\n<ul>\n");
-    let mut sorted: Vec<&Run> = runs.iter().collect();
-    sorted.sort_by_key(|r| (r.started_at, r.id));
-    for r in sorted {
-        if let Some(note) = &r.answers.note {
-            page.push_str(&format!(
-                "<li>{} — {}: {}</li>\n",
-                date(r.started_at),
-                escape(&r.title),
-                escape(note.as_str())
-            ));
+    /// The main chart as a PNG file at `path` (written to a temporary file next to it,
+    /// then renamed, so a reader never sees half a file).
+    pub fn stress_png(&self, path: &Path) -> Result<(), ReportError> {
+        let g = Geometry {
+            scale: PNG_SCALE,
+            titled: true,
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let temp = tempfile::Builder::new()
+            .prefix(".rustig-report")
+            .suffix(".png")
+            .tempfile_in(dir)
+            .map_err(|e| ReportError(format!("{}: {e}", dir.display())))?
+            .into_temp_path();
+        {
+            let root = BitMapBackend::new(&temp, g.pairs_size()).into_drawing_area();
+            chart::draw_pairs(&root, g, &self.stress, &self.subtitle(&self.stress))?;
         }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o644))
+                .map_err(|e| ReportError(format!("{}: {e}", path.display())))?;
+        }
+        temp.persist(path)
+            .map_err(|e| ReportError(format!("{}: {e}", path.display())))
     }
-    page.push_str("</ul>\n</section>\n<p><small>Gemaakt door rustig. Deze gegevens staan alleen op je eigen apparaat.</small></p>\n</body>\n</html>\n");
-    Ok(page)
 }
+
+#[cfg(test)]
+mod test;

@@ -730,16 +730,8 @@ fn read_remaining(
     let Some(v) = r.get("remaining") else {
         return Vec::new();
     };
-    let DeValue::Array(items) = v.get_ref() else {
-        ctx.error(
-            Code::WrongType,
-            v.span(),
-            format!(
-                "`remaining` must be a list of durations, found {}",
-                type_name(v.get_ref())
-            ),
-        )
-        .help = Some("e.g. remaining = [\"10m\", \"5m\", \"1m\"]".into());
+    let help = "e.g. remaining = [\"10m\", \"5m\", \"1m\"]";
+    let Some(items) = list(ctx, "remaining", v, "durations", help) else {
         return Vec::new();
     };
     let mut out: Vec<Located<Duration>> = Vec::new();
@@ -983,16 +975,8 @@ fn read_cues(ctx: &mut Ctx, r: &TableReader<'_, '_>, block_len: Option<Duration>
     let Some(v) = r.get("cues") else {
         return Vec::new();
     };
-    let DeValue::Array(items) = v.get_ref() else {
-        ctx.error(
-            Code::WrongType,
-            v.span(),
-            format!(
-                "`cues` must be a list of cues, found {}",
-                type_name(v.get_ref())
-            ),
-        )
-        .help = Some("write cues = [{ at = \"30s\", clip = \"tempo.praten\" }]".into());
+    let help = "write cues = [{ at = \"30s\", clip = \"tempo.praten\" }]";
+    let Some(items) = list(ctx, "cues", v, "cues", help) else {
         return Vec::new();
     };
     items

@@ -301,38 +301,11 @@ pub fn integer(
             } else {
                 format!("for example {key} = {}", range.start())
             };
-            ctx.error(
-                Code::WrongType,
-                value.span(),
-                format!("`{key}` must be a whole number, found a string"),
-            )
-            .help = Some(help);
-            return None;
+            return not_a_number(ctx, key, value, "a whole number", Some(help));
         }
-        other => {
-            ctx.error(
-                Code::WrongType,
-                value.span(),
-                format!("`{key}` must be a whole number, found {}", type_name(other)),
-            );
-            return None;
-        }
+        _ => return not_a_number(ctx, key, value, "a whole number", None),
     };
-    match parsed {
-        Some(v) if range.contains(&v) => Some(v),
-        _ => {
-            ctx.error(
-                Code::OutOfRange,
-                value.span(),
-                format!(
-                    "`{key}` must be between {} and {}{unit}",
-                    range.start(),
-                    range.end()
-                ),
-            );
-            None
-        }
-    }
+    within(ctx, key, value, parsed, range, unit)
 }
 
 /// Reads a number (integer or float) in `range`.
@@ -351,23 +324,41 @@ pub fn number(
             } else {
                 None
             };
-            ctx.error(
-                Code::WrongType,
-                value.span(),
-                format!("`{key}` must be a number, found a string"),
-            )
-            .help = help;
-            return None;
+            return not_a_number(ctx, key, value, "a number", help);
         }
-        other => {
-            ctx.error(
-                Code::WrongType,
-                value.span(),
-                format!("`{key}` must be a number, found {}", type_name(other)),
-            );
-            return None;
-        }
+        _ => return not_a_number(ctx, key, value, "a number", None),
     };
+    within(ctx, key, value, parsed, range, "")
+}
+
+/// Reports a value that is not `what` ("a number"): "found a string" (with `help`, e.g.
+/// to drop the quotes) or the TOML type it is.
+fn not_a_number<T>(
+    ctx: &mut Ctx,
+    key: &str,
+    value: &Value<'_>,
+    what: &str,
+    help: Option<String>,
+) -> Option<T> {
+    let found = type_name(value.get_ref());
+    ctx.error(
+        Code::WrongType,
+        value.span(),
+        format!("`{key}` must be {what}, found {found}"),
+    )
+    .help = help;
+    None
+}
+
+/// `parsed` when it is in `range`; otherwise "`key` must be between A and B{unit}".
+fn within<T: PartialOrd + std::fmt::Display>(
+    ctx: &mut Ctx,
+    key: &str,
+    value: &Value<'_>,
+    parsed: Option<T>,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+) -> Option<T> {
     match parsed {
         Some(v) if range.contains(&v) => Some(v),
         _ => {
@@ -375,7 +366,7 @@ pub fn number(
                 Code::OutOfRange,
                 value.span(),
                 format!(
-                    "`{key}` must be between {} and {}",
+                    "`{key}` must be between {} and {}{unit}",
                     range.start(),
                     range.end()
                 ),
@@ -414,20 +405,13 @@ pub fn duration(
                 None
             }
         },
-        DeValue::Integer(i) => {
-            let n = i.as_str().replace('_', "");
-            ctx.error(
-                Code::BadDuration,
-                value.span(),
-                format!("`{key}` needs a unit: a bare number is ambiguous"),
-            )
-            .help = Some(format!(
-                "write {key} = \"{n}s\" for {n} seconds or {key} = \"{n}m\" for {n} minutes"
-            ));
-            None
-        }
-        DeValue::Float(f) => {
-            let n = f.as_str().replace('_', "");
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let n = match value.get_ref() {
+                DeValue::Integer(i) => i.as_str(),
+                DeValue::Float(f) => f.as_str(),
+                _ => "",
+            }
+            .replace('_', "");
             ctx.error(
                 Code::BadDuration,
                 value.span(),
@@ -448,6 +432,32 @@ pub fn duration(
                 ),
             )
             .help = Some(DURATION_HELP.to_owned());
+            None
+        }
+    }
+}
+
+/// The items of a list value; anything else is reported as "`key` must be a list of
+/// `what`, found …" with `help` (one wording for every list a session holds).
+pub fn list<'t, 'i>(
+    ctx: &mut Ctx,
+    key: &str,
+    value: &'t Value<'i>,
+    what: &str,
+    help: &str,
+) -> Option<&'t [Value<'i>]> {
+    match value.get_ref() {
+        DeValue::Array(items) => Some(&items[..]),
+        other => {
+            ctx.error(
+                Code::WrongType,
+                value.span(),
+                format!(
+                    "`{key}` must be a list of {what}, found {}",
+                    type_name(other)
+                ),
+            )
+            .help = Some(help.to_string());
             None
         }
     }

@@ -486,13 +486,6 @@ impl Compiler<'_> {
                 t = t + len;
             };
             match &b.kind {
-                BlockKind::Walk { duration } => push(
-                    Kind::Walk,
-                    *duration,
-                    None,
-                    b.metronome.unwrap_or(false),
-                    s.cadence.value,
-                ),
                 BlockKind::Run { duration, cadence } => push(
                     Kind::Run,
                     *duration,
@@ -521,30 +514,11 @@ impl Compiler<'_> {
                         }
                     }
                 }
-                BlockKind::Strength { .. } => push(
-                    Kind::Strength,
+                // Walking, strength, stretching, breathing and silence: one stretch of their
+                // length, the metronome off unless the block asks for it.
+                other => push(
+                    other.kind(),
                     b.duration(),
-                    None,
-                    b.metronome.unwrap_or(false),
-                    s.cadence.value,
-                ),
-                BlockKind::Stretch { .. } => push(
-                    Kind::Stretch,
-                    b.duration(),
-                    None,
-                    b.metronome.unwrap_or(false),
-                    s.cadence.value,
-                ),
-                BlockKind::Breathe { .. } => push(
-                    Kind::Breathe,
-                    b.duration(),
-                    None,
-                    b.metronome.unwrap_or(false),
-                    s.cadence.value,
-                ),
-                BlockKind::Silence { duration } => push(
-                    Kind::Silence,
-                    *duration,
                     None,
                     b.metronome.unwrap_or(false),
                     s.cadence.value,

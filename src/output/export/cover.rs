@@ -8,10 +8,7 @@
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 
-/// DejaVu Sans, from Debian's fonts-dejavu-core (licence in assets/fonts).
-const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-/// DejaVu Sans Bold, same source.
-const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+use crate::fonts::{BOLD, REGULAR};
 
 /// Width and height of a cover in pixels: 600 is what phones and podcast apps ask
 /// for as a minimum, and keeps the PNG small (tens of kilobytes).

@@ -1,0 +1,189 @@
+//! `rustig serve [--port N] [--bind ADDR]`, `--devices`, `--revoke NAME`: the phone
+//! page. The first line on stdout is the pairing URL; on a terminal a QR code of it
+//! follows. Then one line per thing that happens (a phone pairs or connects, takes a
+//! training along, reports a run), until Ctrl-C.
+
+use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use super::Outcome;
+use super::diagnostics::print_diagnostics;
+use crate::errors::Chain;
+use crate::journal::{Journal, ProgramPlan};
+use crate::serve::{self, Config, Event, pairing};
+use crate::voice::VoiceLookup;
+
+/// Serve the phone page on the local network.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Open the URL (or scan the QR code) on your phone, on the same network. \
+The page shows your next training, asks how you feel, keeps the audio on the phone so it plays offline, \
+and sends the run back to your journal. Nothing leaves your network.\n\n\
+Every request needs the pairing secret of the URL or a paired device's credential. \
+By default the server listens on every network of this machine; --bind 192.168.1.10 listens on one address \
+only, --bind 127.0.0.1 on this machine only. See docs/telefoon.md."
+)]
+pub struct Args {
+    /// The port to listen on.
+    #[arg(long, value_name = "N", default_value_t = serve::DEFAULT_PORT)]
+    pub port: u16,
+    /// The address to listen on (default: every address of this machine).
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0")]
+    pub bind: IpAddr,
+    /// List the paired phones and exit.
+    #[arg(long, conflicts_with_all = ["revoke"])]
+    pub devices: bool,
+    /// Unpair the phone NAME (see --devices) and exit; it must scan the QR code again.
+    #[arg(long, value_name = "NAME")]
+    pub revoke: Option<String>,
+}
+
+/// The pairing store beside the journal.
+fn pairing_path() -> anyhow::Result<std::path::PathBuf> {
+    let journal = Journal::default_path()?;
+    Ok(journal.with_file_name("serve.json"))
+}
+
+/// Runs `serve`.
+pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
+    let store = pairing_path()?;
+    if args.devices {
+        let devices = pairing::devices(&store)?;
+        let mut out = std::io::stdout().lock();
+        if devices.is_empty() {
+            writeln!(out, "No paired phones.")?;
+        }
+        for d in devices {
+            writeln!(out, "{}\tpaired {}", d.name, local(d.paired_at))?;
+        }
+        return Ok(Outcome::Success);
+    }
+    if let Some(name) = &args.revoke {
+        if pairing::revoke(&store, name)? {
+            println!("{name} is no longer paired; it has to scan the QR code again.");
+            return Ok(Outcome::Success);
+        }
+        let known: Vec<String> = pairing::devices(&store)?
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
+        eprintln!(
+            "error: no paired phone is called {name:?}; paired: {}",
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        );
+        return Ok(Outcome::Failure);
+    }
+    let program = match ProgramPlan::default_program() {
+        Ok(p) => p,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            return Ok(Outcome::Failure);
+        }
+    };
+    let cache = dirs::cache_dir()
+        .ok_or_else(|| anyhow::anyhow!("no cache folder: set XDG_CACHE_HOME or HOME"))?
+        .join("rustig")
+        .join("serve");
+    let config = Config {
+        bind: args.bind,
+        port: args.port,
+        pairing: store,
+        journal: Journal::default_path()?,
+        cache,
+        lookup: lookup.clone(),
+    };
+    let terminal = std::io::stdout().is_terminal();
+    let on = Arc::new(move |e: Event| print_event(&e, terminal));
+    match serve::run(config, program, on) {
+        Ok(()) => Ok(Outcome::Success),
+        Err(e) => {
+            eprintln!("error: {}", Chain(&e));
+            Ok(Outcome::Failure)
+        }
+    }
+}
+
+/// A local date and time, `2026-12-06 18:30`.
+fn local(t: i64) -> String {
+    use chrono::TimeZone;
+    chrono::Local
+        .timestamp_opt(t, 0)
+        .single()
+        .map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// The URL as a QR code of Unicode half blocks, dark on light, with a quiet zone.
+fn qr(url: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    Some(
+        code.render::<qrcode::render::unicode::Dense1x2>()
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
+fn print_event(e: &Event, terminal: bool) {
+    let mut out = std::io::stdout().lock();
+    let _ = match e {
+        Event::Listening { addr, url } => {
+            let _ = writeln!(out, "{url}");
+            if terminal && let Some(code) = qr(url) {
+                let _ = writeln!(out, "{code}");
+            }
+            let scope = if addr.ip().is_unspecified() {
+                "every network of this machine"
+            } else if addr.ip().is_loopback() {
+                "this machine only"
+            } else {
+                "this address only"
+            };
+            writeln!(
+                out,
+                "Listening on {addr} ({scope}). Open the URL on your phone, or scan the code. Ctrl-C stops."
+            )
+        }
+        Event::Paired { device, from } => {
+            writeln!(out, "{from}: paired a new phone, named {device}")
+        }
+        Event::Connected { device, from } => writeln!(out, "{from}: {device} connected"),
+        Event::Refused { from, path } => {
+            writeln!(out, "{from}: refused {path} (not paired)")
+        }
+        Event::Audio {
+            device,
+            title,
+            rendered,
+        } => writeln!(
+            out,
+            "{device}: downloading {title}{}",
+            if *rendered { " (rendered now)" } else { "" }
+        ),
+        Event::Run {
+            device,
+            title,
+            id,
+            new,
+            completed,
+        } => match (id, new) {
+            (Some(id), true) => writeln!(
+                out,
+                "{device}: stored run {id}, {title}{}",
+                if *completed { ", completed" } else { "" }
+            ),
+            (Some(id), false) => writeln!(out, "{device}: run {id} ({title}) was already stored"),
+            (None, _) => writeln!(
+                out,
+                "{device}: {title} not stored (under a minute heard, or sped up)"
+            ),
+        },
+        Event::Stopped => writeln!(out, "Stopped."),
+    };
+    let _ = out.flush();
+}

@@ -1,0 +1,744 @@
+//! The routes. One [`router`], state in an `Arc`, checks as layers before any handler
+//! runs: body size (413), the credential (401, revealing nothing), and for requests
+//! that change something a header only the page sets plus the Origin (403, no CSRF).
+//! Handlers are thin: parse, call the journal or the library, answer JSON. Error
+//! bodies are `{"error": "…"}` in Dutch, for the page to show as they are.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Path, Query, Request, State as With};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeFile;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+
+use super::library::Library;
+use super::pairing::Pairing;
+use super::{Config, Event};
+use crate::journal::{
+    Answers, Heard, Journal, Mode, Moment, Note, QUESTIONS, Question, RunFacts, RunRecord,
+    RunShape, Score, Status,
+};
+use crate::output::export::Format;
+
+/// The largest request body: a run's report with thousands of played stretches fits.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// The most played stretches a run may report.
+pub const MAX_STRETCHES: usize = 10_000;
+/// The header the page sets on every request that changes something. Another site
+/// cannot set it without a CORS preflight, which this server never allows.
+pub const PAGE_HEADER: &str = "x-rustig";
+
+/// What every handler shares.
+pub struct State {
+    /// The configuration.
+    pub config: Config,
+    /// The pairing store.
+    pub pairing: Pairing,
+    /// The program and its audio.
+    pub library: Library,
+    on: Arc<dyn Fn(Event) + Send + Sync>,
+    /// Devices seen since the server started (for [`Event::Connected`]).
+    seen: Mutex<HashSet<String>>,
+}
+
+impl State {
+    /// The state of a server.
+    pub fn new(
+        config: Config,
+        pairing: Pairing,
+        library: Library,
+        on: Arc<dyn Fn(Event) + Send + Sync>,
+    ) -> State {
+        State {
+            config,
+            pairing,
+            library,
+            on,
+            seen: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn journal(&self) -> Result<Journal, Response> {
+        Journal::open(&self.config.journal).map_err(|e| {
+            fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!(
+                    "Het dagboek op de computer kan niet worden geopend ({}).",
+                    crate::errors::Chain(&e)
+                ),
+            )
+        })
+    }
+}
+
+type Shared = Arc<State>;
+
+/// The paired device a request comes from (set by [`authenticate`]).
+#[derive(Debug, Clone)]
+struct Device(String);
+
+/// A JSON error response with a Dutch message.
+fn fail(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "error": message }))).into_response()
+}
+
+/// The whole application.
+pub fn router(state: Shared) -> Router {
+    let private = Router::new()
+        .route("/api/status", get(status))
+        .route("/api/runs", get(runs).post(post_run))
+        .route("/api/audio/{file}", get(audio))
+        .route("/api/report", get(report))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            authenticate,
+        ));
+    Router::new()
+        .route("/api/pair", post(pair))
+        .merge(private)
+        .fallback(asset)
+        .layer(middleware::from_fn(same_site))
+        .layer(middleware::from_fn(headers))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(30)))
+        // Rendering a long session on a busy machine may take a while.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(300),
+        ))
+        .with_state(state)
+}
+
+/// Headers on every response: no sniffing, no referrer, never framed by another
+/// site; API answers are not cached.
+async fn headers(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Requests that change something must come from the page itself: they carry
+/// [`PAGE_HEADER`], and an Origin (when the browser sends one) of this very host.
+async fn same_site(req: Request, next: Next) -> Response {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let from_page = h.get(PAGE_HEADER).is_some_and(|v| v == "1");
+    let origin_ok = match (h.get(header::ORIGIN), h.get(header::HOST)) {
+        (None, _) => true,
+        (Some(o), Some(host)) => {
+            o.to_str().ok().map(str::to_owned)
+                == host.to_str().ok().map(|host| format!("http://{host}"))
+        }
+        (Some(_), None) => false,
+    };
+    let cross_site = h
+        .get("sec-fetch-site")
+        .is_some_and(|v| v == "cross-site" || v == "same-site");
+    if !from_page || !origin_ok || cross_site {
+        return fail(
+            StatusCode::FORBIDDEN,
+            "Dit verzoek komt niet van de rustig-pagina en is geweigerd.",
+        );
+    }
+    next.run(req).await
+}
+
+/// The bearer credential of a request, if any.
+fn bearer(h: &HeaderMap) -> Option<&str> {
+    h.get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+/// Lets through only requests of a paired device; 401 otherwise, with a body that
+/// says nothing about the program or the journal.
+async fn authenticate(
+    With(state): With<Shared>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let device = bearer(req.headers()).and_then(|t| state.pairing.device(t));
+    let Some(device) = device else {
+        (state.on)(Event::Refused {
+            from: from.ip(),
+            path: req.uri().path().to_owned(),
+        });
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "Deze telefoon is niet (meer) gekoppeld. Scan de QR-code die rustig serve op je computer toont.",
+        );
+    };
+    let first = state
+        .seen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(device.clone());
+    if first {
+        (state.on)(Event::Connected {
+            device: device.clone(),
+            from: from.ip(),
+        });
+    }
+    req.extensions_mut().insert(Device(device));
+    next.run(req).await
+}
+
+/// The page's files; everything else is 404.
+async fn asset(req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return fail(StatusCode::METHOD_NOT_ALLOWED, "Dat kan hier niet.");
+    }
+    let Some(a) = super::page::find(req.uri().path()) else {
+        return fail(StatusCode::NOT_FOUND, "Deze pagina bestaat niet.");
+    };
+    let etag = HeaderValue::from_str(&a.etag).unwrap_or(HeaderValue::from_static("\"\""));
+    if req.headers().get(header::IF_NONE_MATCH) == Some(&etag) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    let mut res = Response::new(Body::from(a.bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.mime));
+    h.insert(header::ETAG, etag);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if a.mime.starts_with("text/html") {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; connect-src 'self'; \
+                 img-src 'self' data: blob:; media-src 'self' blob:; \
+                 style-src 'self' 'unsafe-inline'; frame-src 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            ),
+        );
+    }
+    res
+}
+
+/// Reads a JSON body, or answers 400 with a Dutch message.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|_| {
+        fail(
+            StatusCode::BAD_REQUEST,
+            "Dit verzoek kon niet worden gelezen (geen geldige JSON).",
+        )
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct PairBody {
+    secret: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /api/pair {secret, name}`: the secret from the QR code for a credential.
+async fn pair(
+    With(state): With<Shared>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    let body: PairBody = match parse(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if !state.pairing.is_secret(&body.secret) {
+        (state.on)(Event::Refused {
+            from: from.ip(),
+            path: "/api/pair".into(),
+        });
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "Deze koppelcode klopt niet. Scan de QR-code die rustig serve op je computer toont.",
+        );
+    }
+    let st = Arc::clone(&state);
+    let paired = tokio::task::spawn_blocking(move || st.pairing.pair(&body.name)).await;
+    match paired {
+        Ok(Ok((device, token))) => {
+            (state.on)(Event::Paired {
+                device: device.clone(),
+                from: from.ip(),
+            });
+            state
+                .seen
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(device.clone());
+            axum::Json(json!({ "device": device, "token": token })).into_response()
+        }
+        _ => fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Koppelen lukte niet: de computer kon het niet opslaan.",
+        ),
+    }
+}
+
+/// Runs blocking work (the journal, rendering) off the async threads.
+async fn blocking(f: impl FnOnce() -> Response + Send + 'static) -> Response {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|_| {
+        fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Er ging iets mis op de computer.",
+        )
+    })
+}
+
+/// A session as the page needs it: its summary, length and blocks (chapters).
+fn session_json(library: &Library, i: usize) -> Value {
+    let summary = library.program.summary(i);
+    let (duration, blocks) = match library.loaded(i) {
+        Ok(l) => {
+            let t = &l.compiled.timeline;
+            let blocks: Vec<Value> = t
+                .blocks
+                .iter()
+                .map(|b| json!({ "name": b.name, "kind": b.kind, "start": b.start, "end": b.end }))
+                .collect();
+            (t.duration, blocks)
+        }
+        Err(_) => (summary.minutes * 60.0, Vec::new()),
+    };
+    json!({
+        "file": library.program.files[i],
+        "session": summary.session,
+        "title": summary.title,
+        "minutes": summary.minutes,
+        "run_minutes": summary.run_minutes,
+        "plan": summary.plan,
+        "duration": duration,
+        "program": library.program.name,
+        "program_title": library.program.title,
+        "blocks": blocks,
+    })
+}
+
+/// The questions with their Dutch texts and scales.
+fn questions_json() -> Value {
+    let one = |q: Question| {
+        json!({
+            "key": q.key(),
+            "text": q.text(),
+            "low": q.low(),
+            "high": q.high(),
+            "moment": q.moment(),
+        })
+    };
+    json!({
+        "before": Question::at(Moment::Before).map(one).collect::<Vec<_>>(),
+        "after": Question::at(Moment::After).map(one).collect::<Vec<_>>(),
+        "note": crate::journal::answers::NOTE_QUESTION,
+        "note_max": Note::MAX_CHARS,
+    })
+}
+
+/// `GET /api/status`: what `rustig status --json` prints (the same [`Status`]), with
+/// the sessions it names ready to play and the questions.
+async fn status(With(state): With<Shared>) -> Response {
+    blocking(move || {
+        let journal = match state.journal() {
+            Ok(j) => j,
+            Err(r) => return r,
+        };
+        let runs = match journal.runs() {
+            Ok(r) => r,
+            Err(e) => {
+                return fail(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!(
+                        "Het dagboek kan niet worden gelezen ({}).",
+                        crate::errors::Chain(&e)
+                    ),
+                );
+            }
+        };
+        let lib = &state.library;
+        let s = Status::compute(&lib.program, &runs, crate::journal::now());
+        let repeat = s
+            .repeat
+            .as_ref()
+            .and(s.plan.previous)
+            .map(|i| session_json(lib, i));
+        axum::Json(json!({
+            "status": s,
+            // The terminal's sentence: "Week 1 · training 2 nog een keer, want …".
+            "repeat_line": s.repeat_line(),
+            "next": s.plan.next.map(|i| session_json(lib, i)),
+            "repeat": repeat,
+            "questions": questions_json(),
+        }))
+        .into_response()
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+struct AudioQuery {
+    format: Option<String>,
+}
+
+/// `GET /api/audio/{file}?format=mp3|ogg`: the session's audio, rendered now or from
+/// the cache, streamed from disk with Range support.
+async fn audio(
+    With(state): With<Shared>,
+    axum::Extension(Device(device)): axum::Extension<Device>,
+    Path(file): Path<String>,
+    Query(q): Query<AudioQuery>,
+    req: Request,
+) -> Response {
+    let Some(i) = state.library.index(&file) else {
+        return fail(StatusCode::NOT_FOUND, "Deze training bestaat niet.");
+    };
+    let format = match q.format.as_deref() {
+        None | Some("mp3") if Format::Mp3.available() => Format::Mp3,
+        None | Some("ogg") => Format::Ogg,
+        _ => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                "Dit geluidsformaat kan de computer niet maken; kies mp3 of ogg.",
+            );
+        }
+    };
+    let st = Arc::clone(&state);
+    let rendered =
+        tokio::task::spawn_blocking(move || st.library.audio(i, format, &AtomicBool::new(false)))
+            .await;
+    let (path, fresh) = match rendered {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => {
+            return fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!(
+                    "De computer kon deze training niet klaarmaken ({}).",
+                    crate::errors::Chain(&e)
+                ),
+            );
+        }
+        Err(_) => {
+            return fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Er ging iets mis op de computer.",
+            );
+        }
+    };
+    let whole = req
+        .headers()
+        .get(header::RANGE)
+        .is_none_or(|r| r.as_bytes().starts_with(b"bytes=0-"));
+    if whole {
+        (state.on)(Event::Audio {
+            device,
+            title: state.library.program.summary(i).title,
+            rendered: fresh,
+        });
+    }
+    match ServeFile::new(path).oneshot(req).await {
+        Ok(res) => res.map(Body::new),
+        Err(_) => fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Het geluid kon niet worden gelezen.",
+        ),
+    }
+}
+
+/// What the page reports about a run: which session, when, what it played (session
+/// seconds, start–end), and the answers.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunBody {
+    /// Made on the phone, once per run: a retry stores nothing new.
+    request_key: String,
+    /// The session file (`week01-1.toml`).
+    session: String,
+    started_at: i64,
+    ended_at: Option<i64>,
+    played: Vec<[f64; 2]>,
+    /// The playback rate; only runs at 1 are trainings.
+    #[serde(default = "one")]
+    speed: f64,
+    #[serde(default)]
+    answers: RawAnswers,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Answers as sent, before the journal's checks.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnswers {
+    stress_before: Option<i64>,
+    mood_before: Option<i64>,
+    stress_after: Option<i64>,
+    mood_after: Option<i64>,
+    effort: Option<i64>,
+    note: Option<String>,
+}
+
+impl RawAnswers {
+    /// The answers by the journal's rules ([`Score`], [`Note::typed`]: control
+    /// characters typed by accident are dropped, as in the terminal), or a Dutch
+    /// message naming the question.
+    fn check(&self) -> Result<Answers, String> {
+        let mut a = Answers::default();
+        for q in QUESTIONS {
+            let raw = match q {
+                Question::StressBefore => self.stress_before,
+                Question::MoodBefore => self.mood_before,
+                Question::StressAfter => self.stress_after,
+                Question::MoodAfter => self.mood_after,
+                Question::Effort => self.effort,
+            };
+            if let Some(v) = raw {
+                let score = Score::new(v).map_err(|_| {
+                    format!(
+                        "Bij \"{}\" hoort een cijfer van 1 tot 5, niet {v}.",
+                        q.label()
+                    )
+                })?;
+                a.set(q, Some(score));
+            }
+        }
+        if let Some(text) = &self.note {
+            a.note = Note::typed(text).map_err(|_| {
+                format!(
+                    "Je notitie is te lang: hoogstens {} tekens.",
+                    Note::MAX_CHARS
+                )
+            })?;
+        }
+        Ok(a)
+    }
+}
+
+/// A request key: 8–64 letters, digits and dashes.
+fn valid_key(k: &str) -> bool {
+    (8..=64).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// `POST /api/runs`: a run played on the phone. The journal's rules decide whether
+/// it is stored and whether it was completed; a retry with the same request key
+/// stores nothing new.
+async fn post_run(
+    With(state): With<Shared>,
+    axum::Extension(Device(device)): axum::Extension<Device>,
+    body: Bytes,
+) -> Response {
+    let body: RunBody = match parse(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let bad = |m: &str| fail(StatusCode::BAD_REQUEST, m);
+    let answers = match body.answers.check() {
+        Ok(a) => a,
+        Err(m) => return bad(&m),
+    };
+    if !valid_key(&body.request_key) {
+        return bad("De sleutel van deze training klopt niet.");
+    }
+    let Some(i) = state.library.index(&body.session) else {
+        return bad("Deze training hoort niet bij het programma op de computer.");
+    };
+    if body.played.len() > MAX_STRETCHES {
+        return bad("Te veel stukjes afgespeeld om op te slaan.");
+    }
+    let now = crate::journal::now();
+    if body.started_at <= 0 || body.started_at > now + 86_400 {
+        return bad("De begintijd van deze training klopt niet.");
+    }
+    blocking(move || {
+        let lib = &state.library;
+        let loaded = match lib.loaded(i) {
+            Ok(l) => l,
+            Err(e) => {
+                return fail(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!(
+                        "Deze training kan niet worden gelezen ({}).",
+                        crate::errors::Chain(&e)
+                    ),
+                );
+            }
+        };
+        let timeline = &loaded.compiled.timeline;
+        let shape = RunShape::from_timeline(timeline);
+        let mut heard = Heard::new();
+        for [from, to] in &body.played {
+            heard.add(from.max(0.0), to.min(shape.duration));
+        }
+        let journal = match state.journal() {
+            Ok(j) => j,
+            Err(r) => return r,
+        };
+        let key = lib.program.key(i);
+        let start = heard.start().unwrap_or(0.0);
+        let continues = journal
+            .continued_run(&key, start, body.started_at)
+            .ok()
+            .flatten();
+        let facts = RunFacts::of(&shape, &heard, continues.as_ref());
+        let training = (body.speed - 1.0).abs() < f64::EPSILON;
+        let minutes_run = facts.run_seconds / 60.0;
+        if !training || !facts.worth_storing() {
+            (state.on)(Event::Run {
+                device,
+                title: timeline.title.clone(),
+                id: None,
+                new: false,
+                completed: false,
+            });
+            let message = if training {
+                "Korter dan een minuut gehoord: niet opgeslagen in je dagboek."
+            } else {
+                "Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek."
+            };
+            return axum::Json(json!({
+                "stored": false, "completed": false, "minutes_run": minutes_run, "message": message,
+            }))
+            .into_response();
+        }
+        let record = RunRecord {
+            session_key: key,
+            program: Some(lib.program.name.clone()),
+            title: timeline.title.clone(),
+            duration: shape.duration,
+            mode: Mode::Telefoon,
+            started_at: body.started_at,
+            ended_at: body.ended_at,
+            facts,
+            answers,
+            request_key: Some(body.request_key),
+        };
+        match journal.record(&record) {
+            Ok(r) => {
+                (state.on)(Event::Run {
+                    device,
+                    title: record.title.clone(),
+                    id: Some(r.id),
+                    new: r.new,
+                    completed: facts.completed,
+                });
+                let message = closing(&journal, lib, r.id);
+                axum::Json(json!({
+                    "stored": true, "id": r.id, "new": r.new, "completed": facts.completed,
+                    "minutes_run": minutes_run, "message": message,
+                }))
+                .into_response()
+            }
+            Err(e) => fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!(
+                    "Opslaan in het dagboek lukte niet ({}).",
+                    crate::errors::Chain(&e)
+                ),
+            ),
+        }
+    })
+    .await
+}
+
+/// The line `rustig play` closes with (what was stored, what comes next), for the
+/// run just stored; a plainer one if the journal cannot be read back.
+fn closing(journal: &Journal, lib: &Library, id: i64) -> String {
+    let runs = journal.runs().unwrap_or_default();
+    match runs.iter().find(|r| r.id == id) {
+        Some(stored) => {
+            let status = Status::compute(&lib.program, &runs, crate::journal::now());
+            crate::journal::closing_line("Opgeslagen", stored, None, &status)
+        }
+        None => "Opgeslagen in je dagboek.".to_owned(),
+    }
+}
+
+/// `GET /api/runs`: the journal, newest first, as the page's log shows it.
+async fn runs(With(state): With<Shared>) -> Response {
+    blocking(move || {
+        let runs = match state.journal().map(|j| j.runs()) {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) | Err(_) => {
+                return fail(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Het dagboek kan niet worden gelezen.",
+                );
+            }
+        };
+        let rows: Vec<Value> = runs
+            .iter()
+            .map(|r| {
+                let mut scores = serde_json::Map::new();
+                for q in QUESTIONS {
+                    scores.insert(q.key().into(), json!(r.answers.get(q)));
+                }
+                json!({
+                    "id": r.id,
+                    "title": r.title,
+                    "started_at": r.started_at,
+                    "completed": r.completed,
+                    "minutes": r.minutes(),
+                    "minutes_run": r.minutes_run(None),
+                    "mode": r.mode,
+                    "answers": scores,
+                    "note": r.answers.note,
+                })
+            })
+            .collect();
+        axum::Json(json!({ "runs": rows })).into_response()
+    })
+    .await
+}
+
+/// `GET /api/report`: the page `rustig report` writes, for the phone.
+async fn report(With(state): With<Shared>) -> Response {
+    blocking(move || {
+        let runs = match state.journal().map(|j| j.runs()) {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) | Err(_) => {
+                return fail(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Het dagboek kan niet worden gelezen.",
+                );
+            }
+        };
+        let program = &state.library.program;
+        let report = crate::report::Report::new(&runs, Some(program), crate::journal::now());
+        match report.html() {
+            Ok(html) => {
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+            }
+            Err(_) => fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Het verslag kon niet worden gemaakt.",
+            ),
+        }
+    })
+    .await
+}
