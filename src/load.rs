@@ -15,6 +15,10 @@ use crate::session::{
 use crate::timeline::{Compiled, compile};
 use crate::voice::{PackError, VoiceLookup, VoicePack};
 
+/// Session, program and manifest files are read up to one byte past this limit, so
+/// the parser's own size check (1 MiB) can say how large is too large.
+const MAX_TEXT_BYTES: u64 = crate::session::toml_reader::MAX_FILE_BYTES as u64;
+
 /// A session's bytes and the names to show and resolve against.
 #[derive(Debug, Clone)]
 pub struct SessionFile {
@@ -39,7 +43,7 @@ pub fn builtin_path(path: &Path) -> String {
 /// Reads a session from disk, or from the built-in `sessions/` when no such file
 /// exists on disk.
 pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
-    match std::fs::read(path) {
+    match crate::input::read_limited(path, MAX_TEXT_BYTES) {
         Ok(bytes) => Ok(SessionFile {
             display: path.to_path_buf(),
             bytes,
@@ -55,16 +59,18 @@ pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
                 });
             }
             let source = Source::new(path, "");
-            let help = if e.kind() == std::io::ErrorKind::NotFound {
-                "check the path; the built-in sessions are sessions/opbouw/weekNN-N.toml and sessions/voorbeelden/*.toml"
-            } else {
-                "check that the file is readable"
+            let help = match &e {
+                e if e.io_kind() == Some(std::io::ErrorKind::NotFound) => {
+                    "check the path; the built-in sessions are sessions/opbouw/weekNN-N.toml and sessions/voorbeelden/*.toml"
+                }
+                crate::input::InputError::Io { .. } => "check that the file is readable",
+                _ => "a session is a small text file (.toml); check the path",
             };
             Err(Diagnostic::error(
                 Code::Unreadable,
                 &source,
                 None,
-                format!("cannot read the session: {e}"),
+                format!("cannot read the session: {}", e.reason()),
             )
             .with_help(help))
         }
@@ -258,8 +264,8 @@ fn check_click_file(session: &Session) -> Option<Diagnostic> {
         return None;
     };
     let name = path.display().to_string();
-    let problem = match std::fs::read(path) {
-        Err(e) => format!("cannot read {name}: {e}"),
+    let problem = match crate::input::read_limited(path, crate::voice::MAX_FILE_BYTES) {
+        Err(e) => format!("cannot read {name}: {}", e.reason()),
         Ok(bytes) => match crate::voice::decode(&bytes, &name) {
             Ok((samples, _)) if !samples.is_empty() => return None,
             Ok(_) => format!("{name} has no samples"),
@@ -290,7 +296,7 @@ pub struct ProgramFiles {
 pub fn load_program(folder: &Path) -> (Vec<Diagnostic>, Option<ProgramFiles>) {
     let manifest = folder.join("program.toml");
     if manifest.is_file() {
-        let bytes = match std::fs::read(&manifest) {
+        let bytes = match crate::input::read_limited(&manifest, MAX_TEXT_BYTES) {
             Ok(b) => b,
             Err(e) => {
                 let source = Source::new(&manifest, "");
@@ -299,14 +305,15 @@ pub fn load_program(folder: &Path) -> (Vec<Diagnostic>, Option<ProgramFiles>) {
                         Code::Unreadable,
                         &source,
                         None,
-                        format!("cannot read the program: {e}"),
+                        format!("cannot read the program: {}", e.reason()),
                     )],
                     None,
                 );
             }
         };
+        // A name that is a symlink out of the folder counts as missing.
         let (program, diags) = parse_program(&manifest, &bytes, folder, |name| {
-            folder.join(name).is_file()
+            folder.join(name).is_file() && crate::input::resolves_inside(folder, name)
         });
         let Some(program) = program else {
             return (diags, None);

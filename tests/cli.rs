@@ -45,7 +45,8 @@ fn a_failed_render_never_touches_an_existing_file() {
 fn a_render_replaces_the_target_only_when_complete_and_leaves_no_temp_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.wav");
-    std::fs::write(&target, b"old").unwrap();
+    // An earlier render (a WAV) is replaced without --force.
+    std::fs::write(&target, b"RIFF\0\0\0\0WAVEold").unwrap();
     let stems = dir.path().join("stems");
     let more = ["--rate", "16000", "--channels", "2", "--stems", arg(&stems)];
     render_golden(arg(&target), &more).exits(0);
@@ -69,7 +70,7 @@ fn render_into_a_missing_folder_exits_1_and_says_so() {
     let (_, stderr) = render_golden("/nonexistent-folder/x.wav", &[]).exits(1);
     assert_eq!(
         stderr,
-        "error: the folder /nonexistent-folder does not exist; create it first or choose another -o\n"
+        "error: cannot write /nonexistent-folder/x.wav: the folder /nonexistent-folder does not exist\n  = help: create it first, e.g. mkdir -p /nonexistent-folder\n"
     );
 }
 
@@ -89,7 +90,7 @@ fn a_render_whose_writes_fail_exits_1_and_leaves_nothing_behind() {
     // cannot be finished. The old file stays, and the part file is removed.
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.wav");
-    std::fs::write(&target, b"old").unwrap();
+    std::fs::write(&target, b"RIFF\0\0\0\0WAVEold").unwrap();
     let out = Command::new("bash")
         .arg("-c")
         .arg(format!(
@@ -115,7 +116,7 @@ fn a_render_whose_writes_fail_exits_1_and_leaves_nothing_behind() {
         ["out.wav"],
         "the old file stays and no part file is left"
     );
-    assert_eq!(std::fs::read(&target).unwrap(), b"old");
+    assert_eq!(std::fs::read(&target).unwrap(), b"RIFF\0\0\0\0WAVEold");
 }
 
 #[test]
@@ -185,10 +186,21 @@ fn built_in_sessions_and_voice_work_from_any_folder() {
 #[test]
 fn render_never_replaces_a_device_or_folder() {
     use std::os::unix::fs::FileTypeExt;
-    let (_, stderr) = render_golden("/dev/null", &[]).exits(1);
+    let (_, stderr) = render_golden("/dev/null", &[]).exits(2);
     assert_eq!(
         stderr,
-        "error: cannot write /dev/null: it exists and is not a regular file\n"
+        "error: render writes WAV files; /dev/null does not end in .wav\n  = help: name the output .wav, e.g. -o /dev/null.wav\n"
+    );
+    let links = tempfile::tempdir().unwrap();
+    let link = links.path().join("null.wav");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let (_, stderr) = render_golden(arg(&link), &[]).exits(1);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {} exists and is not a regular file; rustig replaces only files\n  = help: choose another name for the output\n",
+            link.display()
+        )
     );
     assert!(
         std::fs::metadata("/dev/null")

@@ -68,6 +68,9 @@ mod schema;
 mod stale;
 // `render --stems`: the size of each file it wrote.
 mod render;
+// Issue 23: outputs never replace inputs, prints never panic, reads are bounded,
+// nothing from a file escapes to the terminal or out of its folder.
+mod robust;
 // Property tests: random valid sessions keep the timing rules, render and print.
 mod props;
 // `rustig serve`: security, the journal's rules for phone runs, Range requests, and the

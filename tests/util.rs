@@ -119,6 +119,32 @@ impl Rustig {
         self.cmd.output().expect("rustig runs")
     }
 
+    /// Runs with a time limit and returns the output; a run that takes longer is
+    /// killed and fails the test (a hang must not stall the suite).
+    #[track_caller]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Output {
+        use std::process::Stdio;
+        let child = self
+            .cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("rustig runs");
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(limit) {
+            Ok(out) => out.expect("rustig runs"),
+            Err(_) => {
+                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                panic!("rustig did not end within {limit:?}");
+            }
+        }
+    }
+
     /// Runs, asserts the exit status (showing both streams when it differs) and
     /// returns stdout and stderr.
     #[track_caller]

@@ -48,26 +48,30 @@ struct Tally {
     errors: usize,
     warnings: usize,
     json: bool,
+    /// Folders already walked (canonical paths): a symlink loop is walked once.
+    walked: std::collections::HashSet<PathBuf>,
 }
 
 impl Tally {
-    fn report(&mut self, diags: &[Diagnostic]) {
+    fn report(&mut self, diags: &[Diagnostic]) -> std::io::Result<()> {
         self.errors += diags.iter().filter(|d| d.is_error()).count();
         self.warnings += diags.iter().filter(|d| !d.is_error()).count();
         if self.json {
             for d in diags {
-                println!("{}", d.to_json());
+                crate::outln!("{}", d.to_json())?;
             }
         } else {
             print_diagnostics(diags);
         }
+        Ok(())
     }
 
     /// Prints a file's "ok" line, unless stdout carries JSON.
-    fn ok(&self, line: std::fmt::Arguments<'_>) {
+    fn ok(&self, line: std::fmt::Arguments<'_>) -> std::io::Result<()> {
         if !self.json {
-            println!("{line}");
+            crate::outln!("{line}")?;
         }
+        Ok(())
     }
 }
 
@@ -79,10 +83,10 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     };
     let packs = PackCache::new(lookup);
     for path in &args.paths {
-        check_path(path, &packs, &mut tally);
+        check_path(path, &packs, &mut tally)?;
     }
     if tally.files == 0 {
-        eprintln!(
+        crate::errln!(
             "error: nothing to check: no session files (*.toml), programs or voice packs in {}",
             args.paths
                 .iter()
@@ -92,14 +96,14 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Failure);
     }
-    eprintln!(
+    crate::errln!(
         "checked {}: {}, {}",
         plural(tally.files, "file"),
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning")
     );
     if args.deny_warnings && tally.errors == 0 && tally.warnings > 0 {
-        eprintln!("error: warnings are denied (--deny-warnings)");
+        crate::errln!("error: warnings are denied (--deny-warnings)");
     }
     Ok(
         if tally.errors > 0 || (args.deny_warnings && tally.warnings > 0) {
@@ -110,52 +114,62 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     )
 }
 
-fn check_path(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
+fn check_path(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) -> std::io::Result<()> {
     if path.is_dir() {
         if path.join("voice.toml").is_file() {
-            check_pack(path, tally);
+            check_pack(path, tally)?;
         } else if path.join("program.toml").is_file() {
-            check_program(path, packs, tally);
+            check_program(path, packs, tally)?;
         } else {
+            if let Ok(real) = path.canonicalize()
+                && !tally.walked.insert(real)
+            {
+                return Ok(());
+            }
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
                     tally.files += 1;
                     tally.errors += 1;
-                    eprintln!("{}: cannot read the folder: {e}", path.display());
-                    return;
+                    crate::errln!("{}: cannot read the folder: {e}", path.display());
+                    return Ok(());
                 }
             };
             entries.sort();
             for p in entries {
                 if p.is_dir() || p.extension().is_some_and(|e| e == "toml") {
-                    check_path(&p, packs, tally);
+                    check_path(&p, packs, tally)?;
                 }
             }
         }
     } else if path.file_name().is_some_and(|n| n == "voice.toml") {
-        check_pack(path.parent().unwrap_or(Path::new(".")), tally);
+        check_pack(path.parent().unwrap_or(Path::new(".")), tally)?;
     } else if path.file_name().is_some_and(|n| n == "program.toml") {
-        check_program(path.parent().unwrap_or(Path::new(".")), packs, tally);
+        check_program(path.parent().unwrap_or(Path::new(".")), packs, tally)?;
     } else if !path.exists() && crate::load::load_program(path).1.is_some() {
         // A built-in program, e.g. sessions/opbouw from any folder.
-        check_program(path, packs, tally);
+        check_program(path, packs, tally)?;
     } else {
-        check_session(path, packs, tally);
+        check_session(path, packs, tally)?;
     }
+    Ok(())
 }
 
-fn check_session(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
+fn check_session(path: &Path, packs: &PackCache<'_>, tally: &mut Tally) -> std::io::Result<()> {
     match read_session(path) {
         Ok(file) => check_session_file(&file, packs, tally),
         Err(d) => {
             tally.files += 1;
-            tally.report(&[d]);
+            tally.report(&[d])
         }
     }
 }
 
-fn check_session_file(file: &SessionFile, packs: &PackCache<'_>, tally: &mut Tally) {
+fn check_session_file(
+    file: &SessionFile,
+    packs: &PackCache<'_>,
+    tally: &mut Tally,
+) -> std::io::Result<()> {
     tally.files += 1;
     let (mut diags, loaded) = packs.load(file);
     if let Some(l) = &loaded {
@@ -165,7 +179,7 @@ fn check_session_file(file: &SessionFile, packs: &PackCache<'_>, tally: &mut Tal
             &l.compiled.timeline,
         ));
     }
-    tally.report(&diags);
+    tally.report(&diags)?;
     if let Some(l) = loaded {
         let blocks = l.compiled.timeline.blocks.len();
         tally.ok(format_args!(
@@ -173,40 +187,42 @@ fn check_session_file(file: &SessionFile, packs: &PackCache<'_>, tally: &mut Tal
             crate::session::diagnostic::display_path(&file.display),
             clock(l.compiled.timeline.duration),
             plural(blocks, "block")
-        ));
+        ))?;
     }
+    Ok(())
 }
 
-fn check_program(folder: &Path, packs: &PackCache<'_>, tally: &mut Tally) {
+fn check_program(folder: &Path, packs: &PackCache<'_>, tally: &mut Tally) -> std::io::Result<()> {
     tally.files += 1;
     let (diags, files) = crate::load::load_program(folder);
-    tally.report(&diags);
+    tally.report(&diags)?;
     let Some(files) = files else {
         // The program has errors (e.g. a listed file is missing): still check the
         // sessions it lists that do exist, so one run reports everything.
         let manifest = folder.join("program.toml");
-        if let Ok(bytes) = std::fs::read(&manifest)
+        if let Ok(bytes) = crate::input::read_limited(&manifest, 1 << 20)
             && let (Some(program), _) =
                 crate::session::parse_program(&manifest, &bytes, folder, |_| true)
         {
             for path in program.session_paths().iter().filter(|p| p.is_file()) {
-                check_session(path, packs, tally);
+                check_session(path, packs, tally)?;
             }
         }
-        return;
+        return Ok(());
     };
     tally.ok(format_args!(
         "{}: ok, program \"{}\" with {} sessions",
         crate::session::diagnostic::display_path(&files.program.folder.join("program.toml")),
         files.program.title,
         files.sessions.len()
-    ));
+    ))?;
     for file in &files.sessions {
-        check_session_file(file, packs, tally);
+        check_session_file(file, packs, tally)?;
     }
+    Ok(())
 }
 
-fn check_pack(dir: &Path, tally: &mut Tally) {
+fn check_pack(dir: &Path, tally: &mut Tally) -> std::io::Result<()> {
     tally.files += 1;
     let name = dir
         .file_name()
@@ -215,15 +231,16 @@ fn check_pack(dir: &Path, tally: &mut Tally) {
     match VoicePack::load_dir(&name, dir) {
         Ok((pack, mut diags)) => {
             diags.extend(pack.check());
-            tally.report(&diags);
+            tally.report(&diags)?;
             if !diags.iter().any(Diagnostic::is_error) {
                 tally.ok(format_args!(
                     "{}: ok, voice pack \"{}\" with {} clips",
                     dir.join("voice.toml").display(),
                     pack.name,
                     pack.clips.len()
-                ));
+                ))?;
             }
+            Ok(())
         }
         Err(diags) => tally.report(&diags),
     }

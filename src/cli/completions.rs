@@ -139,7 +139,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| "rustig".into());
     let mut script = Vec::new();
     shell.write_registration("COMPLETE", "rustig", "rustig", &completer, &mut script)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     match out.write_all(&script).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(Outcome::Success),

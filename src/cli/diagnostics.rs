@@ -12,7 +12,7 @@ use crate::voice::VoiceLookup;
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     let color = stderr_color();
     for d in diags {
-        eprint!("{}", d.render(color));
+        crate::err!("{}", d.render(color));
     }
 }
 

@@ -24,18 +24,18 @@ pub struct Args {
 /// Runs `explain`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if args.list {
-        print!("{}", list());
+        crate::out!("{}", list())?;
         return Ok(Outcome::Success);
     }
     let text = args.code.as_deref().unwrap_or_default();
     match Code::parse(text) {
         Some(code) => {
-            print!("{}", explain(code));
+            crate::out!("{}", explain(code))?;
             Ok(Outcome::Success)
         }
         None => {
             let (first, last) = (Code::ALL[0], Code::ALL[Code::ALL.len() - 1]);
-            eprintln!(
+            crate::errln!(
                 "error: unknown code `{text}`: the codes run from {first} to {last}\n  = help: `rustig explain --list` shows them all"
             );
             Ok(Outcome::Failure)

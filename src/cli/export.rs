@@ -135,7 +135,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     }
     let (groups, unreadable) = Loader::new(lookup, args.album.clone()).load(&args.paths);
     if groups.iter().all(|g| g.sessions.is_empty()) {
-        eprintln!("Nothing to export.");
+        crate::errln!("Nothing to export.");
         return Ok(Outcome::Failure);
     }
     let options = Options {
@@ -160,7 +160,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             jobs.min(to_write)
         )
     };
-    eprintln!(
+    crate::errln!(
         "Exporting {} to {} as {}, {} Hz mono: {work}{}",
         plural(plan.tracks.len(), "session"),
         args.output.display(),
@@ -200,7 +200,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         if terminal {
             bar.println(line);
         } else {
-            eprintln!("{line}");
+            crate::errln!("{line}");
         }
     };
     for t in plan.tracks.iter().filter(|t| t.status == Status::Unchanged) {
@@ -259,7 +259,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     } else {
         String::new()
     };
-    eprintln!(
+    crate::errln!(
         "{} in {elapsed:.1} s: {written} written ({}{speed}), {unchanged} unchanged, {} failed{}; files in {}",
         if interrupted { "Interrupted" } else { "Done" },
         megabytes(bytes),
@@ -272,7 +272,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         args.output.display(),
     );
     for (t, e) in &failed {
-        eprintln!("failed: {}: {}", display_path(&t.session), Chain(*e));
+        crate::errln!("failed: {}: {}", display_path(&t.session), Chain(*e));
     }
     Ok(if failed.is_empty() && unreadable == 0 && stopped == 0 {
         Outcome::Success

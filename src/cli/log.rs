@@ -125,7 +125,7 @@ pub struct EditArgs {
 
 /// A user error: printed as `error: …`, exit 1.
 fn invalid(message: String) -> anyhow::Result<Outcome> {
-    eprintln!("error: {message}");
+    crate::errln!("error: {message}");
     Ok(Outcome::Failure)
 }
 
@@ -214,7 +214,7 @@ fn program_session(name: Option<&str>) -> Option<Known> {
     };
     let i = match name {
         Some(name) => program.find(name).or_else(|| {
-            eprintln!(
+            crate::errln!(
                 "error: no session file or program session named {name:?}; give a file, a name as `rustig log` shows it (week01-1) or a number from 1 to {} (07)",
                 program.files.len()
             );
@@ -224,7 +224,7 @@ fn program_session(name: Option<&str>) -> Option<Known> {
             let runs = Journal::default_runs().ok()?;
             let status = crate::journal::Status::compute(&program, &runs, now());
             status.choose(crate::journal::Choice::Suggested).or_else(|| {
-                eprintln!(
+                crate::errln!(
                     "error: every session of the program is done; name the one you ran, e.g. rustig log add week14-3"
                 );
                 None
@@ -274,11 +274,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             let run = journal.run(*id)?;
             journal.remove(*id)?;
             if let Some(r) = run {
-                println!(
+                crate::outln!(
                     "Training {id} verwijderd ({} op {}).",
                     r.title,
                     local(r.started_at)
-                );
+                )?;
             }
             Ok(Outcome::Success)
         }
@@ -338,7 +338,7 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         answers,
         request_key: None,
     })?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     if interrupted {
         writeln!(
             out,
@@ -365,7 +365,7 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
             out,
             "Training {} opgeslagen: {} op {}.",
             recorded.id,
-            known.title,
+            crate::text::visible(&known.title),
             local(started_at)
         )?,
     }
@@ -435,7 +435,7 @@ fn edit(e: &EditArgs) -> anyhow::Result<Outcome> {
             clear_note: e.scores.note.as_deref() == Some(""),
         },
     )?;
-    println!("Training {} aangepast.", e.id);
+    crate::outln!("Training {} aangepast.", e.id)?;
     Ok(Outcome::Success)
 }
 
@@ -476,12 +476,12 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
     if args.json {
         let rows: Vec<serde_json::Value> = runs.iter().map(json).collect();
         writeln!(
-            std::io::stdout().lock(),
+            crate::cli::output::stdout(),
             "{}",
             serde_json::to_string_pretty(&rows)?
         )?;
     } else if args.csv {
-        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+        let mut w = csv::Writer::from_writer(crate::cli::output::stdout());
         w.write_record([
             "id",
             "date",
@@ -526,12 +526,12 @@ fn list(args: &Args) -> anyhow::Result<Outcome> {
         }
         w.flush()?;
     } else if runs.is_empty() {
-        println!(
+        crate::outln!(
             "Nog geen trainingen in het dagboek ({}).",
             journal.path().display()
-        );
+        )?;
     } else {
-        write!(std::io::stdout().lock(), "{}", table(&runs))?;
+        write!(crate::cli::output::stdout(), "{}", table(&runs))?;
     }
     Ok(Outcome::Success)
 }

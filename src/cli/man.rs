@@ -48,15 +48,22 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let pages = pages()?;
     match &args.output {
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::cli::output::stdout();
             match out.write_all(&pages[0].1).and_then(|_| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
                 _ => {}
             }
         }
         Some(dir) => {
+            if dir.exists() && !dir.is_dir() {
+                crate::errln!(
+                    "error: {} is a file, not a folder\n  = help: -o takes the folder the manual pages go into",
+                    dir.display()
+                );
+                return Ok(Outcome::Failure);
+            }
             if !dir.is_dir() {
-                eprintln!(
+                crate::errln!(
                     "error: {} is not a folder\n  = help: create it first, e.g. mkdir -p {}",
                     dir.display(),
                     dir.display()
@@ -68,7 +75,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 AtomicFile::write(&path, roff)
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
-            eprintln!("wrote {} manual pages to {}", pages.len(), dir.display());
+            crate::errln!("wrote {} manual pages to {}", pages.len(), dir.display());
         }
     }
     Ok(Outcome::Success)

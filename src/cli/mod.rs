@@ -3,7 +3,6 @@
 //! diagnostics.
 //!
 //! Exit status: 0 success, 1 invalid input or a failure at run time, 2 wrong usage.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
 mod completions;
@@ -13,6 +12,7 @@ mod export;
 mod log;
 mod man;
 mod new;
+pub mod output;
 mod play;
 mod questions;
 mod render;
@@ -112,21 +112,31 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code.clamp(0, 255) as u8);
         }
     };
-    match run(cli, started) {
-        Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::Failure) => ExitCode::from(1),
-        Ok(Outcome::Usage) => ExitCode::from(2),
-        Ok(Outcome::Interrupted) => ExitCode::from(130),
-        Err(e) => {
-            // `{:#}`: the error and each of its causes once, joined by ": ".
-            eprintln!("error: {e:#}");
-            ExitCode::from(1)
-        }
-    }
+    let result = run(cli, started).map(|outcome| match outcome {
+        Outcome::Success => 0,
+        Outcome::Failure => 1,
+        Outcome::Usage => 2,
+        Outcome::Interrupted => 130,
+    });
+    ExitCode::from(output::finish(result))
 }
 
 /// Runs one parsed command.
 pub fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<Outcome> {
+    if let Some(dir) = &cli.voice_dir
+        && !dir.is_dir()
+    {
+        crate::errln!(
+            "error: --voice-dir {}: {}\n  = help: give a voice pack folder (with voice.toml) or a folder of packs",
+            dir.display(),
+            if dir.exists() {
+                "not a folder"
+            } else {
+                "no such folder"
+            }
+        );
+        return Ok(Outcome::Usage);
+    }
     let lookup = crate::voice::VoiceLookup::from_env(cli.voice_dir.clone());
     match &cli.command {
         Command::Play(args) => play::run(args, &lookup, started),

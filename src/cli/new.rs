@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use super::Outcome;
 use crate::output::AtomicFile;
+use crate::output::target::Kind;
 
 /// The starter session `rustig new` writes without `--from` (Dutch comments).
 pub const STARTER: &str = include_str!("starter.toml");
@@ -87,7 +88,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             let summary = example_text(name).map(example_summary).unwrap_or("");
             text.push_str(&format!("{name:width$}  {summary}\n"));
         }
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::cli::output::stdout();
         return match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
             _ => Ok(Outcome::Success),
@@ -98,33 +99,27 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .as_deref()
         .expect("clap requires FILE without --list");
     if std::fs::symlink_metadata(file).is_ok() {
-        eprintln!(
+        crate::errln!(
             "error: {} already exists; rustig new does not overwrite files\n  = help: choose another name, or remove the file first",
             file.display()
         );
         return Ok(Outcome::Failure);
     }
-    let dir = folder_of(file);
-    if !dir.is_dir() {
-        eprintln!(
-            "error: cannot write {}: the folder {} does not exist\n  = help: create it first, e.g. mkdir -p {}",
-            file.display(),
-            dir.display(),
-            dir.display()
-        );
+    if let Err(e) = crate::output::target::check(file, Kind::Session, &[], false) {
+        crate::errln!("error: {e}");
         return Ok(Outcome::Failure);
     }
     let text = session_text(args.from.as_deref()).expect("clap checked the example's name");
     AtomicFile::write(file, text.as_bytes())
         .with_context(|| format!("cannot write {}", file.display()))?;
     match &args.from {
-        Some(name) => eprintln!("wrote {} (from the example {name})", file.display()),
-        None => eprintln!("wrote {}", file.display()),
+        Some(name) => crate::errln!("wrote {} (from the example {name})", file.display()),
+        None => crate::errln!("wrote {}", file.display()),
     }
     if !args.no_schema {
         write_schema_beside(file)?;
     }
-    eprintln!("next: rustig check {}", file.display());
+    crate::errln!("next: rustig check {}", file.display());
     Ok(Outcome::Success)
 }
 
@@ -146,7 +141,7 @@ fn write_schema_beside(file: &Path) -> anyhow::Result<()> {
     let schema = crate::schema::schema_text(&pack);
     AtomicFile::write(&path, schema.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!(
+    crate::errln!(
         "wrote {} (for editors: completion and checks while you type)",
         path.display()
     );

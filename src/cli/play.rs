@@ -148,14 +148,14 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
                 match choose_repeat(&status)? {
                     Some(choice) => choice,
                     None => {
-                        writeln!(std::io::stdout(), "Niet gestart.")?;
+                        crate::outln!("Niet gestart.")?;
                         return Ok(Outcome::Interrupted);
                     }
                 }
             };
             let Some(i) = status.choose(choice) else {
                 writeln!(
-                    std::io::stdout(),
+                    crate::cli::output::stdout(),
                     "Je hebt alle {} trainingen van \"{}\" afgerond. Kies een training om te herhalen, bijvoorbeeld: rustig play sessions/{}/{}",
                     program.files.len(),
                     program.title,
@@ -194,7 +194,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         match Output::open_default() {
             Ok(o) => Some(o),
             Err(e) => {
-                eprintln!("error: {}; {DEVICE_HINT}", Chain(&e));
+                crate::errln!("error: {}; {DEVICE_HINT}", Chain(&e));
                 return Ok(Outcome::Failure);
             }
         }
@@ -219,7 +219,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         match questions::ask(Moment::Before, &known, "Voor je begint:")? {
             Asked::Done(a) => a,
             Asked::Interrupted(_) => {
-                writeln!(std::io::stdout(), "Niet gestart: er is niets opgeslagen.")?;
+                crate::outln!("Niet gestart: er is niets opgeslagen.")?;
                 return Ok(Outcome::Interrupted);
             }
         }
@@ -246,22 +246,25 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
                 match DeviceTransport::start_on(output, &timeline, &loaded.pack, from, started) {
                     Ok(t) => t,
                     Err(e @ StartError::Device(_)) => {
-                        eprintln!("error: {}; {DEVICE_HINT}", Chain(&e));
+                        crate::errln!("error: {}; {DEVICE_HINT}", Chain(&e));
                         return Ok(Outcome::Failure);
                     }
                     Err(e) => return Err(e.into()),
                 };
             let d = &transport.description;
-            eprintln!(
+            crate::errln!(
                 "Geluid via {}: {} Hz, {} kanalen, {}",
-                d.name, d.rate, d.channels, d.format
+                d.name,
+                d.rate,
+                d.channels,
+                d.format
             );
             follow(Playback::new(loaded, transport, from), &run)?
         }
     };
     if let Some(stats) = report.device {
         if std::env::var_os("RUSTIG_PLAY_STATS").is_some() {
-            eprintln!(
+            crate::errln!(
                 "stats: first buffer after {:.1} ms, {} callbacks, {} underruns",
                 stats.first_buffer_ms.unwrap_or(0.0),
                 stats.callbacks,
@@ -269,14 +272,14 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
             );
         }
         if stats.xruns > 0 {
-            eprintln!(
+            crate::errln!(
                 "note: the sound device reported {} underrun(s) during this run",
                 stats.xruns
             );
         }
     }
     if report.end == End::DeviceLost {
-        eprintln!(
+        crate::errln!(
             "error: the output device disappeared; the run was recorded up to {}",
             clock(report.reached)
         );
@@ -297,10 +300,10 @@ fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
         return Ok(Some(Choice::Suggested));
     };
     if !questions::interactive() {
-        eprintln!("{repeat} {move_on}");
+        crate::errln!("{repeat} {move_on}");
         return Ok(Some(Choice::Suggested));
     }
-    writeln!(std::io::stdout(), "{repeat}")?;
+    crate::outln!("{repeat}")?;
     let next = status
         .next
         .as_ref()
@@ -329,7 +332,7 @@ fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
 /// A journal that cannot be opened stops `play` before anything is asked or played
 /// (a run that cannot be recorded must not look recorded), with the way out.
 fn journal_failure(e: &crate::journal::JournalError) -> anyhow::Result<Outcome> {
-    eprintln!(
+    crate::errln!(
         "error: {}\nTo play without recording this run: rustig play --no-journal",
         Chain(e)
     );
@@ -474,7 +477,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
     } else {
         None
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     let newline = if interactive { "\r\n" } else { "\n" };
     // The loop writes to stdout; a closed pipe (`rustig play | head`) ends the run
     // like `q` does, and the journal is still completed below.
@@ -576,7 +579,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
 /// After a stored run: the questions (in a terminal), then one line saying what was
 /// stored and what comes next. Ctrl-C during the questions keeps the answers given.
 fn after_the_run(journal: &Journal, id: i64, ask: bool) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout();
+    let mut stdout = crate::cli::output::stdout();
     if ask {
         let (after, interrupted) =
             match questions::ask(Moment::After, &Answers::default(), "Na je training:")? {
@@ -586,7 +589,7 @@ fn after_the_run(journal: &Journal, id: i64, ask: bool) -> anyhow::Result<()> {
         if !after.is_empty()
             && let Err(e) = journal.answer(id, &after)
         {
-            eprintln!(
+            crate::errln!(
                 "Let op: je antwoorden konden niet worden opgeslagen ({}).",
                 Chain(&e)
             );

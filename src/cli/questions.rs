@@ -153,7 +153,7 @@ fn note(initial: Option<&Note>) -> Result<Option<Note>, PromptError> {
 
 /// One line to the runner.
 fn say(line: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     writeln!(out, "{line}")?;
     out.flush()
 }

@@ -1,6 +1,6 @@
 //! `rustig render SESSION -o OUT.wav [--rate HZ] [--channels 1|2] [--stems DIR]`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -9,8 +9,11 @@ use anyhow::Context;
 use super::Outcome;
 use super::diagnostics::load;
 use crate::mix::ClipWindow;
+use crate::output::target::{self, Kind, same_file};
 use crate::output::{RenderError, RenderOptions, render_wav};
+use crate::session::ClickSound;
 use crate::timeline::clock;
+use crate::voice::PackFiles;
 use crate::voice::VoiceLookup;
 
 /// Render a session to a 16-bit PCM WAV file.
@@ -34,28 +37,78 @@ pub struct Args {
     /// Also write each layer alone to DIR: metronome.wav, voice.wav, tones.wav.
     #[arg(long, value_name = "DIR")]
     pub stems: Option<PathBuf>,
+    /// Replace the output even when it is not a WAV file (never an input).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The stem files `--stems DIR` writes.
+const STEMS: [&str; 3] = ["metronome.wav", "voice.wav", "tones.wav"];
+
+/// Every file a render reads: the session, its voice pack's manifest and clips, and
+/// a click sound file. None of them may be an output.
+fn inputs(session: &Path, loaded: &crate::load::Loaded) -> Vec<PathBuf> {
+    let mut files = vec![session.to_path_buf()];
+    if let PackFiles::Dir(dir) = &loaded.pack.files {
+        files.push(dir.join("voice.toml"));
+        files.extend(loaded.pack.clips.iter().map(|c| dir.join(&c.file)));
+    }
+    if let ClickSound::File(path) = &loaded.session.metronome.sound.value {
+        files.push(path.clone());
+    }
+    files
 }
 
 /// Runs `render`.
 pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
-    if args.output.is_dir() {
-        anyhow::bail!(
-            "{} is a folder; give a file name, e.g. -o {}/session.wav",
-            args.output.display(),
-            args.output.display()
-        );
+    match Kind::of_path(&args.output) {
+        Some(Kind::Wav) => {}
+        Some(kind @ (Kind::Mp3 | Kind::Ogg)) => {
+            crate::errln!(
+                "error: render writes WAV files, not {}\n  = help: for {}, export the session: rustig export {} -o FOLDER --format {}",
+                kind.name(),
+                kind.extension().to_uppercase(),
+                args.session.display(),
+                kind.extension()
+            );
+            return Ok(Outcome::Usage);
+        }
+        _ => {
+            crate::errln!(
+                "error: render writes WAV files; {} does not end in .wav\n  = help: name the output .wav, e.g. -o {}",
+                args.output.display(),
+                args.output.with_extension("wav").display()
+            );
+            return Ok(Outcome::Usage);
+        }
     }
-    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty())
-        && !parent.is_dir()
-    {
-        anyhow::bail!(
-            "the folder {} does not exist; create it first or choose another -o",
-            parent.display()
-        );
-    }
+    // Folder problems first: before minutes of loading.
+    target::check(&args.output, Kind::Wav, &[&args.session], args.force)?;
     let Some(loaded) = load(&args.session, lookup) else {
         return Ok(Outcome::Failure);
     };
+    let inputs = inputs(&args.session, &loaded);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    target::check(&args.output, Kind::Wav, &inputs, args.force)?;
+    if let Some(dir) = &args.stems {
+        if !dir.is_dir() && dir.exists() {
+            anyhow::bail!(
+                "cannot write the stems: {} is a file, not a folder\n  = help: --stems takes a folder (it is created if needed)",
+                dir.display()
+            );
+        }
+        // A folder that does not exist yet is created; nothing in it to protect.
+        for stem in STEMS.iter().filter(|_| dir.is_dir()) {
+            let file = dir.join(stem);
+            target::check(&file, Kind::Wav, &inputs, args.force)?;
+            if same_file(&file, &args.output) {
+                anyhow::bail!(
+                    "cannot write {}: it is also the output -o\n  = help: choose another --stems folder",
+                    file.display()
+                );
+            }
+        }
+    }
     let timeline = &loaded.compiled.timeline;
     // Each clip is decoded once, kept in a temporary file and loaded as the render
     // reaches it, so a long session needs no more memory than a short one.
@@ -104,7 +157,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
                 }
                 _ => String::new(),
             };
-            eprintln!(
+            crate::errln!(
                 "Rendered \"{}\" ({}) to {}: {} Hz, {}, {}{stems}",
                 timeline.title,
                 clock(timeline.duration),
@@ -116,7 +169,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         Err(RenderError::Interrupted) => {
-            eprintln!("Interrupted; nothing was written.");
+            crate::errln!("Interrupted; nothing was written.");
             Ok(Outcome::Failure)
         }
         Err(e) => Err(e.into()),

@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use super::Outcome;
 use crate::output::AtomicFile;
+use crate::output::target::{self, Kind};
 
 /// Print the JSON Schema of the session format, for editors.
 #[derive(Debug, clap::Args)]
@@ -21,6 +22,9 @@ pub struct Args {
     /// Write the schema to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+    /// Replace FILE even when it is not a schema rustig wrote.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// Runs `schema`.
@@ -29,12 +33,22 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let text = crate::schema::schema_text(&pack);
     match &args.output {
         Some(path) => {
+            if Kind::of_path(path) != Some(Kind::Schema) {
+                crate::errln!(
+                    "error: the schema is JSON; {} does not end in .json\n  = help: e.g. -o {}",
+                    path.display(),
+                    path.with_file_name(crate::schema::SCHEMA_FILE_NAME)
+                        .display()
+                );
+                return Ok(Outcome::Usage);
+            }
+            target::check(path, Kind::Schema, &[], args.force)?;
             AtomicFile::write(path, text.as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            crate::errln!("wrote {}", path.display());
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::cli::output::stdout();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
                 _ => {}

@@ -12,6 +12,7 @@ use super::diagnostics::print_diagnostics;
 use crate::errors::Chain;
 use crate::journal::{Journal, ProgramPlan};
 use crate::serve::{self, Config, Event, pairing};
+use crate::text::visible;
 use crate::voice::VoiceLookup;
 
 /// Serve the phone page on the local network.
@@ -50,25 +51,24 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let store = pairing_path()?;
     if args.devices {
         let devices = pairing::devices(&store)?;
-        let mut out = std::io::stdout().lock();
         if devices.is_empty() {
-            writeln!(out, "No paired phones.")?;
+            crate::outln!("No paired phones.")?;
         }
         for d in devices {
-            writeln!(out, "{}\tpaired {}", d.name, local(d.paired_at))?;
+            crate::outln!("{}\tpaired {}", visible(&d.name), local(d.paired_at))?;
         }
         return Ok(Outcome::Success);
     }
     if let Some(name) = &args.revoke {
         if pairing::revoke(&store, name)? {
-            println!("{name} is no longer paired; it has to scan the QR code again.");
+            crate::outln!("{name} is no longer paired; it has to scan the QR code again.")?;
             return Ok(Outcome::Success);
         }
         let known: Vec<String> = pairing::devices(&store)?
             .into_iter()
             .map(|d| d.name)
             .collect();
-        eprintln!(
+        crate::errln!(
             "error: no paired phone is called {name:?}; paired: {}",
             if known.is_empty() {
                 "none".to_owned()
@@ -102,7 +102,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     match serve::run(config, program, on) {
         Ok(()) => Ok(Outcome::Success),
         Err(e) => {
-            eprintln!("error: {}", Chain(&e));
+            crate::errln!("error: {}", Chain(&e));
             Ok(Outcome::Failure)
         }
     }
@@ -131,6 +131,8 @@ fn qr(url: &str) -> Option<String> {
 
 fn print_event(e: &Event, terminal: bool) {
     let mut out = std::io::stdout().lock();
+    // Titles and paths come from files and requests: shown with control characters
+    // escaped.
     let _ = match e {
         Event::Listening { addr, url } => {
             let _ = writeln!(out, "{url}");
@@ -154,7 +156,7 @@ fn print_event(e: &Event, terminal: bool) {
         }
         Event::Connected { device, from } => writeln!(out, "{from}: {device} connected"),
         Event::Refused { from, path } => {
-            writeln!(out, "{from}: refused {path} (not paired)")
+            writeln!(out, "{from}: refused {} (not paired)", visible(path))
         }
         Event::Audio {
             device,
@@ -162,7 +164,8 @@ fn print_event(e: &Event, terminal: bool) {
             rendered,
         } => writeln!(
             out,
-            "{device}: downloading {title}{}",
+            "{device}: downloading {}{}",
+            visible(title),
             if *rendered { " (rendered now)" } else { "" }
         ),
         Event::Run {
@@ -174,13 +177,19 @@ fn print_event(e: &Event, terminal: bool) {
         } => match (id, new) {
             (Some(id), true) => writeln!(
                 out,
-                "{device}: stored run {id}, {title}{}",
+                "{device}: stored run {id}, {}{}",
+                visible(title),
                 if *completed { ", completed" } else { "" }
             ),
-            (Some(id), false) => writeln!(out, "{device}: run {id} ({title}) was already stored"),
+            (Some(id), false) => writeln!(
+                out,
+                "{device}: run {id} ({}) was already stored",
+                visible(title)
+            ),
             (None, _) => writeln!(
                 out,
-                "{device}: {title} not stored (under a minute heard, or sped up)"
+                "{device}: {} not stored (under a minute heard, or sped up)",
+                visible(title)
             ),
         },
         Event::Stopped => writeln!(out, "Stopped."),

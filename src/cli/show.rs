@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::diagnostics::load;
 use super::{Outcome, plural};
+use crate::text::{visible, visible_lines};
 use crate::timeline::clock;
 use crate::timeline::{Event, Timeline};
 use crate::voice::VoiceLookup;
@@ -34,7 +35,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     } else {
         table(timeline, &loaded.session.voice.value)
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(Outcome::Success),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
@@ -66,9 +67,9 @@ pub fn table(t: &Timeline, voice: &str) -> String {
         .iter()
         .filter(|e| matches!(e, Event::Clip { .. }))
         .count();
-    s += &format!("{}\n", t.title);
+    s += &format!("{}\n", visible(&t.title));
     if let Some(d) = &t.description {
-        s += &format!("{d}\n");
+        s += &format!("{}\n", visible_lines(d));
     }
     s += &format!(
         "{} · {} · {} · {} · voice pack {voice}\n",
@@ -77,10 +78,18 @@ pub fn table(t: &Timeline, voice: &str) -> String {
         plural(clips, "voice clip"),
         plural(clicks, "click"),
     );
+    // Events are sorted by time: each block's are found by binary search, so the
+    // table is linear in blocks + events (1 000 interval blocks: issue 23).
+    let starting = |time: f64| t.events.partition_point(|e| e.time() < time);
     for b in &t.blocks {
-        let in_block =
-            |e: &&Event| e.time() >= b.start && (e.time() < b.end || b.index + 1 == t.blocks.len());
-        let block_events: Vec<&Event> = t.events.iter().filter(in_block).collect();
+        let last = b.index + 1 == t.blocks.len();
+        let from = starting(b.start);
+        let to = if last {
+            t.events.len()
+        } else {
+            starting(b.end)
+        };
+        let block_events = &t.events[from..to.max(from)];
         let n_clicks = block_events
             .iter()
             .filter(|e| matches!(e, Event::Click { .. }))
@@ -124,7 +133,7 @@ pub fn table(t: &Timeline, voice: &str) -> String {
         s += &format!(
             "\n{:>9}  {} ({}, {}{extra})\n",
             stamp(b.start),
-            b.name,
+            visible(&b.name),
             b.kind.name(),
             clock(b.end - b.start)
         );
@@ -133,7 +142,8 @@ pub fn table(t: &Timeline, voice: &str) -> String {
                 time, clip, text, ..
             } = e
             {
-                s += &format!("{:>9}    {clip:<24} {text}\n", stamp(*time));
+                let clip = visible(clip);
+                s += &format!("{:>9}    {clip:<24} {}\n", stamp(*time), visible(text));
             }
         }
     }

@@ -77,7 +77,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     let runs = Journal::default_runs()?;
     let s = Status::compute(&program, &runs, Local::now().timestamp());
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     if args.json {
         writeln!(
             out,

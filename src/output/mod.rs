@@ -6,6 +6,7 @@
 
 pub mod blocks;
 pub mod export;
+pub mod target;
 mod wav;
 pub mod writer;
 

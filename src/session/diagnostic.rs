@@ -127,7 +127,12 @@ impl Diagnostic {
             .span
             .as_ref()
             .map_or((1, 1), |s| self.source.line_col(s.start));
-        format!("{}:{}:{}", display_path(&self.source.path), line, col)
+        format!(
+            "{}:{}:{}",
+            crate::text::visible(&display_path(&self.source.path)),
+            line,
+            col
+        )
     }
 }
 
@@ -168,7 +173,7 @@ impl Diagnostic {
             "{}: {}: {}\n",
             paint(Style::new().bold(), &self.location()),
             paint(level_style, &format!("{label}[{}]", self.code)),
-            paint(Style::new().bold(), &self.message),
+            paint(Style::new().bold(), &crate::text::visible(&self.message)),
         );
         let text = &self.source.text;
         let mut pad = " ".to_owned();
@@ -185,7 +190,14 @@ impl Diagnostic {
             // Only the span's first line is shown, as one caret run.
             let end =
                 floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
-            let (from, to) = (start - line_start, end - line_start);
+            // The line came from a file: its control characters are shown escaped,
+            // and the caret moves with the longer text.
+            // Tabs become four spaces (as annotate-snippets draws them).
+            let safe = |s: &str| crate::text::visible(&s.replace('\t', "    ")).into_owned();
+            let shown = |to: usize| safe(&line_text[..to]).len();
+            let (from, to) = (shown(start - line_start), shown(end - line_start));
+            let line_text = safe(line_text);
+            let line_text = line_text.as_str();
             let level = match self.severity {
                 Severity::Error => annotate_snippets::Level::ERROR,
                 Severity::Warning => annotate_snippets::Level::WARNING,
@@ -207,9 +219,10 @@ impl Diagnostic {
         }
         if let Some(help) = &self.help {
             out.push_str(&format!(
-                "{pad} {} {}: {help}\n",
+                "{pad} {} {}: {}\n",
                 paint(gutter, "="),
-                paint(Style::new().bold(), "help")
+                paint(Style::new().bold(), "help"),
+                crate::text::visible_lines(help)
             ));
         }
         out

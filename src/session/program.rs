@@ -103,6 +103,18 @@ pub fn parse_program(
                     }
                     let mut seen: Vec<(&str, Range<usize>)> = Vec::new();
                     for (name, span) in list {
+                        if !crate::input::is_plain_relative(name) {
+                            ctx.error(
+                                Code::ProgramSession,
+                                span.clone(),
+                                format!("session file `{name}` is outside the program's folder"),
+                            )
+                            .help = Some(
+                                "list the session files of this folder by name, e.g. week01-1.toml"
+                                    .into(),
+                            );
+                            continue;
+                        }
                         if !exists(name) {
                             ctx.error(
                                 Code::ProgramSession,

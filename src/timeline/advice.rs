@@ -128,6 +128,14 @@ fn cadence_warnings(session: &Session, running: &[usize], out: &mut Vec<Diagnost
 /// [`MAX_SILENT_RUN`]: from the block's start to its first clip, between clips, or
 /// from the last clip to its end.
 fn silence_warnings(session: &Session, timeline: &Timeline, out: &mut Vec<Diagnostic>) {
+    // Clip times once, in time order (events are sorted): each run block's clips are
+    // found by binary search, so this is linear in blocks + events.
+    let clips: Vec<f64> = timeline
+        .events
+        .iter()
+        .filter(|e| matches!(e, super::Event::Clip { .. }))
+        .map(|e| e.time())
+        .collect();
     let mut played = timeline.blocks.iter();
     for (i, b) in session.blocks.iter().enumerate() {
         let count = match b.kind {
@@ -138,15 +146,11 @@ fn silence_warnings(session: &Session, timeline: &Timeline, out: &mut Vec<Diagno
         };
         let mut longest: Option<(f64, f64)> = None;
         for p in played.by_ref().take(count).filter(|p| p.kind == Kind::Run) {
-            let mut times = vec![p.start];
-            times.extend(
-                timeline
-                    .events
-                    .iter()
-                    .filter(|e| matches!(e, super::Event::Clip { .. }))
-                    .map(|e| e.time())
-                    .filter(|t| (p.start..p.end).contains(t)),
-            );
+            let from = clips.partition_point(|&t| t < p.start);
+            let to = clips.partition_point(|&t| t < p.end).max(from);
+            let mut times = Vec::with_capacity(to - from + 2);
+            times.push(p.start);
+            times.extend_from_slice(&clips[from..to]);
             times.push(p.end);
             for w in times.windows(2) {
                 if w[1] - w[0] > MAX_SILENT_RUN && longest.is_none_or(|(a, z)| w[1] - w[0] > z - a)

@@ -186,15 +186,19 @@ pub fn decode_file(path: &Path) -> Result<(Vec<f32>, u32), DecodeError> {
         file: name.clone(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(DecodeError::TooBig {
-            file: name,
-            bytes: size,
-            max: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = match crate::input::read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(crate::input::InputError::TooLarge { .. }) => {
+            let bytes = std::fs::metadata(path).map_or(MAX_FILE_BYTES + 1, |m| m.len());
+            return Err(DecodeError::TooBig {
+                file: name,
+                bytes,
+                max: MAX_FILE_BYTES,
+            });
+        }
+        Err(crate::input::InputError::Io { source, .. }) => return Err(io(source)),
+        Err(e) => return Err(io(std::io::Error::other(e.reason()))),
+    };
     decode(&bytes, &name)
 }
 

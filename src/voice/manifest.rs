@@ -24,7 +24,20 @@ impl PackFiles {
     /// The bytes of a clip file named in the manifest.
     pub fn read(&self, file: &str) -> std::io::Result<Cow<'static, [u8]>> {
         match self {
-            PackFiles::Dir(dir) => std::fs::read(dir.join(file)).map(Cow::Owned),
+            // Only files inside the pack's folder, bounded as every clip is.
+            PackFiles::Dir(dir) => {
+                if !crate::input::resolves_inside(dir, file) {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::PermissionDenied,
+                        "it is outside the pack's folder",
+                    ));
+                }
+                match crate::input::read_limited(&dir.join(file), crate::voice::MAX_FILE_BYTES) {
+                    Ok(bytes) => Ok(Cow::Owned(bytes)),
+                    Err(crate::input::InputError::Io { source, .. }) => Err(source),
+                    Err(e) => Err(std::io::Error::other(e.reason())),
+                }
+            }
             PackFiles::BuiltIn(voice) => crate::builtin::voice_file(voice, file)
                 .map(Cow::Borrowed)
                 .ok_or_else(|| {
@@ -190,6 +203,20 @@ pub fn parse_manifest(
                     let (Some((file, file_span)), Some(text)) = (file, text) else {
                         continue;
                     };
+                    if let PackFiles::Dir(dir) = files
+                        && !crate::input::resolves_inside(dir, &file)
+                    {
+                        ctx.error(
+                            Code::PackClip,
+                            file_span,
+                            format!("clip file `{file}` is outside the pack's folder"),
+                        )
+                        .help = Some(
+                            "name clip files relative to the folder of voice.toml, e.g. blok-run.wav"
+                                .into(),
+                        );
+                        continue;
+                    }
                     match files.read(&file) {
                         Err(e) => {
                             ctx.error(

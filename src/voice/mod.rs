@@ -66,21 +66,47 @@ impl VoiceLookup {
         }
     }
 
-    /// The folder a pack named `voice` would be loaded from, if any on disk.
+    /// The folder a pack named `voice` would be loaded from, if any on disk. A name
+    /// that is not a plain folder name (`../../etc`) is never looked up. A
+    /// `voice.toml` that is there but not a file is found, so loading it says why.
     pub fn find_dir(&self, voice: &str) -> Option<PathBuf> {
+        if check_voice_name(voice).is_err() {
+            return None;
+        }
+        let has = |dir: &Path| std::fs::symlink_metadata(dir.join("voice.toml")).is_ok();
         if let Some(dir) = &self.voice_dir {
-            if dir.join("voice.toml").is_file() {
+            if has(dir) {
                 return Some(dir.clone());
             }
             let sub = dir.join(voice);
-            return sub.join("voice.toml").is_file().then_some(sub);
+            return has(&sub).then_some(sub);
         }
         let local = self.cwd.join("audio").join(voice);
-        if local.join("voice.toml").is_file() {
+        if has(&local) {
             return Some(local);
         }
         let user = self.user_voices.as_ref()?.join(voice);
-        user.join("voice.toml").is_file().then_some(user)
+        has(&user).then_some(user)
+    }
+}
+
+/// Checks a voice pack's name (`--voice NAME`, `voice = "…"`): a folder name of
+/// letters, digits, `-`, `_` and `.`, not starting with `.`, at most 64 characters,
+/// so it can never name a path outside the folders searched.
+pub fn check_voice_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a voice pack name: use the name of a pack folder (letters, digits, - and _), e.g. nl",
+            name.escape_debug()
+        ))
     }
 }
 
@@ -96,6 +122,9 @@ pub enum Place {
     /// Built into the binary.
     BuiltIn,
 }
+
+/// A pack's `voice.toml` is read up to this size (the parser refuses more).
+const MANIFEST_BYTES: u64 = crate::session::toml_reader::MAX_FILE_BYTES as u64;
 
 /// A pack folder (or built-in pack) found by [`VoiceLookup::all`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +203,10 @@ impl VoiceLookup {
     /// pack that does not load can still say which core clips it lacks.
     pub fn manifest_ids(&self, voice: &str) -> Option<BTreeSet<String>> {
         let text = match self.find_dir(voice) {
-            Some(dir) => std::fs::read_to_string(dir.join("voice.toml")).ok()?,
+            Some(dir) => String::from_utf8(
+                crate::input::read_limited(&dir.join("voice.toml"), MANIFEST_BYTES).ok()?,
+            )
+            .ok()?,
             None => {
                 String::from_utf8(crate::builtin::voice_file(voice, "voice.toml")?.to_vec()).ok()?
             }
@@ -266,13 +298,13 @@ impl VoicePack {
         dir: &Path,
     ) -> Result<(VoicePack, Vec<Diagnostic>), Vec<Diagnostic>> {
         let path = dir.join("voice.toml");
-        let bytes = std::fs::read(&path).map_err(|e| {
+        let bytes = crate::input::read_limited(&path, MANIFEST_BYTES).map_err(|e| {
             let source = Source::new(&path, "");
             vec![Diagnostic::error(
                 Code::Unreadable,
                 &source,
                 None,
-                format!("cannot read the voice pack: {e}"),
+                format!("cannot read the voice pack: {}", e.reason()),
             )]
         })?;
         Self::from_manifest(voice, &path, &bytes, PackFiles::Dir(dir.to_path_buf()))

@@ -572,9 +572,15 @@ pub fn extend_pack(
 /// folder (other than `program.toml` and `voice.toml`), in name order. A folder that
 /// cannot be read is kept as it is, so reading it reports the problem.
 pub fn session_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(path: &Path, out: &mut Vec<PathBuf>) {
+    // `seen`: folders walked, by canonical path, so a symlink loop is walked once.
+    fn walk(path: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) {
         if !path.is_dir() {
             out.push(path.to_path_buf());
+            return;
+        }
+        if let Ok(real) = path.canonicalize()
+            && !seen.insert(real)
+        {
             return;
         }
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
@@ -588,7 +594,7 @@ pub fn session_files(paths: &[PathBuf]) -> Vec<PathBuf> {
         for p in entries {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
             if p.is_dir() {
-                walk(&p, out);
+                walk(&p, out, seen);
             } else if p.extension().is_some_and(|e| e == "toml")
                 && !matches!(name.as_deref(), Some("program.toml" | "voice.toml"))
             {
@@ -597,8 +603,9 @@ pub fn session_files(paths: &[PathBuf]) -> Vec<PathBuf> {
         }
     }
     let mut files = Vec::new();
+    let mut seen = HashSet::new();
     for path in paths {
-        walk(path, &mut files);
+        walk(path, &mut files, &mut seen);
     }
     files
 }

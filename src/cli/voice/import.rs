@@ -66,9 +66,10 @@ pub(super) fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
             c.edges.1 * 1000.0,
         ));
         if c.seconds > MAX_CLIP_SECONDS {
-            eprintln!(
+            crate::errln!(
                 "warning: {} lasts {:.1} s, longer than the {MAX_CLIP_SECONDS} s a clip should",
-                c.id, c.seconds
+                c.id,
+                c.seconds
             );
         }
     };
@@ -76,12 +77,12 @@ pub(super) fn import(args: &ImportArgs) -> anyhow::Result<Outcome> {
         Ok(r) => r,
         Err(import::ImportError::MappingProblems(diags)) => {
             print_diagnostics(&diags);
-            eprintln!("nothing was written");
+            crate::errln!("nothing was written");
             return Ok(Outcome::Failure);
         }
         Err(e) => {
-            eprintln!("error: {}", crate::errors::Chain(&e));
-            eprintln!("nothing was written");
+            crate::errln!("error: {}", crate::errors::Chain(&e));
+            crate::errln!("nothing was written");
             return Ok(Outcome::Failure);
         }
     };

@@ -76,8 +76,14 @@ fallback = \"nl\" when missing)."
 #[derive(Debug, clap::Args)]
 pub struct PackArgs {
     /// The voice pack's name.
-    #[arg(long, value_name = "NAME", default_value = crate::voice::DEFAULT_VOICE)]
+    #[arg(long, value_name = "NAME", default_value = crate::voice::DEFAULT_VOICE,
+        value_parser = voice_name)]
     pub voice: String,
+}
+
+/// Parses `--voice NAME`: a plain pack name, never a path.
+pub(crate) fn voice_name(name: &str) -> Result<String, String> {
+    crate::voice::check_voice_name(name).map(|()| name.to_owned())
 }
 
 /// Runs a `voice` subcommand.
@@ -94,7 +100,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
 
 /// Writes to stdout; a closed pipe (`rustig voice list | head`) is not an error.
 fn emit(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::output::stdout();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
@@ -117,7 +123,7 @@ fn load_pack(voice: &str, lookup: &VoiceLookup) -> Option<(VoicePack, Vec<Diagno
     match VoicePack::load(voice, lookup) {
         Ok(loaded) => Some(loaded),
         Err(PackError::NotFound { places }) => {
-            eprintln!(
+            crate::errln!(
                 "error: voice pack `{voice}` not found; looked in {} and among the built-in packs ({})",
                 places.join(", "),
                 builtin_voices().join(", ")
@@ -126,7 +132,7 @@ fn load_pack(voice: &str, lookup: &VoiceLookup) -> Option<(VoicePack, Vec<Diagno
         }
         Err(PackError::Invalid(diags)) => {
             print_diagnostics(&diags);
-            eprintln!(
+            crate::errln!(
                 "error: voice pack `{voice}` cannot be loaded; its problems are listed above"
             );
             None

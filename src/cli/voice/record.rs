@@ -57,7 +57,7 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
     let clips = match clips_to_record(&args.dir, &args.only, args.missing) {
         Ok(clips) => clips,
         Err(e) => {
-            eprintln!("error: {}", crate::errors::Chain(&e));
+            crate::errln!("error: {}", crate::errors::Chain(&e));
             return Ok(Outcome::Failure);
         }
     };
@@ -75,12 +75,12 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
                 Ok(Some(take)) => take,
                 Ok(None) => break 'clips,
                 Err(e) => {
-                    eprintln!("error: {}", crate::errors::Chain(&e));
+                    crate::errln!("error: {}", crate::errors::Chain(&e));
                     return Ok(Outcome::Failure);
                 }
             };
             if take.dropped > 0 {
-                eprintln!(
+                crate::errln!(
                     "warning: {} samples of this take were lost (the computer was too busy); \
                      consider r = redo",
                     take.dropped
@@ -91,7 +91,7 @@ pub(super) fn record(args: &RecordArgs) -> anyhow::Result<Outcome> {
                 continue;
             };
             if let Err(e) = play_mono(&take.samples, take.rate) {
-                eprintln!(
+                crate::errln!(
                     "warning: cannot play the take back: {}",
                     crate::errors::Chain(&e)
                 );
@@ -148,14 +148,14 @@ fn record_take(max_seconds: u32) -> Result<Option<TakeAudio>, CaptureError> {
             _ => {}
         }
         let over = take.poll();
-        eprint!("\r  {}", meter(take.level()));
+        crate::err!("\r  {}", meter(take.level()));
         if over {
             break;
         }
     }
     let audio = take.finish();
     drop(raw);
-    eprintln!();
+    crate::errln!();
     Ok((!stop).then_some(audio))
 }
 

@@ -22,7 +22,7 @@ pub struct SynthArgs {
     pub sessions: Vec<PathBuf>,
     /// The voice pack to extend (default: the one the sessions name). Its clips
     /// decide which texts are missing; the sessions' own `voice` is not checked.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::voice_name)]
     pub voice: Option<String>,
     /// The pack folder to add the clips to.
     #[arg(long, value_name = "DIR")]
@@ -58,7 +58,7 @@ fn read_sessions(paths: &[PathBuf]) -> Option<Vec<Session>> {
 /// `voice synth`.
 pub(super) fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let Some(sessions) = read_sessions(&args.sessions) else {
-        eprintln!("error: no clips made; fix the sessions first");
+        crate::errln!("error: no clips made; fix the sessions first");
         return Ok(Outcome::Failure);
     };
     let voice = match &args.voice {
@@ -66,7 +66,7 @@ pub(super) fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Ou
         None => match synth::sessions_voice(&sessions) {
             Ok(voice) => voice,
             Err(e) => {
-                eprintln!("error: {}", crate::errors::Chain(&e));
+                crate::errln!("error: {}", crate::errors::Chain(&e));
                 return Ok(Outcome::Failure);
             }
         },
@@ -82,7 +82,7 @@ pub(super) fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Ou
             }
             Err(diags) => {
                 print_diagnostics(&diags);
-                eprintln!(
+                crate::errln!(
                     "error: the voice pack in {} cannot be loaded; fix it first",
                     display_path(&dir)
                 );
@@ -160,7 +160,7 @@ pub(super) fn synth(args: &SynthArgs, lookup: &VoiceLookup) -> anyhow::Result<Ou
             clip.text
         ));
         if made.duration() > MAX_CLIP_SECONDS {
-            eprintln!(
+            crate::errln!(
                 "warning: {} lasts {:.1} s, longer than the {MAX_CLIP_SECONDS} s a clip should; \
                  consider a shorter text",
                 clip.id,
