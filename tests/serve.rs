@@ -143,10 +143,7 @@ impl Server {
 
     /// Stops it as Ctrl-C would, and waits until it has exited.
     pub fn stop(mut self) {
-        Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        crate::tools::run_tool("kill", &["-INT", &self.child.id().to_string()]);
         let status = self.child.wait().unwrap();
         assert!(status.success(), "rustig serve exits cleanly: {status}");
     }
