@@ -252,6 +252,9 @@ fn into_head(args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn a_closed_pipe_ends_check_show_and_explain_quietly_with_status_0() {
+    if !crate::tools::require_tools(&["bash", "head"]) {
+        return;
+    }
     for args in [
         &["check", "sessions/opbouw"][..],
         &["show", "sessions/opbouw/week10-1.toml", "--json"],
@@ -318,6 +321,9 @@ fn a_full_stderr_does_not_panic_and_the_render_is_complete_with_status_1() {
 
 #[test]
 fn export_whose_progress_pipe_closes_still_writes_every_file() {
+    if !crate::tools::require_tools(&["bash", "head"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let voices = root().join(crate::util::VOICES);
     let line = format!(
@@ -351,6 +357,9 @@ fn within_10s(cmd: Rustig) -> (Option<i32>, String) {
 
 #[test]
 fn a_fifo_session_is_refused_at_once() {
+    if !crate::tools::require_tools(&["mkfifo"]) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("s.toml");
     assert!(
@@ -424,6 +433,9 @@ fn a_clip_linked_to_dev_zero_is_outside_the_pack_and_refused() {
 
 #[test]
 fn a_fifo_clip_in_the_pack_is_refused_at_once() {
+    if !crate::tools::require_tools(&["mkfifo"]) {
+        return;
+    }
     let (tmp, pack) = crate::util::pack_copy();
     let clip = pack.join("blok-run.wav");
     std::fs::remove_file(&clip).unwrap();
