@@ -78,7 +78,7 @@ fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
     std::fs::write(d.join("twee-uur.toml"), session(120)).unwrap();
     std::fs::write(d.join("half-uur.toml"), session(30)).unwrap();
     std::fs::write(d.join("kort.toml"), session(11)).unwrap();
-    std::fs::write(d.join("uit.wav"), b"the old file").unwrap();
+    std::fs::write(d.join("uit.wav"), b"RIFF\0\0\0\0WAVEthe old file").unwrap();
 
     // A 2-hour render into uit.wav, killed with SIGKILL while it writes.
     let mut killed = render(d, "twee-uur.toml", "uit.wav");
@@ -87,7 +87,10 @@ fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
     let status = killed.wait().unwrap();
     assert_eq!(status.signal(), Some(9));
     assert!(left.exists(), "SIGKILL leaves the part file");
-    assert_eq!(std::fs::read(d.join("uit.wav")).unwrap(), b"the old file");
+    assert_eq!(
+        std::fs::read(d.join("uit.wav")).unwrap(),
+        b"RIFF\0\0\0\0WAVEthe old file"
+    );
     let killed_at = Instant::now();
 
     // A run still going, stopped so that its part file is idle as long as the
@@ -105,7 +108,10 @@ fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
     assert!(out.status.success(), "{out:?}");
     assert!(!left.exists(), "the killed run's part file is removed");
     assert!(going_part.exists(), "the stopped run's part file stays");
-    assert_eq!(std::fs::read(d.join("uit.wav")).unwrap(), b"the old file");
+    assert_eq!(
+        std::fs::read(d.join("uit.wav")).unwrap(),
+        b"RIFF\0\0\0\0WAVEthe old file"
+    );
 
     // The stopped run goes on and finishes its file.
     signal(&going, "-CONT");
