@@ -8,7 +8,7 @@ use crate::util::{Rustig, arg, listing, text};
 const BIN: &str = env!("CARGO_BIN_EXE_rustig");
 
 /// Every command of `rustig`, in the order of its help.
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "play",
     "render",
     "show",
@@ -23,6 +23,7 @@ const COMMANDS: [&str; 14] = [
     "log",
     "status",
     "report",
+    "serve",
 ];
 
 /// What bash completes for `words` (the last one being completed), run in `cwd`
@@ -190,7 +191,7 @@ fn man_writes_a_page_per_command_into_a_folder() {
     let (_, stderr) = Rustig::new(&["man", "-o", arg(dir.path())]).exits(0);
     assert_eq!(
         stderr,
-        format!("wrote 23 manual pages to {}\n", dir.path().display())
+        format!("wrote 24 manual pages to {}\n", dir.path().display())
     );
     assert_eq!(
         listing(dir.path()),
@@ -209,6 +210,7 @@ fn man_writes_a_page_per_command_into_a_folder() {
             "rustig-render.1",
             "rustig-report.1",
             "rustig-schema.1",
+            "rustig-serve.1",
             "rustig-show.1",
             "rustig-status.1",
             "rustig-voice-check.1",

@@ -26,6 +26,7 @@ const GUIDES: &[&str] = &[
     "docs/dagboek.md",
     "docs/sessies-schrijven.md",
     "docs/spec-extensions.md",
+    "docs/telefoon.md",
 ];
 
 /// The files a guide defines in ```` ```toml NAME ```` blocks: (NAME, contents).

@@ -198,6 +198,33 @@ fn the_tok_sounds_softly_in_the_rendered_audio() {
     assert_eq!(peak(at + 320..at + 4000), 0.0, "silence after the tok");
 }
 
+/// Mixed in small blocks, the toks sound exactly as in one block: each block starts
+/// from silence where a tok ended in the block before.
+#[test]
+fn toks_mixed_in_blocks_sound_as_in_one() {
+    let t = timeline(WALKS);
+    let pack = crate::util::test_pack();
+    let rate = 8000;
+    let sounds = Sounds::prepare(&t, &pack, rate).unwrap();
+    let mut whole = Mixer::new(Arc::clone(&t), &sounds, 1, 4096);
+    let mut want = vec![0.0f32; whole.length() as usize];
+    whole.process(&mut want);
+    for block in [100, 333] {
+        let mut mixer = Mixer::new(Arc::clone(&t), &sounds, 1, block);
+        let mut got = Vec::with_capacity(want.len());
+        let mut buf = vec![0.0f32; block];
+        while !mixer.finished() {
+            let n = ((mixer.length() - mixer.position()) as usize).min(block);
+            mixer.process(&mut buf[..n]);
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert!(
+            got == want,
+            "blocks of {block} frames differ from one block"
+        );
+    }
+}
+
 const REMAINING: &str = r#"
 title = "Nog even"
 

@@ -193,7 +193,11 @@ window.addEventListener('load', function () {
   out.headline = doc.getElementById('headline').textContent;
   out.facts = texts('#facts div');
   out.runRows = count('#runs tbody tr');
+  out.emptyCells = count('#runs td.empty');
+  out.emptyShown = [...doc.querySelectorAll('#runs td.empty')]
+    .filter(e => e.getBoundingClientRect().height > 0).length;
   out.svgTitles = texts('svg > title');
+  out.height = Math.ceil(doc.documentElement.getBoundingClientRect().height);
   const pre = document.createElement('pre');
   pre.id = 'measure';
   pre.textContent = JSON.stringify(out);
@@ -261,6 +265,46 @@ fn strings(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// Takes a screenshot of `html` as it looks on a screen `width` px wide and `height`
+/// px tall (in a frame, as [`measure`] does) into `png`.
+fn screenshot(html: &Path, width: u32, height: u64, png: &Path) {
+    let page = std::fs::read_to_string(html).unwrap();
+    let outer = html.with_file_name(format!("screen-{width}.html"));
+    let srcdoc = page.replace('&', "&amp;").replace('"', "&quot;");
+    std::fs::write(
+        &outer,
+        format!(
+            "<!DOCTYPE html>\n<html><body style=\"margin:0;overflow:hidden\">\
+             <iframe style=\"width:{width}px;height:{height}px;border:0;display:block\" \
+             srcdoc=\"{srcdoc}\"></iframe></body></html>\n"
+        ),
+    )
+    .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--window-size={width},{height}"))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", outer.display()))
+        .output()
+        .unwrap();
+    assert!(
+        png.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A date label: `5 jan`, `12 okt`.
 fn is_date(s: &str) -> bool {
     let months = [
@@ -305,6 +349,14 @@ fn the_page_fits_412_and_1280_px_with_readable_axes_dates_marks_and_headline_for
             let facts = strings(&m["facts"]);
             assert!(facts.contains(&format!("Trainingen{n}")), "{at}");
             assert_eq!(m["runRows"], n, "{at}");
+            // Unanswered questions: an empty cell in the wide table, left out of a card.
+            let shown = if width == 412 {
+                0
+            } else {
+                m["emptyCells"].as_u64().unwrap()
+            };
+            assert_eq!(m["emptyShown"], shown, "{at}");
+            assert_eq!(m["emptyCells"].as_u64().unwrap() > 0, n > 0, "{at}");
             // The program chart: the plan's words and weeks, one bar per session run.
             let program = strings(&m["programTexts"]);
             for label in [
@@ -348,14 +400,23 @@ fn the_page_fits_412_and_1280_px_with_readable_axes_dates_marks_and_headline_for
         if n == 12 {
             assert_eq!(want.answered, 10);
             assert!(page.contains("Rustig &lt;tempo&gt; &amp; wind, training 2"));
-            assert!(page.contains("deels (tot "), "partial runs are marked");
             assert!(
-                page.contains("<td>week 1</td><td class=\"dates\">5–9 jan</td><td>3 van 3</td>")
+                page.contains("6 min, <span class=\"partial\">gestopt na 15 van 38 min</span>"),
+                "run 4 stopped at 40 % of week 2's first session"
+            );
+            assert!(
+                page.contains(
+                    "<td>week 1<br><span class=\"dates\">5–9 jan</span></td><td>3 van 3</td>\
+                     <td class=\"n\">12 · 12 · 12</td><td class=\"n\">12</td>"
+                ),
+                "week 1: three runs of 12 minutes, all completed"
             );
         }
         if n == 120 {
             assert_eq!(want.answered, 100);
-            assert!(page.contains("Met 100 trainingen staat hier per week het gemiddelde."));
+            assert!(
+                page.contains("Met 100 trainingen staat hier per week het gemiddelde; de lijnen")
+            );
         }
     }
 }
@@ -387,7 +448,8 @@ fn the_standalone_svg_and_png_carry_title_legend_axes_and_dates() {
         "na: rustiger",
         "na: gespannener",
         "na: gelijk",
-        "gemiddelde van 5 trainingen",
+        "voor: gemiddelde van 5",
+        "na: gemiddelde van 5",
         "ontspannen 1",
         "erg gespannen 5",
         "5 jan",
@@ -439,4 +501,53 @@ fn rgb(bytes: &[u8]) -> (usize, usize, Vec<[u8; 3]>) {
         .map(|p| [p[0], p[1], p[2]])
         .collect();
     (info.width as usize, info.height as usize, pixels)
+}
+
+/// The two screenshots of the Dutch guide (docs/dagboek.md): the 12-run journal's
+/// page at 412 px (a phone, its first 1700 px) and at 1280 px (the whole page).
+/// `RUSTIG_SCREENSHOTS=docs/img cargo test --test tests report::screenshots` writes
+/// them there; otherwise they go to a temporary folder and are only checked.
+/// `RUSTIG_SCREENSHOT_RUNS=120` takes another journal instead (`rapport-120-412.png`,
+/// with its page as `rapport-120.html`, e.g. to print it).
+#[test]
+fn screenshots_of_the_12_run_journal_at_412_and_1280_px() {
+    if !crate::tools::require_tools(&["chromium"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let runs: usize = std::env::var("RUSTIG_SCREENSHOT_RUNS").map_or(12, |n| {
+        n.parse()
+            .expect("RUSTIG_SCREENSHOT_RUNS is a number of runs")
+    });
+    journal(d, runs);
+    let html = d.join("rapport.html");
+    report(d, &html, "html");
+    let into = std::env::var_os("RUSTIG_SCREENSHOTS")
+        .map_or_else(|| d.to_path_buf(), std::path::PathBuf::from);
+    let suffix = if runs == 12 {
+        String::new()
+    } else {
+        format!("-{runs}")
+    };
+    if into != d && runs != 12 {
+        std::fs::copy(&html, into.join(format!("rapport{suffix}.html"))).unwrap();
+    }
+    for (width, most) in [(412, 1700), (1280, 20_000)] {
+        let full = measure(&html, width)["height"].as_u64().unwrap();
+        let height = full.min(most);
+        let png = into.join(format!("rapport{suffix}-{width}.png"));
+        screenshot(&html, width, height, &png);
+        let (w, h, pixels) = rgb(&std::fs::read(&png).unwrap());
+        assert_eq!((w as u64, h as u64), (u64::from(width), height));
+        // Text and charts in the picture, and nothing drawn in the rightmost 4 px
+        // (the page keeps its margin: nothing sticks out).
+        let ink = pixels.iter().filter(|p| p.iter().all(|&c| c < 100)).count();
+        assert!(ink > 1_000, "{width} px: {ink} dark pixels");
+        let edge = (0..h)
+            .flat_map(|y| (w - 4..w).map(move |x| (x, y)))
+            .filter(|&(x, y)| pixels[y * w + x] != [255, 255, 255])
+            .count();
+        assert_eq!(edge, 0, "{width} px: drawn at the right edge");
+    }
 }

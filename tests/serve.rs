@@ -143,12 +143,21 @@ impl Server {
 
     /// Stops it as Ctrl-C would, and waits until it has exited.
     pub fn stop(mut self) {
-        Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        crate::tools::run_tool("kill", &["-INT", &self.child.id().to_string()]);
         let status = self.child.wait().unwrap();
         assert!(status.success(), "rustig serve exits cleanly: {status}");
+    }
+
+    /// Whether some line on stdout contains `text` within `secs` seconds.
+    pub fn says(&self, text: &str, secs: u64) -> bool {
+        let until = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < until {
+            if self.said(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
     }
 
     /// Whether some line on stdout contains `text`.
@@ -385,8 +394,32 @@ fn other_sites_traversal_huge_and_bad_bodies_are_refused_with_dutch_messages() {
         "POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {t}\r\n{PAGE}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         10 * 1024 * 1024
     );
-    let (status, _) = raw(port, &head, &[b' '; 64 * 1024]);
+    let (status, text) = raw(port, &head, &[b' '; 64 * 1024]);
     assert_eq!(status, 413);
+    assert!(
+        text.contains(
+            r#"{"error":"Dit verzoek is te groot: de computer neemt hoogstens 64 kB aan."}"#
+        ),
+        "{text}"
+    );
+    // The same without a length given up front (chunked): refused once over the limit.
+    let head = format!(
+        "POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {t}\r\n{PAGE}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let mut chunked = Vec::new();
+    for _ in 0..160 {
+        chunked.extend_from_slice(format!("{:x}\r\n", 1024).as_bytes());
+        chunked.extend_from_slice(&[b' '; 1024]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let (status, text) = raw(port, &head, &chunked);
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("te groot"), "{text}");
+    // A query that does not parse and a method a route does not have: Dutch too.
+    let (status, text) = call(port, "PUT", "/api/status", Some(&t), Some("{}"), PAGE);
+    assert_eq!(status, 405, "{text}");
+    assert!(text.contains("Dat kan hier niet."), "{text}");
     // Bad JSON, a score of 7, a bad key.
     let (status, text) = call(
         port,
@@ -489,6 +522,13 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     assert_eq!(r.answers.effort.map(|s| s.get()), Some(2));
     assert!(server.said("stored run"));
     assert!(server.said("was already stored"));
+    // The session the page offers now is rendered before a phone asks for it.
+    assert!(server.says("ready to download: Proef · training 1", 60));
+    assert!(
+        server.says("ready to download: Proef · training 2", 60),
+        "{:?}",
+        server.lines.lock().unwrap()
+    );
     // Status now names the next session, as `rustig status --json` does.
     let (_, status) = call(port, "GET", "/api/status", Some(&t), None, "");
     let v: serde_json::Value = serde_json::from_str(&status).unwrap();
@@ -518,7 +558,8 @@ fn audio_is_rendered_once_and_answers_range_requests() {
     );
     assert_eq!(status, 200);
     assert!(whole.starts_with("OggS"), "an Ogg file");
-    let cached: Vec<PathBuf> = walk(&home.path().join("cache/rustig/serve"));
+    // Only the Ogg file: the server renders the MP3 of the next session by itself.
+    let cached: Vec<PathBuf> = walk(&home.path().join("cache/rustig/serve/ogg"));
     assert_eq!(cached.len(), 1, "{cached:?}");
     let mtime = std::fs::metadata(&cached[0]).unwrap().modified().unwrap();
     let (status, part) = raw_bytes(

@@ -78,7 +78,7 @@ fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
     std::fs::write(d.join("twee-uur.toml"), session(120)).unwrap();
     std::fs::write(d.join("half-uur.toml"), session(30)).unwrap();
     std::fs::write(d.join("kort.toml"), session(11)).unwrap();
-    std::fs::write(d.join("uit.wav"), b"RIFF\0\0\0\0WAVEthe old file").unwrap();
+    std::fs::write(d.join("uit.wav"), b"RIFF\0\0\0\0WAVE the old file").unwrap();
 
     // A 2-hour render into uit.wav, killed with SIGKILL while it writes.
     let mut killed = render(d, "twee-uur.toml", "uit.wav");
@@ -89,7 +89,7 @@ fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
     assert!(left.exists(), "SIGKILL leaves the part file");
     assert_eq!(
         std::fs::read(d.join("uit.wav")).unwrap(),
-        b"RIFF\0\0\0\0WAVEthe old file"
+        b"RIFF\0\0\0\0WAVE the old file"
     );
     let killed_at = Instant::now();
 
@@ -110,7 +110,7 @@ fn a_killed_render_leaves_a_part_file_that_the_next_run_removes() {
     assert!(going_part.exists(), "the stopped run's part file stays");
     assert_eq!(
         std::fs::read(d.join("uit.wav")).unwrap(),
-        b"RIFF\0\0\0\0WAVEthe old file"
+        b"RIFF\0\0\0\0WAVE the old file"
     );
 
     // The stopped run goes on and finishes its file.

@@ -192,6 +192,7 @@ fn print_event(e: &Event, terminal: bool) {
                 visible(title)
             ),
         },
+        Event::Prepared { title } => writeln!(out, "ready to download: {}", visible(title)),
         Event::Stopped => writeln!(out, "Stopped."),
     };
     let _ = out.flush();

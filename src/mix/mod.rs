@@ -705,11 +705,18 @@ fn render_tones(
     let rate = sounds.rate;
     let mut written = 0..0;
     for (e, span) in sounding(events, 2, rate, sounds, b1) {
+        let (s, end) = (span.start.max(b0), span.end.min(b1));
+        if s >= end {
+            continue;
+        }
+        let at = (s - b0) as usize..(end - b0) as usize;
         if let Event::Presence { .. } = e {
             // Only where nothing else sounds, so it needs no ducking.
-            for f in span.start.max(b0)..span.end.min(b1) {
-                out[(f - b0) as usize] += sounds.presence[(f - span.start) as usize];
+            let src = &sounds.presence[(s - span.start) as usize..(end - span.start) as usize];
+            for (o, x) in out[at.clone()].iter_mut().zip(src) {
+                *o += x;
             }
+            reach(&mut written, at);
             continue;
         }
         let rising = matches!(
@@ -720,11 +727,6 @@ fn render_tones(
             }
         );
         let len = span.end - span.start;
-        let (s, end) = (span.start.max(b0), span.end.min(b1));
-        if s >= end {
-            continue;
-        }
-        let at = (s - b0) as usize..(end - b0) as usize;
         for (o, f) in out[at.clone()].iter_mut().zip(s..end) {
             let x = synth::tone_sample(f - span.start, len, rate, rising);
             *o += match duck {

@@ -19,7 +19,7 @@ use plotters::style::{FontStyle, register_font};
 
 use super::ReportError;
 use super::dutch;
-use super::model::{Direction, PairSeries, Progress};
+use super::model::{Direction, PairSeries, Progress, TREND_WINDOW};
 use crate::fonts;
 
 /// The family the charts ask for; in an SVG the viewer's own sans-serif draws it.
@@ -209,11 +209,13 @@ pub fn draw_pairs<DB: DrawingBackend>(
     } else {
         ("na: rustiger", "na: gespannener")
     };
-    let trend_words = if series.weekly {
-        "gemiddelde per week"
+    // The trend lines: the mean of before (grey) and of after (black).
+    let over = if series.weekly {
+        format!("gemiddelde van {TREND_WINDOW} weken")
     } else {
-        "gemiddelde van 5 trainingen"
+        format!("gemiddelde van {TREND_WINDOW}")
     };
+    let (trend_before, trend_after) = (format!("voor: {over}"), format!("na: {over}"));
     let legend = [
         Entry {
             glyph: "■",
@@ -237,8 +239,13 @@ pub fn draw_pairs<DB: DrawingBackend>(
         },
         Entry {
             glyph: "━",
+            colour: BEFORE,
+            words: &trend_before,
+        },
+        Entry {
+            glyph: "━",
             colour: INK,
-            words: trend_words,
+            words: &trend_after,
         },
     ];
     let legend = if series.trend.is_empty() {

@@ -13,7 +13,7 @@ use crate::journal::{GOAL_MINUTES, ProgramPlan, Run, RunShape, Score, Status};
 /// More answered runs than this are shown as one mark per week.
 pub const PER_RUN_MAX: usize = 30;
 
-/// How many runs the rolling mean of the per-run view spans (centred on each run).
+/// How many points (runs, or weeks) the rolling mean spans, centred on each point.
 pub const TREND_WINDOW: usize = 5;
 
 /// Which pair of questions a chart shows.
@@ -127,7 +127,7 @@ pub struct PairSeries {
     /// Runs with both answers.
     pub answered: usize,
     /// The trend: `(x, mean before, mean after)`; a rolling mean over
-    /// [`TREND_WINDOW`] runs, or the weekly means themselves.
+    /// [`TREND_WINDOW`] points (runs, or weeks when [`PairSeries::weekly`]).
     pub trend: Vec<(f64, f64, f64)>,
     /// The time axis: first and last day shown.
     pub days: (f64, f64),
@@ -156,9 +156,8 @@ impl PairSeries {
         } else {
             answered
         };
-        let trend = if weekly {
-            points.iter().map(|p| (p.x, p.before, p.after)).collect()
-        } else if points.len() >= 3 {
+        // Weekly means still swing from week to week; the trend smooths them too.
+        let trend = if points.len() >= 3 {
             rolling_mean(&points, TREND_WINDOW)
         } else {
             Vec::new()

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use super::ReportError;
 use super::chart::{self, Geometry};
 use super::dutch;
-use super::model::{Direction, Measure, PairSeries, Progress, Report};
+use super::model::{Direction, Measure, PairSeries, Progress, Report, TREND_WINDOW};
 use crate::journal::{Question, Run, Score};
 
 /// The page's styles: phone first, two columns (chart | table) from 960 px, cards
@@ -37,6 +37,7 @@ th{font-weight:600;background:#f6f6f6}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .marks td.n{white-space:nowrap}
 .weeks td:first-child{white-space:nowrap}
+.dates{color:#555;font-size:.9em}
 .note{overflow-wrap:anywhere}
 .better{color:#0072b2}.worse{color:#c24f00}.same{color:#3c3c3c}.before{color:#6e6e6e}
 .partial{color:#7a4a00}
@@ -49,14 +50,17 @@ footer{margin:2em 0 1em;color:#555;font-size:.9em}
 table.cards thead,table.cards thead tr,table.cards thead th{display:block;position:absolute;width:1px;height:1px;padding:0;overflow:hidden;clip:rect(0 0 0 0)}
 table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
 table.cards tr{border-bottom:1px solid #bbb;padding:6px 0}
-table.cards td{display:flex;gap:10px;border:0;padding:2px 0;text-align:left}
-table.cards td::before{content:attr(data-label);flex:0 0 7.2em;color:#555;font-weight:600}
+table.cards td{display:block;position:relative;border:0;padding:2px 0 2px 7.4em;text-align:left;min-height:1.6em}
+table.cards td::before{content:attr(data-label);position:absolute;left:0;top:2px;width:7em;color:#555;font-weight:600}
+table.cards td.empty{display:none}
+table.cards td.day{font-weight:600}
 }
 @page{size:A4;margin:14mm 12mm}
 @media print{
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{max-width:none;padding:0;font-size:10.5pt}
-h2{break-after:avoid;margin-top:1em}
+h2,section>p{break-after:avoid}
+h2{margin-top:1em}
 .chart{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}
 .data{max-height:none;overflow:visible}
 figure,.facts,tr{break-inside:avoid}
@@ -117,13 +121,22 @@ pub fn pairs_desc(report: &Report, series: &PairSeries) -> String {
     let _ = write!(
         d,
         "Scores van 1 ({}) tot 5 ({}). Grijze vierkantjes: voor de training; {}: na de \
-         training (blauw: beter, oranje: slechter, een donker rondje om het vierkantje: gelijk).",
+         training (blauw: beter, oranje: slechter, een donker rondje om het vierkantje: gelijk).{}",
         q.low(),
         q.high(),
         if series.weekly {
             "driehoekjes per week gemiddeld"
         } else {
             "driehoekjes per training"
+        },
+        match (series.trend.is_empty(), series.weekly) {
+            (true, _) => String::new(),
+            (false, true) => format!(
+                " Lijnen: het gemiddelde van {TREND_WINDOW} weken eromheen (grijs: voor, zwart: na)."
+            ),
+            (false, false) => format!(
+                " Lijnen: het gemiddelde van {TREND_WINDOW} trainingen eromheen (grijs: voor, zwart: na)."
+            ),
         }
     );
     d
@@ -248,11 +261,17 @@ fn pairs_section(report: &Report, series: &PairSeries) -> Result<String, ReportE
         q.high(),
         if series.weekly {
             format!(
-                "Met {} trainingen staat hier per week het gemiddelde.",
+                "Met {} trainingen staat hier per week het gemiddelde; de lijnen zijn het \
+                 gemiddelde van {TREND_WINDOW} weken eromheen (grijs: voor, zwart: na).",
                 series.answered
             )
-        } else {
+        } else if series.trend.is_empty() {
             "Eén paar per training.".to_owned()
+        } else {
+            format!(
+                "Eén paar per training; de lijnen zijn het gemiddelde van {TREND_WINDOW} \
+                 trainingen eromheen (grijs: voor, zwart: na)."
+            )
         }
     );
     let _ = write!(
@@ -270,8 +289,9 @@ fn program_section(report: &Report, progress: &Progress) -> Result<String, Repor
     let first = progress.slots.first().map_or(0.0, |s| s.planned);
     let mut s = format!(
         "<section id=\"program\">\n<h2>Hardlopen volgens het programma</h2>\n\
-         <p>{}: van {} naar {} minuten hardlopen per training. De lijn is het plan, \
-         de balken zijn wat je echt hardliep (wandelen en rekken tellen niet mee).</p>\n",
+         <p>Het programma „{}” bouwt op van {} naar {} minuten hardlopen per training. \
+         De lijn is het plan, de balken zijn wat je echt hardliep (wandelen en rekken \
+         tellen niet mee).</p>\n",
         escape(&progress.title),
         dutch::decimal(first, 0),
         dutch::decimal(goal, 0)
@@ -282,8 +302,8 @@ fn program_section(report: &Report, progress: &Progress) -> Result<String, Repor
         minutes_svg(progress, goal)?
     );
     s.push_str(
-        "<table class=\"weeks\">\n<caption>Per week van het programma</caption>\n\
-         <thead><tr><th>week</th><th>data</th><th>afgerond</th><th class=\"n\">hardgelopen per training</th></tr></thead>\n<tbody>\n",
+        "<table class=\"weeks\">\n<caption>Per week van het programma (minuten hardlopen per training)</caption>\n\
+         <thead><tr><th>week</th><th>afgerond</th><th class=\"n\">gelopen</th><th class=\"n\">plan</th></tr></thead>\n<tbody>\n",
     );
     // Weeks up to the one after the last week with a run, one row each; the rest of
     // the program in one row.
@@ -293,22 +313,25 @@ fn program_section(report: &Report, progress: &Progress) -> Result<String, Repor
         .rposition(|w| w.dates.is_some())
         .map_or(1, |i| i + 2)
         .min(progress.weeks.len());
+    let list = |v: &[f64]| {
+        v.iter()
+            .map(|m| {
+                if *m > 0.0 {
+                    format!("{m:.0}")
+                } else {
+                    "–".to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
     for w in &progress.weeks[..reached] {
-        let dates = w
-            .dates
-            .map_or_else(|| "–".to_owned(), |(a, b)| dutch::date_span(a, b));
-        let list = |v: &[f64]| {
-            v.iter()
-                .map(|m| {
-                    if *m > 0.0 {
-                        format!("{m:.0}")
-                    } else {
-                        "–".to_owned()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" · ")
-        };
+        let dates = w.dates.map_or_else(String::new, |(a, b)| {
+            format!(
+                "<br><span class=\"dates\">{}</span>",
+                dutch::date_span(a, b)
+            )
+        });
         // The plan once when every session of the week plans the same.
         let planned = if w.planned.windows(2).all(|p| p[0] == p[1]) {
             w.planned
@@ -319,8 +342,8 @@ fn program_section(report: &Report, progress: &Progress) -> Result<String, Repor
         };
         let _ = writeln!(
             s,
-            "<tr><td>week {}</td><td class=\"dates\">{dates}</td><td>{} van {}</td>\
-             <td class=\"n\">{} van {planned} min</td></tr>",
+            "<tr><td>week {}{dates}</td><td>{} van {}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{planned}</td></tr>",
             w.week,
             w.completed,
             w.sessions,
@@ -349,13 +372,13 @@ fn program_section(report: &Report, progress: &Progress) -> Result<String, Repor
     Ok(s)
 }
 
-/// How much of a run was done: `12 min, afgerond` or `8 min, deels (tot 20 van 39 min)`.
+/// How much of a run was done: `12 min, afgerond` or `8 min, gestopt na 20 van 39 min`.
 fn done_cell(run: &Run, minutes: f64) -> String {
     if run.completed {
         format!("{}, afgerond", dutch::minutes(minutes))
     } else {
         format!(
-            "{}, <span class=\"partial\">deels (tot {} van {})</span>",
+            "{}, <span class=\"partial\">gestopt na {} van {}</span>",
             dutch::minutes(minutes),
             dutch::decimal((run.position / 60.0).floor(), 0),
             dutch::minutes(run.duration / 60.0)
@@ -383,21 +406,49 @@ fn runs_section(report: &Report) -> String {
     );
     for (r, m) in report.runs.iter().rev() {
         let a = &r.answers;
+        // A cell without an answer stays in the table's grid but is left out of a
+        // phone's card, so a card shows what was filled in.
+        let cell = |label: &str, class: &str, answered: bool, text: String| {
+            let class = match (class.is_empty(), answered) {
+                (true, true) => String::new(),
+                (true, false) => " class=\"empty\"".to_owned(),
+                (false, true) => format!(" class=\"{class}\""),
+                (false, false) => format!(" class=\"{class} empty\""),
+            };
+            format!("<td data-label=\"{label}\"{class}>{text}</td>")
+        };
         let _ = writeln!(
             s,
-            "<tr><td data-label=\"datum\">{}</td><td data-label=\"training\">{}</td>\
-             <td data-label=\"hardgelopen\">{}</td><td data-label=\"stress\">{}</td>\
-             <td data-label=\"stemming\">{}</td><td data-label=\"zwaar\">{}</td>\
-             <td data-label=\"notitie\" class=\"note\">{}</td></tr>",
-            dutch::full_date(dutch::local_date(r.started_at)),
-            escape(&r.title),
-            done_cell(r, *m),
-            pair_cell(a.stress_before, a.stress_after),
-            pair_cell(a.mood_before, a.mood_after),
-            score(a.effort),
-            a.note
-                .as_ref()
-                .map_or_else(String::new, |n| escape(n.as_str()))
+            "<tr>{}{}{}{}{}{}{}</tr>",
+            cell(
+                "datum",
+                "day",
+                true,
+                dutch::full_date(dutch::local_date(r.started_at))
+            ),
+            cell("training", "", true, escape(&r.title)),
+            cell("hardgelopen", "", true, done_cell(r, *m)),
+            cell(
+                "stress",
+                "",
+                a.stress_before.is_some() || a.stress_after.is_some(),
+                pair_cell(a.stress_before, a.stress_after)
+            ),
+            cell(
+                "stemming",
+                "",
+                a.mood_before.is_some() || a.mood_after.is_some(),
+                pair_cell(a.mood_before, a.mood_after)
+            ),
+            cell("zwaar", "", a.effort.is_some(), score(a.effort)),
+            cell(
+                "notitie",
+                "note",
+                a.note.is_some(),
+                a.note
+                    .as_ref()
+                    .map_or_else(String::new, |n| escape(n.as_str()))
+            ),
         );
     }
     s.push_str("</tbody>\n</table>\n</section>\n");

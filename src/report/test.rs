@@ -113,6 +113,12 @@ fn more_than_30_answered_runs_become_weekly_means_placed_mid_week() {
     // Week 1: days 2..8 nov are i = 1..7, after = i % 3 + 1 = 2,3,1,2,3,1,2 → 14/7.
     assert_eq!(s.points[0].after, 2.0);
     assert_eq!(s.points[0].before, 4.0);
+    // The trend smooths the weeks: one point per week, the mean of up to 5 weeks
+    // around it. Weeks 1..3 have after-means 14/7, 15/7 and 13/7: together 2.
+    assert_eq!(s.trend.len(), 5);
+    assert_eq!(s.trend[1].0, s.points[1].x);
+    assert!((s.trend[0].2 - 2.0).abs() < 1e-9, "{:?}", s.trend[0]);
+    assert!((s.points[1].after - 15.0 / 7.0).abs() < 1e-9);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ use super::library::Library;
 use super::pairing::Pairing;
 use super::{Config, Event};
 use crate::journal::{
-    Answers, Heard, Journal, Mode, Moment, Note, QUESTIONS, Question, RunFacts, RunRecord,
+    Answers, Choice, Heard, Journal, Mode, Moment, Note, QUESTIONS, Question, RunFacts, RunRecord,
     RunShape, Score, Status,
 };
 use crate::output::export::Format;
@@ -51,6 +51,10 @@ pub struct State {
     on: Arc<dyn Fn(Event) + Send + Sync>,
     /// Devices seen since the server started (for [`Event::Connected`]).
     seen: Mutex<HashSet<String>>,
+    /// Sessions [`prepare`] rendered (or found cached) since the server started.
+    prepared: Mutex<HashSet<usize>>,
+    /// Set when the server stops: a render in the background ends.
+    pub stopping: AtomicBool,
 }
 
 impl State {
@@ -67,6 +71,8 @@ impl State {
             library,
             on,
             seen: Mutex::new(HashSet::new()),
+            prepared: Mutex::new(HashSet::new()),
+            stopping: AtomicBool::new(false),
         }
     }
 
@@ -118,7 +124,52 @@ pub fn router(state: Shared) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(300),
         ))
+        .layer(middleware::from_fn(in_dutch))
         .with_state(state)
+}
+
+/// Error answers made by the layers and extractors rather than the handlers (the
+/// body limit's 413, a query that does not parse, a method a route lacks, a time-out)
+/// come as English text; they are replaced by the same Dutch JSON as every other
+/// error, so the page can show them as they are.
+async fn in_dutch(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return res;
+    }
+    let limit = format!(
+        "Dit verzoek is te groot: de computer neemt hoogstens {} kB aan.",
+        BODY_LIMIT / 1024
+    );
+    let message = match status {
+        StatusCode::BAD_REQUEST => "Dit verzoek kon niet worden gelezen.",
+        StatusCode::NOT_FOUND => "Deze pagina bestaat niet.",
+        StatusCode::METHOD_NOT_ALLOWED => "Dat kan hier niet.",
+        StatusCode::REQUEST_TIMEOUT => "Het versturen duurde te lang; probeer het nog eens.",
+        StatusCode::PAYLOAD_TOO_LARGE => &limit,
+        StatusCode::RANGE_NOT_SATISFIABLE => "Dit stuk van het bestand bestaat niet.",
+        StatusCode::SERVICE_UNAVAILABLE => {
+            "De computer had het te druk of deed er te lang over; probeer het zo nog eens."
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "Dit verzoek heeft een vorm die de computer niet kent."
+        }
+        _ if status.is_server_error() => "Er ging iets mis op de computer.",
+        _ => "Dit verzoek is geweigerd.",
+    };
+    let mut dutch = fail(status, message);
+    // Keep what the client needs to know (how large the file is, for a bad Range).
+    if let Some(range) = res.headers().get(header::CONTENT_RANGE) {
+        dutch
+            .headers_mut()
+            .insert(header::CONTENT_RANGE, range.clone());
+    }
+    dutch
 }
 
 /// Headers on every response: no sniffing, no referrer, never framed by another
@@ -300,6 +351,60 @@ async fn pair(
             "Koppelen lukte niet: de computer kon het niet opslaan.",
         ),
     }
+}
+
+/// The format the page asks for in practice: MP3 plays in every phone browser.
+fn preferred_format() -> Format {
+    if Format::Mp3.available() {
+        Format::Mp3
+    } else {
+        Format::Ogg
+    }
+}
+
+/// Renders in the background the sessions the page offers next (the one `rustig
+/// play` would start, and the next in the program), once per server life, so that a
+/// phone's download starts at once. Rendering a 40-minute session takes seconds, and
+/// a file cannot be sent while it is encoded: an MP3's seek table is written last.
+/// Call from within the runtime (an async task or a blocking one).
+pub fn prepare(state: &Shared) {
+    let st = Arc::clone(state);
+    tokio::task::spawn_blocking(move || {
+        let Ok(Ok(runs)) = st.journal().map(|j| j.runs()) else {
+            return;
+        };
+        let lib = &st.library;
+        let s = Status::compute(&lib.program, &runs, crate::journal::now());
+        for i in [s.choose(Choice::Suggested), s.plan.next]
+            .into_iter()
+            .flatten()
+        {
+            if st.stopping.load(Ordering::Relaxed) {
+                return;
+            }
+            let new = st
+                .prepared
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(i);
+            if !new {
+                continue;
+            }
+            match lib.audio(i, preferred_format(), &st.stopping) {
+                Ok((_, true)) => (st.on)(Event::Prepared {
+                    title: lib.program.summary(i).title,
+                }),
+                Ok((_, false)) => {}
+                // Tried again later; a download says what went wrong.
+                Err(_) => {
+                    st.prepared
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&i);
+                }
+            }
+        }
+    });
 }
 
 /// Runs blocking work (the journal, rendering) off the async threads.
@@ -640,6 +745,9 @@ async fn post_run(
         };
         match journal.record(&record) {
             Ok(r) => {
+                if r.new {
+                    prepare(&state);
+                }
                 (state.on)(Event::Run {
                     device,
                     title: record.title.clone(),

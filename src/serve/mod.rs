@@ -98,6 +98,12 @@ pub enum Event {
         /// Completed, by the journal's rules.
         completed: bool,
     },
+    /// A session the page offers next was rendered in the background, ready for a
+    /// phone to download at once.
+    Prepared {
+        /// The session's title.
+        title: String,
+    },
     /// The server stopped (Ctrl-C).
     Stopped,
 }
@@ -182,14 +188,19 @@ pub fn run(
             addr: local,
             url: pairing_url(local, &state.pairing.secret()),
         });
-        let app = api::router(state);
-        axum::serve(
+        api::prepare(&state);
+        let app = api::router(Arc::clone(&state));
+        let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stop_signal())
-        .await
-        .map_err(ServeError::Io)?;
+        .await;
+        // A render still running in the background stops.
+        state
+            .stopping
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        served.map_err(ServeError::Io)?;
         on(Event::Stopped);
         Ok(())
     })

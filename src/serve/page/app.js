@@ -641,6 +641,8 @@ async function saveRun() {
   local.set('pending', pending().filter((r) => r.request_key !== run.request_key).concat([run]));
   local.del('current');
   local.del('before');
+  // A repeat suggested after this run is a new question.
+  local.del('choice');
   for (const k of Object.keys(before)) delete before[k];
   for (const k of Object.keys(after)) delete after[k];
   $('note').value = '';
