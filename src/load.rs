@@ -59,22 +59,6 @@ pub fn read_session(path: &Path) -> Result<SessionFile, Diagnostic> {
                 });
             }
             let source = Source::new(path, "");
-            if let crate::input::InputError::TooLarge {
-                size: Some(size),
-                limit,
-                ..
-            } = &e
-            {
-                return Err(Diagnostic::error(
-                    Code::Unreadable,
-                    &source,
-                    None,
-                    format!(
-                        "the file is {size} bytes; session files are small text files of at most 1 MiB ({limit} bytes)"
-                    ),
-                )
-                .with_help("check that this is the right file"));
-            }
             let help = match &e {
                 e if e.io_kind() == Some(std::io::ErrorKind::NotFound) => {
                     "check the path; the built-in sessions are sessions/opbouw/weekNN-N.toml and sessions/voorbeelden/*.toml"
