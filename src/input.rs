@@ -29,6 +29,8 @@ pub enum InputError {
         path: PathBuf,
         /// The limit in bytes.
         limit: u64,
+        /// The size the file system gives, when that is what is over the limit.
+        size: Option<u64>,
     },
     /// Reading failed.
     #[error("cannot read {}", .path.display())]
@@ -101,6 +103,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
         return Err(InputError::TooLarge {
             path: path.to_path_buf(),
             limit,
+            size: Some(meta.len()),
         });
     }
     let file = std::fs::File::open(path).map_err(io)?;
@@ -118,6 +121,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
         return Err(InputError::TooLarge {
             path: path.to_path_buf(),
             limit,
+            size: None,
         });
     }
     Ok(bytes)
