@@ -293,7 +293,7 @@ fn without_a_credential_every_route_is_401_and_reveals_nothing() {
     );
     assert_eq!(status, 401, "{text}");
     assert!(journal_runs(home.path()).is_empty());
-    assert!(server.said("refused /api/status (not paired)"));
+    assert!(server.says("refused /api/status (not paired)", 10));
     server.stop();
 }
 
@@ -338,7 +338,7 @@ fn a_revoked_phone_is_refused_at_once_and_devices_lists_the_others() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("android-2"));
-    assert!(server.said("paired a new phone, named android"));
+    assert!(server.says("paired a new phone, named android", 10));
     server.stop();
 }
 
@@ -520,8 +520,8 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     assert_eq!(r.heard_seconds, Some(64.5));
     assert_eq!(r.run_seconds, Some(30.0));
     assert_eq!(r.answers.effort.map(|s| s.get()), Some(2));
-    assert!(server.said("stored run"));
-    assert!(server.said("was already stored"));
+    assert!(server.says("stored run", 10));
+    assert!(server.says("was already stored", 10));
     // The session the page offers now is rendered before a phone asks for it.
     assert!(server.says("ready to download: Proef · training 1", 60));
     assert!(
@@ -576,7 +576,7 @@ fn audio_is_rendered_once_and_answers_range_requests() {
         mtime,
         "the second request is served from the cache"
     );
-    assert!(server.said("downloading Proef · training 1 (rendered now)"));
+    assert!(server.says("downloading Proef · training 1 (rendered now)", 10));
     let (status, _) = call(
         port,
         "GET",
