@@ -114,6 +114,13 @@ fn parse_from(s: &str) -> Result<f64, String> {
         .ok_or_else(|| like.to_owned())
 }
 
+/// Says that there is no sound, with the device's own words (the sound library's,
+/// without their closing full stop) and the Dutch way on.
+fn no_sound(e: &(dyn std::error::Error + 'static)) {
+    let cause = Chain(e).to_string();
+    crate::errln!("Geen geluid: {}. {DEVICE_HINT}", cause.trim_end_matches('.'));
+}
+
 /// Runs `play`.
 pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Result<Outcome> {
     let (file, key, program) = match &args.session {
@@ -200,7 +207,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         match Output::open_default() {
             Ok(o) => Some(o),
             Err(e) => {
-                crate::errln!("Geen geluid: {}. {DEVICE_HINT}", Chain(&e));
+                no_sound(&e);
                 return Ok(Outcome::Failure);
             }
         }
@@ -252,7 +259,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
                 match DeviceTransport::start_on(output, &timeline, &loaded.pack, from, started) {
                     Ok(t) => t,
                     Err(e @ StartError::Device(_)) => {
-                        crate::errln!("Geen geluid: {}. {DEVICE_HINT}", Chain(&e));
+                        no_sound(&e);
                         return Ok(Outcome::Failure);
                     }
                     Err(e) => return Err(e.into()),
