@@ -118,7 +118,10 @@ fn parse_from(s: &str) -> Result<f64, String> {
 /// without their closing full stop) and the Dutch way on.
 fn no_sound(e: &(dyn std::error::Error + 'static)) {
     let cause = Chain(e).to_string();
-    crate::errln!("Geen geluid: {}. {DEVICE_HINT}", cause.trim_end_matches('.'));
+    crate::errln!(
+        "Geen geluid: {}. {DEVICE_HINT}",
+        cause.trim_end_matches('.')
+    );
 }
 
 /// Runs `play`.
