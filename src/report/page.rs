@@ -476,12 +476,19 @@ fn facts(report: &Report) -> String {
                 dutch::decimal(status.goal_minutes, 0)
             ),
         );
+        // The session `rustig play` starts (the repeat when one is suggested), as
+        // status and the closing line name it.
+        let again = if status.repeat.is_some() {
+            " (nog een keer)"
+        } else {
+            ""
+        };
         fact(
             "Volgende training",
-            status
-                .next
-                .as_ref()
-                .map_or_else(|| "programma af".to_owned(), |n| escape(&n.title)),
+            status.plays.as_ref().map_or_else(
+                || "programma af".to_owned(),
+                |n| format!("{}{again}", escape(&n.title)),
+            ),
         );
     }
     f.push_str("</dl>\n");

@@ -139,3 +139,23 @@ fn date_ticks_fit_the_room_and_fall_on_mondays_when_weekly() {
             .all(|(d, _)| (*d as i32 - 1).rem_euclid(7) == 0)
     );
 }
+
+#[test]
+fn the_page_names_the_session_play_starts_also_when_it_is_a_repeat() {
+    let program = crate::journal::ProgramPlan::default_program().unwrap();
+    let now = run(1, 3, None).started_at + 3600;
+    let page = |runs: &[Run]| {
+        super::Report::new(runs, Some(&program), now)
+            .html()
+            .unwrap()
+    };
+    let light = page(&[run(1, 2, Some((3, 2)))]);
+    assert!(light.contains("Week 1 · training 2</dd>"), "{light}");
+    let mut heavy = run(1, 2, Some((3, 2)));
+    heavy.answers.effort = Score::new(5).ok();
+    let heavy = page(&[heavy]);
+    assert!(
+        heavy.contains("Week 1 · training 1 (nog een keer)</dd>"),
+        "{heavy}"
+    );
+}
