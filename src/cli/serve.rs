@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::Outcome;
 use super::diagnostics::print_diagnostics;
+use super::log::local;
 use crate::errors::Chain;
 use crate::journal::{Journal, ProgramPlan};
 use crate::serve::{self, Config, Event, pairing};
@@ -106,15 +107,6 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             Ok(Outcome::Failure)
         }
     }
-}
-
-/// A local date and time, `2026-12-06 18:30`.
-fn local(t: i64) -> String {
-    use chrono::TimeZone;
-    chrono::Local
-        .timestamp_opt(t, 0)
-        .single()
-        .map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string())
 }
 
 /// The URL as a QR code of Unicode half blocks, dark on light, with a quiet zone.
