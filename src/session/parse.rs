@@ -52,93 +52,16 @@ pub const PRESENCE_RANGE: std::ops::RangeInclusive<Duration> =
 /// The built-in click sounds.
 pub const CLICK_SOUNDS: [&str; 4] = ["tik", "klak", "piep", "tok"];
 
-/// The keys a block of `kind` may have.
+/// The keys a block of `kind` has besides the [`COMMON_BLOCK_KEYS`].
 fn keys(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Walk => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "reminders",
-            "presence",
-            "duration",
-            "remaining",
-        ],
-        Kind::Silence => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "reminders",
-            "presence",
-            "duration",
-        ],
-        Kind::Run => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "reminders",
-            "presence",
-            "duration",
-            "cadence",
-            "remaining",
-        ],
-        Kind::Intervals => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "reminders",
-            "presence",
-            "repeat",
-            "run",
-            "walk",
-            "walk_last",
-            "cadence",
-        ],
-        Kind::Strength => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "reminders",
-            "presence",
-            "exercises",
-            "work",
-            "rest",
-        ],
-        Kind::Stretch => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "reminders",
-            "presence",
-            "stretches",
-            "hold",
-            "sides",
-        ],
-        Kind::Breathe => &[
-            "kind",
-            "name",
-            "cues",
-            "auto_cues",
-            "metronome",
-            "reminders",
-            "presence",
-            "duration",
-            "inhale",
-            "exhale",
-            "hold",
-        ],
+        Kind::Walk => &["duration", "remaining"],
+        Kind::Silence => &["duration"],
+        Kind::Run => &["duration", "cadence", "remaining"],
+        Kind::Intervals => &["repeat", "run", "walk", "walk_last", "cadence"],
+        Kind::Strength => &["exercises", "work", "rest"],
+        Kind::Stretch => &["stretches", "hold", "sides"],
+        Kind::Breathe => &["duration", "inhale", "exhale", "hold"],
     }
 }
 
@@ -656,7 +579,7 @@ fn read_block(ctx: &mut Ctx, number: usize, t: &DeTable<'_>, span: Range<usize>)
         t,
         span.clone(),
         format!("block {number} ({})", kind.name()),
-        keys(kind),
+        [&COMMON_BLOCK_KEYS[..], keys(kind)].concat(),
     );
     let name = r.get("name").and_then(|v| string(ctx, "name", v));
     let auto_cues = r

@@ -153,7 +153,7 @@ pub struct TableReader<'t, 'i> {
     pub span: Range<usize>,
     /// How the table is named in messages, e.g. "the `[metronome]` table".
     pub what: String,
-    known: &'static [&'static str],
+    known: std::borrow::Cow<'static, [&'static str]>,
 }
 
 impl<'t, 'i> TableReader<'t, 'i> {
@@ -162,13 +162,13 @@ impl<'t, 'i> TableReader<'t, 'i> {
         table: &'t DeTable<'i>,
         span: Range<usize>,
         what: impl Into<String>,
-        known: &'static [&'static str],
+        known: impl Into<std::borrow::Cow<'static, [&'static str]>>,
     ) -> Self {
         TableReader {
             table,
             span,
             what: what.into(),
-            known,
+            known: known.into(),
         }
     }
 
