@@ -218,40 +218,44 @@ fn session(path: &Path) -> Option<Known> {
 }
 
 /// A session of the built-in program by short name or number; without one, the
-/// session `rustig play` would start. Prints why when there is none.
-fn program_session(name: Option<&str>) -> Option<Known> {
+/// session `rustig play` would start. Prints why when there is none; a journal that
+/// cannot be read is an error (the journal is not created here: nothing is written
+/// for a rejected run).
+fn program_session(name: Option<&str>) -> anyhow::Result<Option<Known>> {
     let program = match crate::journal::ProgramPlan::default_program() {
         Ok(p) => p,
         Err(diags) => {
             print_diagnostics(&diags);
-            return None;
+            return Ok(None);
         }
     };
-    let i = match name {
+    let found = match name {
         Some(name) => program.find(name).or_else(|| {
             crate::errln!(
                 "error: no session file or program session named {name:?}; give a file, a name as `rustig log` shows it (week01-1) or a number from 1 to {} (07)",
                 program.files.len()
             );
             None
-        })?,
+        }),
         None => {
-            let runs = Journal::default_runs().ok()?;
-            let status = crate::journal::Status::compute(&program, &runs, now());
+            let status = crate::journal::Status::compute(&program, &Journal::default_runs()?, now());
             status.choose(crate::journal::Choice::Suggested).or_else(|| {
                 crate::errln!(
                     "error: every session of the program is done; name the one you ran, e.g. rustig log add week14-3"
                 );
                 None
-            })?
+            })
         }
     };
-    Some(Known {
+    let Some(i) = found else {
+        return Ok(None);
+    };
+    Ok(Some(Known {
         key: program.key(i),
         program: Some(program.name.clone()),
         title: program.sessions[i].title.clone(),
         shape: RunShape::from_session(&program.sessions[i]),
-    })
+    }))
 }
 
 /// The shape of the session a stored run was of, read again from its key (a built-in
@@ -313,7 +317,7 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
     };
     let known = match a.session.as_deref() {
         Some(arg) if arg.contains('/') || Path::new(arg).is_file() => session(Path::new(arg)),
-        arg => program_session(arg),
+        arg => program_session(arg)?,
     };
     let Some(known) = known else {
         return Ok(Outcome::Failure);
