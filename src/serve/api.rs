@@ -87,6 +87,20 @@ impl State {
             )
         })
     }
+
+    /// Every run in the journal, or the Dutch error response saying why not (one text
+    /// for every route that reads the journal).
+    fn runs(&self) -> Result<Vec<crate::journal::Run>, Response> {
+        self.journal()?.runs().map_err(|e| {
+            fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!(
+                    "Het dagboek kan niet worden gelezen ({}).",
+                    crate::errors::Chain(&e)
+                ),
+            )
+        })
+    }
 }
 
 type Shared = Arc<State>;
@@ -370,7 +384,7 @@ fn preferred_format() -> Format {
 pub fn prepare(state: &Shared) {
     let st = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
-        let Ok(Ok(runs)) = st.journal().map(|j| j.runs()) else {
+        let Ok(runs) = st.runs() else {
             return;
         };
         let lib = &st.library;
@@ -469,21 +483,9 @@ fn questions_json() -> Value {
 /// the sessions it names ready to play and the questions.
 async fn status(With(state): With<Shared>) -> Response {
     blocking(move || {
-        let journal = match state.journal() {
-            Ok(j) => j,
-            Err(r) => return r,
-        };
-        let runs = match journal.runs() {
+        let runs = match state.runs() {
             Ok(r) => r,
-            Err(e) => {
-                return fail(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    &format!(
-                        "Het dagboek kan niet worden gelezen ({}).",
-                        crate::errors::Chain(&e)
-                    ),
-                );
-            }
+            Err(r) => return r,
         };
         let lib = &state.library;
         let s = Status::compute(&lib.program, &runs, crate::journal::now());
@@ -790,14 +792,9 @@ fn closing(journal: &Journal, lib: &Library, id: i64) -> String {
 /// `GET /api/runs`: the journal, newest first, as the page's log shows it.
 async fn runs(With(state): With<Shared>) -> Response {
     blocking(move || {
-        let runs = match state.journal().map(|j| j.runs()) {
-            Ok(Ok(r)) => r,
-            Ok(Err(_)) | Err(_) => {
-                return fail(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Het dagboek kan niet worden gelezen.",
-                );
-            }
+        let runs = match state.runs() {
+            Ok(r) => r,
+            Err(r) => return r,
         };
         let rows: Vec<Value> = runs
             .iter()
@@ -827,14 +824,9 @@ async fn runs(With(state): With<Shared>) -> Response {
 /// `GET /api/report`: the page `rustig report` writes, for the phone.
 async fn report(With(state): With<Shared>) -> Response {
     blocking(move || {
-        let runs = match state.journal().map(|j| j.runs()) {
-            Ok(Ok(r)) => r,
-            Ok(Err(_)) | Err(_) => {
-                return fail(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Het dagboek kan niet worden gelezen.",
-                );
-            }
+        let runs = match state.runs() {
+            Ok(r) => r,
+            Err(r) => return r,
         };
         let program = &state.library.program;
         let report = crate::report::Report::new(&runs, Some(program), crate::journal::now());
