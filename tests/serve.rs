@@ -15,8 +15,8 @@ use rustig::journal::{Journal, Run};
 
 use crate::util::root;
 
-/// A 64.5-second session (62 s of blocks and the closing cue): a run must be heard
-/// for at least a minute to be stored.
+/// A 20.5-second session (18 s of blocks and the closing cue): shorter than a minute,
+/// so a run of it is stored only when it was heard whole.
 const FIRST: &str = r#"
 title = "Proef · training 1"
 voice = "test"
@@ -25,17 +25,17 @@ cadence = 176
 [[block]]
 kind = "walk"
 name = "Inlopen"
-duration = "16s"
+duration = "6s"
 
 [[block]]
 kind = "run"
 name = "Hardlopen"
-duration = "30s"
+duration = "8s"
 
 [[block]]
 kind = "walk"
 name = "Uitlopen"
-duration = "16s"
+duration = "4s"
 "#;
 
 const SECOND: &str = r#"
@@ -474,20 +474,24 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     let server = Server::start(home.path(), 0);
     let port = server.port;
     let t = pair(&server, "pixel");
-    // Under a minute heard: not stored.
-    let short = run_body("short-run-1", "[[0,40]]", "{}");
-    let (status, text) = call(port, "POST", "/api/runs", Some(&t), Some(&short), PAGE);
-    assert_eq!(status, 200);
-    assert!(text.contains("Korter dan een minuut"), "{text}");
+    // A session under a minute, not heard whole (stopped, or started late): not
+    // stored.
+    for (key, played) in [("short-run-1", "[[0,12]]"), ("late-run-1", "[[9,20.5]]")] {
+        let short = run_body(key, played, "{}");
+        let (status, text) = call(port, "POST", "/api/runs", Some(&t), Some(&short), PAGE);
+        assert_eq!(status, 200);
+        assert!(text.contains("Korter dan een minuut"), "{text}");
+    }
     // Sped up: a preview, not stored.
-    let fast = run_body("fast-run-1", "[[0,62]]", "{}").replace("\"speed\":1", "\"speed\":2");
+    let fast = run_body("fast-run-1", "[[0,20.5]]", "{}").replace("\"speed\":1", "\"speed\":2");
     let (_, text) = call(port, "POST", "/api/runs", Some(&t), Some(&fast), PAGE);
     assert!(text.contains("Versneld"), "{text}");
     assert!(journal_runs(home.path()).is_empty());
-    // Jumping to the end: stored, not completed; sent twice, stored once.
+    // Heard whole, in stretches sent out of order: stored (the session is shorter than
+    // a minute) and completed; sent twice, stored once.
     let body = run_body(
         "whole-run-1",
-        "[[0,10],[45,64.5],[0,0],[10,30],[30,45.5]]",
+        "[[0,4],[12,20.5],[0,0],[4,9],[9,12.5]]",
         r#"{"stress_before":2,"mood_before":4,"stress_after":1,"mood_after":5,"effort":2}"#,
     );
     let (status, first) = call(port, "POST", "/api/runs", Some(&t), Some(&body), PAGE);
@@ -504,7 +508,7 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     // The terminal's closing line: what was stored, what comes next.
     let said = first["message"].as_str().unwrap();
     assert!(
-        said.starts_with("Opgeslagen: Proef · training 1, afgerond, 30 s hardlopen."),
+        said.starts_with("Opgeslagen: Proef · training 1, afgerond, 8 s hardlopen."),
         "{said}"
     );
     assert!(
@@ -516,9 +520,9 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     let r = &runs[0];
     assert_eq!(r.mode, "telefoon");
     assert!(r.completed, "the stretches join up to the whole session");
-    // 62 s of blocks, and the closing cue "einde" that starts at 62 s.
-    assert_eq!(r.heard_seconds, Some(64.5));
-    assert_eq!(r.run_seconds, Some(30.0));
+    // 18 s of blocks, and the closing cue "einde" that starts at 18 s.
+    assert_eq!(r.heard_seconds, Some(20.5));
+    assert_eq!(r.run_seconds, Some(8.0));
     assert_eq!(r.answers.effort.map(|s| s.get()), Some(2));
     assert!(server.says("stored run", 10));
     assert!(server.says("was already stored", 10));
@@ -548,19 +552,30 @@ fn audio_is_rendered_once_and_answers_range_requests() {
     let server = Server::start(home.path(), 0);
     let port = server.port;
     let t = pair(&server, "pixel");
-    let (status, whole) = call(
-        port,
-        "GET",
-        "/api/audio/week01-1.toml?format=ogg",
-        Some(&t),
-        None,
-        "",
-    );
-    assert_eq!(status, 200);
-    assert!(whole.starts_with("OggS"), "an Ogg file");
+    // Not rendered yet: sent while it is rendered (chunked), or, had the render been
+    // quicker than the request, from the file. Either way the bytes are the file's.
+    let mut res = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+        .get(format!(
+            "{}/api/audio/week01-1.toml?format=ogg",
+            server.base
+        ))
+        .header("Authorization", format!("Bearer {t}"))
+        .call()
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "audio/ogg");
+    let whole = res.body_mut().read_to_vec().unwrap();
+    assert!(whole.starts_with(b"OggS"), "an Ogg file");
     // Only the Ogg file: the server renders the MP3 of the next session by itself.
     let cached: Vec<PathBuf> = walk(&home.path().join("cache/rustig/serve/ogg"));
     assert_eq!(cached.len(), 1, "{cached:?}");
+    assert!(
+        std::fs::read(&cached[0]).unwrap() == whole,
+        "what was sent is the cached file"
+    );
     let mtime = std::fs::metadata(&cached[0]).unwrap().modified().unwrap();
     let (status, part) = raw_bytes(
         port,
@@ -792,7 +807,7 @@ mod browser {
                 .unwrap();
             assert_eq!(meta, serde_json::json!(["Proef · training 1", PROGRAM_TITLE, "rustig"]));
             // Play to the end at real speed; the questions after follow.
-            see(&c, "#after:not([hidden])", 120).await;
+            see(&c, "#after:not([hidden])", 60).await;
             tap(&c, "button[data-question=stress_after][data-score='2']").await;
             tap(&c, "button[data-question=mood_after][data-score='5']").await;
             tap(&c, "button[data-question=effort][data-score='3']").await;
@@ -819,9 +834,10 @@ mod browser {
             let r = &runs[0];
             assert_eq!(r.mode, "telefoon");
             assert!(r.completed, "{r:?}");
-            assert!(r.heard_seconds.unwrap() >= 60.0, "{r:?}");
+            // The whole 20.5-second session (shorter than a minute, heard whole).
+            assert!(r.heard_seconds.unwrap() >= 19.5, "{r:?}");
             assert!(r.start_position < 0.5, "heard from the start: {r:?}");
-            assert!(r.position > 61.0, "{r:?}");
+            assert!(r.position > 20.0, "{r:?}");
             let a = &r.answers;
             let scores = [a.stress_before, a.mood_before, a.stress_after, a.mood_after, a.effort]
                 .map(|s| s.map(|s| s.get()));

@@ -23,7 +23,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeFile;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use super::library::Library;
+use tokio::sync::watch;
+
+use super::library::{Audio, Library, Progress};
 use super::pairing::Pairing;
 use super::{Config, Event};
 use crate::journal::{
@@ -53,15 +55,18 @@ pub struct State {
     seen: Mutex<HashSet<String>>,
     /// Sessions [`prepare`] rendered (or found cached) since the server started.
     prepared: Mutex<HashSet<usize>>,
+    /// The journal, open for the server's life (one connection, taken in turn).
+    journal: Mutex<Journal>,
     /// Set when the server stops: a render in the background ends.
-    pub stopping: AtomicBool,
+    pub stopping: Arc<AtomicBool>,
 }
 
 impl State {
-    /// The state of a server.
+    /// The state of a server with its `journal` (opened from `config.journal`).
     pub fn new(
         config: Config,
         pairing: Pairing,
+        journal: Journal,
         library: Library,
         on: Arc<dyn Fn(Event) + Send + Sync>,
     ) -> State {
@@ -72,26 +77,21 @@ impl State {
             on,
             seen: Mutex::new(HashSet::new()),
             prepared: Mutex::new(HashSet::new()),
-            stopping: AtomicBool::new(false),
+            journal: Mutex::new(journal),
+            stopping: Arc::new(AtomicBool::new(false)),
         }
     }
 
-    fn journal(&self) -> Result<Journal, Response> {
-        Journal::open(&self.config.journal).map_err(|e| {
-            fail(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &format!(
-                    "Het dagboek op de computer kan niet worden geopend ({}).",
-                    crate::errors::Chain(&e)
-                ),
-            )
-        })
+    /// The journal, for one request at a time. A request that panicked while holding
+    /// it left nothing half-done (each write is one transaction).
+    fn journal(&self) -> std::sync::MutexGuard<'_, Journal> {
+        self.journal.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Every run in the journal, or the Dutch error response saying why not (one text
     /// for every route that reads the journal).
     fn runs(&self) -> Result<Vec<crate::journal::Run>, Response> {
-        self.journal()?.runs().map_err(|e| {
+        self.journal().runs().map_err(|e| {
             fail(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &format!(
@@ -378,9 +378,9 @@ fn preferred_format() -> Format {
 
 /// Renders in the background the sessions the page offers next (the one `rustig
 /// play` would start, and the next in the program), once per server life, so that a
-/// phone's download starts at once. Rendering a 40-minute session takes seconds, and
-/// a file cannot be sent while it is encoded: an MP3's seek table is written last.
-/// Call from within the runtime (an async task or a blocking one).
+/// phone's download is over at once (a session not rendered yet is sent while it is
+/// rendered, which takes a few seconds for 40 minutes). Call from within the runtime
+/// (an async task or a blocking one).
 pub fn prepare(state: &Shared) {
     let st = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
@@ -404,7 +404,7 @@ pub fn prepare(state: &Shared) {
             if !new {
                 continue;
             }
-            match lib.audio(i, preferred_format(), &st.stopping) {
+            match lib.audio_file(i, preferred_format(), &st.stopping) {
                 Ok((_, true)) => (st.on)(Event::Prepared {
                     title: lib.program.summary(i).title,
                 }),
@@ -512,8 +512,9 @@ struct AudioQuery {
     format: Option<String>,
 }
 
-/// `GET /api/audio/{file}?format=mp3|ogg`: the session's audio, rendered now or from
-/// the cache, streamed from disk with Range support.
+/// `GET /api/audio/{file}?format=mp3|ogg`: the session's audio, from the cache with
+/// Range support, or, while it is rendered, as it is written (chunked, without a
+/// length; a request for a part of it waits for the whole).
 async fn audio(
     With(state): With<Shared>,
     axum::Extension(Device(device)): axum::Extension<Device>,
@@ -535,20 +536,11 @@ async fn audio(
         }
     };
     let st = Arc::clone(&state);
-    let rendered =
-        tokio::task::spawn_blocking(move || st.library.audio(i, format, &AtomicBool::new(false)))
-            .await;
-    let (path, fresh) = match rendered {
+    let found =
+        tokio::task::spawn_blocking(move || st.library.audio(i, format, &st.stopping)).await;
+    let found = match found {
         Ok(Ok(x)) => x,
-        Ok(Err(e)) => {
-            return fail(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &format!(
-                    "De computer kon deze training niet klaarmaken ({}).",
-                    crate::errors::Chain(&e)
-                ),
-            );
-        }
+        Ok(Err(e)) => return not_made(&crate::errors::Chain(&e).to_string()),
         Err(_) => {
             return fail(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -556,23 +548,176 @@ async fn audio(
             );
         }
     };
-    let whole = req
-        .headers()
-        .get(header::RANGE)
-        .is_none_or(|r| r.as_bytes().starts_with(b"bytes=0-"));
-    if whole {
+    let range = req.headers().get(header::RANGE);
+    // A player's first request (Safari asks for bytes 0-1 first) counts as a download.
+    if range.is_none_or(|r| r.as_bytes().starts_with(b"bytes=0-")) {
         (state.on)(Event::Audio {
             device,
             title: state.library.program.summary(i).title,
-            rendered: fresh,
+            rendered: matches!(found, Audio::Rendering(_)),
         });
     }
+    let whole = range.is_none_or(|r| r.as_bytes() == b"bytes=0-");
+    let path = match found {
+        Audio::Ready(path) => path,
+        Audio::Rendering(progress) if whole => {
+            let duration = state
+                .library
+                .loaded(i)
+                .map_or(0.0, |l| l.compiled.timeline.duration);
+            return follow(progress, format, duration, req).await;
+        }
+        Audio::Rendering(mut progress) => {
+            let end = progress
+                .wait_for(|p| matches!(p, Progress::Done(_) | Progress::Failed(_)))
+                .await
+                .map(|p| p.clone());
+            match end {
+                Ok(Progress::Done(path)) => (*path).clone(),
+                Ok(Progress::Failed(why)) => return not_made(&why),
+                _ => return not_made("the render stopped"),
+            }
+        }
+    };
+    send_file(path, req).await
+}
+
+/// The answer when a session's audio could not be made, with the reason.
+fn not_made(why: &str) -> Response {
+    fail(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &format!("De computer kon deze training niet klaarmaken ({why})."),
+    )
+}
+
+/// A complete file from disk, with Range support, not held in memory.
+async fn send_file(path: std::path::PathBuf, req: Request) -> Response {
     match ServeFile::new(path).oneshot(req).await {
         Ok(res) => res.map(Body::new),
         Err(_) => fail(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Het geluid kon niet worden gelezen.",
         ),
+    }
+}
+
+/// The header that tells the page about how large a file sent while it is rendered
+/// will be (there is no Content-Length yet), for its progress.
+pub const EXPECTED_LENGTH: &str = "x-expected-length";
+
+/// Sends a file as its render writes it: the bytes of the part file as they appear,
+/// until the render is done (then the rest) or fails (then the connection is cut, so
+/// the phone keeps nothing half). The bytes are the finished file's: the formats the
+/// server makes only grow.
+async fn follow(
+    mut progress: watch::Receiver<Progress>,
+    format: Format,
+    duration: f64,
+    req: Request,
+) -> Response {
+    let now = progress
+        .wait_for(|p| !matches!(p, Progress::Starting))
+        .await
+        .map(|p| p.clone());
+    let part = match now {
+        Ok(Progress::Writing(part)) => part,
+        Ok(Progress::Done(path)) => return send_file((*path).clone(), req).await,
+        Ok(Progress::Failed(why)) => return not_made(&why),
+        _ => return not_made("the render stopped"),
+    };
+    let file = match tokio::fs::File::open(&*part).await {
+        Ok(f) => f,
+        // Renamed (done) or removed (failed) in between.
+        Err(_) => {
+            let end = progress
+                .wait_for(|p| matches!(p, Progress::Done(_) | Progress::Failed(_)))
+                .await
+                .map(|p| p.clone());
+            return match end {
+                Ok(Progress::Done(path)) => send_file((*path).clone(), req).await,
+                Ok(Progress::Failed(why)) => not_made(&why),
+                _ => not_made("the render stopped"),
+            };
+        }
+    };
+    let tail = Tail {
+        file,
+        progress,
+        finishing: false,
+        over: false,
+    };
+    let body = Body::from_stream(futures_util::stream::unfold(tail, Tail::next));
+    let mut res = Response::new(body);
+    let h = res.headers_mut();
+    let mime = match format {
+        Format::Mp3 => "audio/mpeg",
+        Format::Ogg => "audio/ogg",
+        Format::Wav => "audio/wav",
+    };
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    // About what the finished file will be: tags and cover, then the audio
+    // (64 kbit/s MP3; Vorbis at its quality measured near 13 kbit/s).
+    let per_second = match format {
+        Format::Mp3 => 8_000.0,
+        _ => 1_700.0,
+    };
+    let expected = (duration * per_second) as u64 + 40_000;
+    h.insert(EXPECTED_LENGTH, HeaderValue::from(expected));
+    res
+}
+
+/// A part file followed while it is written.
+struct Tail {
+    file: tokio::fs::File,
+    progress: watch::Receiver<Progress>,
+    /// The render is done: what is left to read is the file's end.
+    finishing: bool,
+    /// The body has ended (with an error).
+    over: bool,
+}
+
+impl Tail {
+    /// Bytes read per chunk.
+    const CHUNK: usize = 64 * 1024;
+
+    /// The next chunk: bytes that are there, else waits for more or the render's end.
+    async fn next(mut self) -> Option<(std::io::Result<Bytes>, Tail)> {
+        use tokio::io::AsyncReadExt;
+        if self.over {
+            return None;
+        }
+        let mut buf = vec![0u8; Self::CHUNK];
+        loop {
+            match self.file.read(&mut buf).await {
+                Ok(0) if self.finishing => return None,
+                Ok(0) => {
+                    let closed = self.progress.has_changed().is_err();
+                    let now = self.progress.borrow_and_update().clone();
+                    match now {
+                        // Read on: the last bytes were written before it said so.
+                        Progress::Done(_) => self.finishing = true,
+                        Progress::Failed(why) => {
+                            self.over = true;
+                            return Some((Err(std::io::Error::other(why.to_string())), self));
+                        }
+                        _ if closed => {
+                            self.over = true;
+                            let e = std::io::Error::other("the render stopped");
+                            return Some((Err(e), self));
+                        }
+                        _ => tokio::time::sleep(Duration::from_millis(15)).await,
+                    }
+                }
+                Ok(n) => {
+                    buf.truncate(n);
+                    return Some((Ok(Bytes::from(buf)), self));
+                }
+                Err(e) => {
+                    self.over = true;
+                    return Some((Err(e), self));
+                }
+            }
+        }
     }
 }
 
@@ -702,10 +847,7 @@ async fn post_run(
         for [from, to] in &body.played {
             heard.add(from.max(0.0), to.min(shape.duration));
         }
-        let journal = match state.journal() {
-            Ok(j) => j,
-            Err(r) => return r,
-        };
+        let journal = state.journal();
         let key = lib.program.key(i);
         let start = heard.start().unwrap_or(0.0);
         let continues = journal
@@ -715,7 +857,7 @@ async fn post_run(
         let facts = RunFacts::of(&shape, &heard, continues.as_ref());
         let training = (body.speed - 1.0).abs() < f64::EPSILON;
         let minutes_run = facts.run_seconds / 60.0;
-        if !training || !facts.worth_storing() {
+        if !training || !facts.worth_storing(shape.duration) {
             (state.on)(Event::Run {
                 device,
                 title: timeline.title.clone(),

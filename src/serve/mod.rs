@@ -168,8 +168,9 @@ pub fn run(
     on: Arc<dyn Fn(Event) + Send + Sync>,
 ) -> Result<(), ServeError> {
     let pairing = pairing::Pairing::open(&config.pairing)?;
-    // Create (or upgrade) the journal now, so a problem shows before a phone connects.
-    crate::journal::Journal::open(&config.journal)?;
+    // Create (or upgrade) the journal now, so a problem shows before a phone connects;
+    // the server keeps it open.
+    let journal = crate::journal::Journal::open(&config.journal)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(8)
@@ -183,7 +184,13 @@ pub fn run(
             .map_err(|source| ServeError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(ServeError::Io)?;
         let library = library::Library::new(program, config.lookup.clone(), config.cache.clone());
-        let state = Arc::new(api::State::new(config, pairing, library, Arc::clone(&on)));
+        let state = Arc::new(api::State::new(
+            config,
+            pairing,
+            journal,
+            library,
+            Arc::clone(&on),
+        ));
         on(Event::Listening {
             addr: local,
             url: pairing_url(local, &state.pairing.secret()),

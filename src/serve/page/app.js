@@ -318,7 +318,9 @@ async function download() {
       if (res.status !== 401) $('download-state').textContent = await errorText(res);
       return;
     }
-    const total = Number(res.headers.get('Content-Length')) || 0;
+    // A session sent while the computer renders it has no length yet, only an estimate.
+    const exact = Number(res.headers.get('Content-Length')) || 0;
+    const total = exact || Number(res.headers.get('X-Expected-Length')) || 0;
     const reader = res.body.getReader();
     const parts = [];
     let got = 0;
@@ -327,7 +329,7 @@ async function download() {
       if (done) break;
       parts.push(value);
       got += value.length;
-      if (total) $('download-state').textContent = 'Downloaden… ' + Math.floor((100 * got) / total) + '%';
+      if (total) $('download-state').textContent = 'Downloaden… ' + Math.min(exact ? 100 : 99, Math.floor((100 * got) / total)) + '%';
     }
     const blob = new Blob(parts, { type: res.headers.get('Content-Type') || 'audio/mpeg' });
     // Keep only this session and the one being run, so the phone does not fill up.
