@@ -604,6 +604,172 @@ fn audio_is_rendered_once_and_answers_range_requests() {
     server.stop();
 }
 
+#[test]
+fn a_private_podcast_feed_lists_the_next_sessions_until_it_is_revoked() {
+    let home = home();
+    let server = Server::start(home.path(), 0);
+    let port = server.port;
+    let t = pair(&server, "pixel");
+    // Only the page, with its credential and its header, makes a feed.
+    let (status, _) = call(port, "POST", "/api/feed", Some(&t), Some("{}"), "");
+    assert_eq!(status, 403);
+    let (status, made) = call(port, "POST", "/api/feed", Some(&t), Some("{}"), PAGE);
+    assert_eq!(status, 200, "{made}");
+    let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+    assert_eq!(made["name"], "pixel-podcast");
+    let url = made["url"].as_str().unwrap().to_owned();
+    let prefix = format!("http://127.0.0.1:{port}/feed/");
+    assert!(
+        url.starts_with(&prefix) && url.ends_with("/feed.xml"),
+        "{url}"
+    );
+    let secret = url[prefix.len()..url.len() - "/feed.xml".len()].to_owned();
+    assert_eq!(secret.len(), 32);
+    assert!(server.says("made the podcast feed pixel-podcast", 10));
+    let path = format!("/feed/{secret}/feed.xml");
+
+    // Without the feed's own secret: 401, nothing revealed; a page credential is no
+    // feed secret, and a feed secret is no page credential.
+    for wrong in ["0".repeat(32), t.clone(), "..%2F..%2Fetc%2Fpasswd".into()] {
+        let (status, body) = call(
+            port,
+            "GET",
+            &format!("/feed/{wrong}/feed.xml"),
+            None,
+            None,
+            "",
+        );
+        assert_eq!(status, 401, "{wrong}");
+        assert!(
+            !body.contains(PROGRAM_TITLE) && !body.contains("Proef"),
+            "{body}"
+        );
+    }
+    let (status, _) = call(port, "GET", "/api/status", Some(&secret), None, "");
+    assert_eq!(status, 401);
+
+    let (status, xml) = call(port, "GET", &path, None, None, "");
+    assert_eq!(status, 200, "{xml}");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+    let psc = "http://podlove.org/simple-chapters";
+    let channel = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("channel"))
+        .unwrap();
+    // The text of `n`'s child `name` in namespace `ns` ("": none).
+    let child = |n: roxmltree::Node, (ns, name): (&str, &str)| {
+        n.children()
+            .find(|c| c.tag_name().name() == name && c.tag_name().namespace().unwrap_or("") == ns)
+            .and_then(|c| c.text())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        child(channel, ("", "title")).as_deref(),
+        Some(&*format!("rustig · {PROGRAM_TITLE}"))
+    );
+    assert_eq!(child(channel, (itunes, "block")).as_deref(), Some("Yes"));
+    let items: Vec<_> = channel
+        .children()
+        .filter(|n| n.has_tag_name("item"))
+        .collect();
+    let titles: Vec<_> = items
+        .iter()
+        .map(|i| child(*i, ("", "title")).unwrap())
+        .collect();
+    assert_eq!(titles, ["Proef · training 1", "Proef · training 2"]);
+    let first = items[0];
+    assert_eq!(child(first, (itunes, "duration")).as_deref(), Some("21"));
+    let chapters: Vec<(String, String)> = first
+        .descendants()
+        .filter(|n| n.has_tag_name((psc, "chapter")))
+        .map(|n| {
+            (
+                n.attribute("start").unwrap().into(),
+                n.attribute("title").unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chapters,
+        [
+            ("00:00:00.000".into(), "Inlopen".into()),
+            ("00:00:06.000".into(), "Hardlopen".into()),
+            ("00:00:14.000".into(), "Uitlopen".into()),
+        ]
+    );
+    let enclosure = first
+        .children()
+        .find(|n| n.has_tag_name("enclosure"))
+        .unwrap();
+    assert_eq!(enclosure.attribute("type"), Some("audio/mpeg"));
+    let audio = enclosure.attribute("url").unwrap();
+    assert_eq!(audio, format!("{prefix}{secret}/audio/week01-1.toml.mp3"));
+    let image = channel
+        .children()
+        .find(|n| n.has_tag_name((itunes, "image")))
+        .and_then(|n| n.attribute("href"))
+        .unwrap();
+    // The app downloads the episode and the artwork through the feed's secret.
+    let get = |url: &str| {
+        let mut res = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent()
+            .get(url)
+            .call()
+            .unwrap();
+        let status = res.status().as_u16();
+        (
+            status,
+            res.body_mut()
+                .with_config()
+                .limit(u64::MAX)
+                .read_to_vec()
+                .unwrap(),
+        )
+    };
+    let (status, mp3) = get(audio);
+    assert_eq!(status, 200);
+    assert!(mp3.starts_with(b"ID3"), "an MP3 with its tags");
+    let (status, png) = get(image);
+    assert_eq!(status, 200);
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    assert!(server.says("pixel-podcast connected", 10));
+    let (status, _) = get(&format!("{prefix}{secret}/audio/week01-9.toml.mp3"));
+    assert_eq!(status, 404);
+
+    // Listed with the phones, revoked like one: its URL stops working at once.
+    let devices = rustig(home.path())
+        .args(["serve", "--devices"])
+        .output()
+        .unwrap();
+    let devices = String::from_utf8_lossy(&devices.stdout).into_owned();
+    assert!(devices.contains("pixel\tpaired "), "{devices}");
+    assert!(
+        devices.contains("pixel-podcast\tpodcast feed made "),
+        "{devices}"
+    );
+    let revoked = rustig(home.path())
+        .args(["serve", "--revoke", "pixel-podcast"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&revoked.stdout),
+        "pixel-podcast is revoked; its feed URL no longer works.\n"
+    );
+    std::thread::sleep(Duration::from_millis(20));
+    let (status, _) = call(port, "GET", &path, None, None, "");
+    assert_eq!(status, 401);
+    let (status, _) = get(audio);
+    assert_eq!(status, 401);
+    // The phone itself stays paired.
+    let (status, _) = call(port, "GET", "/api/status", Some(&t), None, "");
+    assert_eq!(status, 200);
+    server.stop();
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {

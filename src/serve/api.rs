@@ -59,6 +59,8 @@ pub struct State {
     journal: Mutex<Journal>,
     /// Set when the server stops: a render in the background ends.
     pub stopping: Arc<AtomicBool>,
+    /// The program's cover for podcast apps, drawn once.
+    cover: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl State {
@@ -79,6 +81,7 @@ impl State {
             prepared: Mutex::new(HashSet::new()),
             journal: Mutex::new(journal),
             stopping: Arc::new(AtomicBool::new(false)),
+            cover: std::sync::OnceLock::new(),
         }
     }
 
@@ -121,12 +124,23 @@ pub fn router(state: Shared) -> Router {
         .route("/api/runs", get(runs).post(post_run))
         .route("/api/audio/{file}", get(audio))
         .route("/api/report", get(report))
+        .route("/api/feed", post(make_feed))
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             authenticate,
         ));
+    // A podcast app sends no credential: the feed's own secret is in its URLs.
+    let feeds = Router::new()
+        .route("/feed/{token}/feed.xml", get(feed))
+        .route("/feed/{token}/cover.png", get(feed_cover))
+        .route("/feed/{token}/audio/{file}", get(feed_audio))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            feed_secret,
+        ));
     Router::new()
         .route("/api/pair", post(pair))
+        .merge(feeds)
         .merge(private)
         .fallback(asset)
         .layer(middleware::from_fn(same_site))
@@ -535,6 +549,18 @@ async fn audio(
             );
         }
     };
+    send_audio(state, device, i, format, req).await
+}
+
+/// Session `i`'s audio in `format` for `device`: from the cache with Range support,
+/// or, while it is rendered, as it is written.
+async fn send_audio(
+    state: Shared,
+    device: String,
+    i: usize,
+    format: Format,
+    req: Request,
+) -> Response {
     let st = Arc::clone(&state);
     let found =
         tokio::task::spawn_blocking(move || st.library.audio(i, format, &st.stopping)).await;
@@ -655,14 +681,10 @@ async fn follow(
         Format::Wav => "audio/wav",
     };
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    // About what the finished file will be: tags and cover, then the audio
-    // (64 kbit/s MP3; Vorbis at its quality measured near 13 kbit/s).
-    let per_second = match format {
-        Format::Mp3 => 8_000.0,
-        _ => 1_700.0,
-    };
-    let expected = (duration * per_second) as u64 + 40_000;
-    h.insert(EXPECTED_LENGTH, HeaderValue::from(expected));
+    h.insert(
+        EXPECTED_LENGTH,
+        HeaderValue::from(super::library::estimated_bytes(format, duration)),
+    );
     res
 }
 
@@ -961,6 +983,210 @@ async fn runs(With(state): With<Shared>) -> Response {
         axum::Json(json!({ "runs": rows })).into_response()
     })
     .await
+}
+
+/// Lets through only requests with the secret of a podcast feed that is not revoked
+/// in their path; 401 otherwise, revealing nothing (as [`authenticate`]).
+async fn feed_secret(
+    With(state): With<Shared>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let token = params.get("token").map(String::as_str).unwrap_or("");
+    let Some(feed) = state.pairing.feed(token) else {
+        // The path without the secret that was tried.
+        let path = req.uri().path().replacen(token, "…", 1);
+        (state.on)(Event::Refused {
+            from: from.ip(),
+            path,
+        });
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "Deze feed bestaat niet (meer). Maak een nieuwe op de rustig-pagina.",
+        );
+    };
+    let first = state
+        .seen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(feed.clone());
+    if first {
+        (state.on)(Event::Connected {
+            device: feed.clone(),
+            from: from.ip(),
+        });
+    }
+    req.extensions_mut().insert(Device(feed));
+    next.run(req).await
+}
+
+/// `http://HOST` as the client reached this server (for URLs it will follow).
+fn origin(headers: &HeaderMap, state: &State) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{}:{}", state.config.bind, state.config.port));
+    format!("http://{host}")
+}
+
+/// `POST /api/feed`: a new podcast feed for the phone asking, with its URL (shown
+/// once: only the secret's hash is kept). Revoked with `--revoke NAME`.
+async fn make_feed(
+    With(state): With<Shared>,
+    axum::Extension(Device(device)): axum::Extension<Device>,
+    headers: HeaderMap,
+) -> Response {
+    let base = origin(&headers, &state);
+    blocking(move || match state.pairing.add_feed(&device) {
+        Ok((name, token)) => {
+            (state.on)(Event::Feed {
+                device,
+                feed: name.clone(),
+            });
+            axum::Json(json!({
+                "name": name,
+                "url": format!("{base}/feed/{token}/feed.xml"),
+            }))
+            .into_response()
+        }
+        Err(_) => fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "De feed kon niet worden gemaakt: de computer kon hem niet opslaan.",
+        ),
+    })
+    .await
+}
+
+/// How many sessions the feed offers: the one to run, and the ones after it.
+pub const FEED_EPISODES: usize = 3;
+
+/// `GET /feed/{token}/feed.xml`: the next sessions as podcast episodes.
+async fn feed(
+    With(state): With<Shared>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let base = format!("{}/feed/{token}", origin(&headers, &state));
+    blocking(move || {
+        let runs = match state.runs() {
+            Ok(r) => r,
+            Err(r) => return r,
+        };
+        let lib = &state.library;
+        let s = Status::compute(&lib.program, &runs, crate::journal::now());
+        let mut order: Vec<usize> = Vec::new();
+        let after_next = s
+            .plan
+            .next
+            .into_iter()
+            .flat_map(|n| n..lib.program.files.len());
+        for i in [s.choose(Choice::Suggested)]
+            .into_iter()
+            .flatten()
+            .chain(after_next)
+        {
+            if order.len() == FEED_EPISODES {
+                break;
+            }
+            if !order.contains(&i) {
+                order.push(i);
+            }
+        }
+        // Dates that stay put between fetches until a run is stored: the next session
+        // newest, so apps show it on top.
+        let latest = runs
+            .iter()
+            .map(|r| r.started_at)
+            .max()
+            .unwrap_or(1_767_225_600);
+        let episodes = order
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let summary = lib.program.summary(i);
+                let key = lib.program.key(i);
+                let (duration, chapters) = match lib.loaded(i) {
+                    Ok(l) => {
+                        let t = &l.compiled.timeline;
+                        let chapters = t.blocks.iter().map(|b| (b.start, b.name.clone()));
+                        (t.duration, chapters.collect())
+                    }
+                    Err(_) => (summary.minutes * 60.0, Vec::new()),
+                };
+                let done = runs.iter().filter(|r| r.session_key == key).count();
+                let file = &lib.program.files[i];
+                super::feed::Episode {
+                    title: summary.title.clone(),
+                    description: format!("{} · {} min", summary.plan, summary.minutes),
+                    url: format!("{base}/audio/{}.mp3", file),
+                    length: lib
+                        .size(i, Format::Mp3)
+                        .unwrap_or_else(|| super::library::estimated_bytes(Format::Mp3, duration)),
+                    duration,
+                    guid: format!("rustig:{}:{file}:{}", lib.program.name, done + 1),
+                    published: latest + 60 - 60 * k as i64,
+                    chapters,
+                }
+            })
+            .collect();
+        let channel = super::feed::Channel {
+            title: format!("rustig · {}", lib.program.title),
+            description: "Je volgende trainingen van rustig, van je eigen computer.".into(),
+            image: format!("{base}/cover.png"),
+            base,
+            episodes,
+        };
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/rss+xml; charset=utf-8"),
+            )],
+            super::feed::rss(&channel),
+        )
+            .into_response()
+    })
+    .await
+}
+
+/// `GET /feed/{token}/cover.png`: the program's cover, as its exported files have.
+async fn feed_cover(With(state): With<Shared>) -> Response {
+    blocking(move || {
+        let png = state.cover.get_or_init(|| {
+            crate::output::export::cover_png(&crate::output::export::CoverText::album(
+                &state.library.program.title,
+            ))
+        });
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("image/png"))],
+            png.clone(),
+        )
+            .into_response()
+    })
+    .await
+}
+
+/// `GET /feed/{token}/audio/{file}.mp3`: an episode's audio, as the page's download.
+async fn feed_audio(
+    With(state): With<Shared>,
+    axum::Extension(Device(feed)): axum::Extension<Device>,
+    Path((_, file)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let i = file
+        .strip_suffix(".mp3")
+        .and_then(|f| state.library.index(f));
+    match i {
+        Some(i) if Format::Mp3.available() => send_audio(state, feed, i, Format::Mp3, req).await,
+        _ => fail(StatusCode::NOT_FOUND, "Deze training bestaat niet."),
+    }
 }
 
 /// `GET /api/report`: the page `rustig report` writes, for the phone.

@@ -269,6 +269,13 @@ impl Library {
         }
     }
 
+    /// The size of session `i`'s finished file in `format`, if one was made or found
+    /// in this server's life and is still there.
+    pub fn size(&self, i: usize, format: Format) -> Option<u64> {
+        let path = self.known((i, format.extension()))?;
+        std::fs::metadata(path).ok().map(|m| m.len())
+    }
+
     /// A file made earlier in this server's life that is still there.
     fn known(&self, key: RenderKey) -> Option<PathBuf> {
         let mut ready = lock(&self.ready);
@@ -281,6 +288,18 @@ impl Library {
             None => None,
         }
     }
+}
+
+/// About how large the served file of a session `seconds` long will be: its tags
+/// and cover, then the audio (the streamable MP3's 64 kbit/s; Vorbis at its quality,
+/// measured near 13 kbit/s).
+pub fn estimated_bytes(format: Format, seconds: f64) -> u64 {
+    let per_second = match format {
+        Format::Mp3 => 8_000.0,
+        Format::Ogg => 1_700.0,
+        Format::Wav => f64::from(RATE) * 2.0,
+    };
+    (seconds.max(0.0) * per_second) as u64 + 40_000
 }
 
 /// Locks a mutex, also after a panic elsewhere (the maps stay consistent).

@@ -7,6 +7,7 @@
 //! - [`pairing`]: the secret in the QR code and the paired devices;
 //! - [`library`]: the program, compiled sessions, audio rendered through `export`;
 //! - [`api`]: the routes, thin over the journal and the library;
+//! - [`feed`]: the private podcast feed's XML;
 //! - [`page`]: the page itself (HTML, CSS, JS and icons compiled into the binary).
 //!
 //! Nothing here decides a rule: a run's facts come from `journal::heard`, the next
@@ -14,6 +15,7 @@
 //! [`Event`]s to whoever runs the server.
 
 pub mod api;
+pub mod feed;
 pub mod library;
 pub mod page;
 pub mod pairing;
@@ -75,6 +77,13 @@ pub enum Event {
         from: IpAddr,
         /// The path asked for.
         path: String,
+    },
+    /// A paired phone made a podcast feed.
+    Feed {
+        /// The phone.
+        device: String,
+        /// The feed's name (for `--revoke`).
+        feed: String,
     },
     /// A session's audio was sent (rendered first, or from the cache).
     Audio {

@@ -678,6 +678,41 @@ function recover() {
   return true;
 }
 
+// ---- the podcast feed --------------------------------------------------------------
+async function makeFeed() {
+  $('make-feed').disabled = true;
+  try {
+    const res = await api('/api/feed', { method: 'POST', body: {} });
+    if (!res.ok) {
+      if (res.status !== 401) say(await errorText(res), true);
+      return;
+    }
+    const feed = await res.json();
+    $('feed-url').value = feed.url;
+    $('feed-note').textContent =
+      'Dit adres is geheim: wie het heeft, hoort je trainingen. Je ziet het maar één keer. ' +
+      'Stoppen met deze feed: rustig serve --revoke ' + feed.name + ' op je computer.';
+    $('feed-made').hidden = false;
+  } catch (e) {
+    say('Geen verbinding met je computer.', true);
+  } finally {
+    $('make-feed').disabled = false;
+  }
+}
+
+async function copyFeed() {
+  const input = $('feed-url');
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    $('copy-feed').textContent = 'Gekopieerd';
+  } catch (e) {
+    // Plain http has no clipboard API: the selected text can be copied by hand.
+    document.execCommand('copy');
+    $('copy-feed').textContent = 'Gekopieerd (of kopieer de geselecteerde tekst)';
+  }
+}
+
 // ---- log and report ---------------------------------------------------------------
 async function loadLog() {
   say('');
@@ -787,6 +822,8 @@ function wire() {
   $('nav-home').addEventListener('click', () => loadHome());
   $('nav-log').addEventListener('click', loadLog);
   $('nav-report').addEventListener('click', loadReport);
+  $('make-feed').addEventListener('click', makeFeed);
+  $('copy-feed').addEventListener('click', copyFeed);
   $('choose-repeat').addEventListener('click', () => choose('repeat'));
   $('choose-next').addEventListener('click', () => choose('next'));
   window.addEventListener('online', sendPending);
