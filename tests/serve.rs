@@ -1033,6 +1033,20 @@ mod browser {
             assert_eq!(text(&c, "#log-list li .note").await, "<b>Fijn</b> gelopen");
             assert!(c.find(Locator::Css("#log-list b")).await.is_err());
             shot(&c, "telefoon-logboek.png").await;
+            // A podcast feed for this phone: its URL shown once, on this host.
+            tap(&c, "#make-feed").await;
+            see(&c, "#feed-made:not([hidden])", 10).await;
+            c.execute("document.getElementById('podcast').scrollIntoView()", vec![])
+                .await
+                .unwrap();
+            let feed = c
+                .execute("return document.getElementById('feed-url').value", vec![])
+                .await
+                .unwrap();
+            let feed = feed.as_str().unwrap();
+            assert!(feed.starts_with(&format!("http://127.0.0.1:{port}/feed/")) && feed.ends_with("/feed.xml"), "{feed}");
+            assert!(text(&c, "#feed-note").await.contains("rustig serve --revoke"));
+            shot(&c, "telefoon-podcast.png").await;
             tap(&c, "#nav-report").await;
             until(&c, "document.getElementById('report-frame').srcdoc.includes('Hardloopdagboek')", 10).await;
             shot(&c, "telefoon-verslag.png").await;
