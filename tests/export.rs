@@ -196,7 +196,7 @@ fn quiet_click(loaded: &Loaded) -> f64 {
     let events = &loaded.compiled.timeline.events;
     let voice_near = |t: f64| {
         events.iter().any(|e| match e {
-            Event::Clip { time, duration, .. } => t > time - 0.1 && t < time + duration + 0.1,
+            Event::Clip(c) => t > c.time - 0.1 && t < c.time + c.duration + 0.1,
             _ => false,
         })
     };
