@@ -1121,7 +1121,12 @@ async fn feed(
                     }
                     Err(_) => (summary.minutes * 60.0, Vec::new()),
                 };
-                let done = runs.iter().filter(|r| r.session_key == key).count();
+                // A repeat (after a completed run) is a new episode; after a partial
+                // run it stays the same one, so the app keeps its position.
+                let done = runs
+                    .iter()
+                    .filter(|r| r.session_key == key && r.completed)
+                    .count();
                 let file = &lib.program.files[i];
                 super::feed::Episode {
                     title: summary.title.clone(),
