@@ -909,7 +909,11 @@ async fn post_run(
             answers,
             request_key: Some(body.request_key),
         };
-        match journal.record(&record) {
+        let recorded = journal.record(&record);
+        // Reading the whole journal back for the closing line happens without holding
+        // it, so status reads go on meanwhile.
+        drop(journal);
+        match recorded {
             Ok(r) => {
                 if r.new {
                     prepare(&state);
@@ -921,7 +925,7 @@ async fn post_run(
                     new: r.new,
                     completed: facts.completed,
                 });
-                let message = closing(&journal, lib, r.id);
+                let message = closing(&state, r.id);
                 axum::Json(json!({
                     "stored": true, "id": r.id, "new": r.new, "completed": facts.completed,
                     "minutes_run": minutes_run, "message": message,
@@ -942,8 +946,9 @@ async fn post_run(
 
 /// The line `rustig play` closes with (what was stored, what comes next), for the
 /// run just stored; a plainer one if the journal cannot be read back.
-fn closing(journal: &Journal, lib: &Library, id: i64) -> String {
-    let runs = journal.runs().unwrap_or_default();
+fn closing(state: &State, id: i64) -> String {
+    let lib = &state.library;
+    let runs = state.runs().unwrap_or_default();
     match runs.iter().find(|r| r.id == id) {
         Some(stored) => {
             let status = Status::compute(&lib.program, &runs, crate::journal::now());
