@@ -364,23 +364,18 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
             "Onderbroken: de training is opgeslagen met de antwoorden tot hier."
         )?;
     }
-    let runs = journal.runs()?;
-    let stored = runs.iter().find(|r| r.id == recorded.id);
-    match (stored, crate::journal::ProgramPlan::default_program()) {
-        (Some(stored), Ok(program)) => {
-            let status = crate::journal::Status::compute(&program, &runs, now());
-            writeln!(
-                out,
-                "{}",
-                crate::journal::closing_line(
-                    &format!("Training {} opgeslagen", recorded.id),
-                    stored,
-                    Some(&local(started_at)),
-                    &status
-                )
-            )?;
-        }
-        _ => writeln!(
+    let closing = match crate::journal::ProgramPlan::default_program() {
+        Ok(program) => journal.closing(
+            recorded.id,
+            &program,
+            &format!("Training {} opgeslagen", recorded.id),
+            Some(&local(started_at)),
+        )?,
+        Err(_) => None,
+    };
+    match closing {
+        Some(line) => writeln!(out, "{line}")?,
+        None => writeln!(
             out,
             "Training {} opgeslagen: {} op {}.",
             recorded.id,

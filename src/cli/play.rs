@@ -617,17 +617,10 @@ fn after_the_run(journal: &Journal, id: i64, ask: bool) -> anyhow::Result<()> {
             )?;
         }
     }
-    let runs = journal.runs()?;
-    if let (Some(stored), Ok(program)) = (
-        runs.iter().find(|r| r.id == id),
-        ProgramPlan::default_program(),
-    ) {
-        let status = Status::compute(&program, &runs, crate::journal::now());
-        writeln!(
-            stdout,
-            "{}",
-            crate::journal::closing_line("Opgeslagen", stored, None, &status)
-        )?;
+    if let Ok(program) = ProgramPlan::default_program()
+        && let Some(line) = journal.closing(id, &program, "Opgeslagen", None)?
+    {
+        writeln!(stdout, "{line}")?;
     }
     Ok(())
 }
