@@ -15,6 +15,7 @@ pub mod journal;
 pub mod load;
 pub mod mix;
 pub mod output;
+pub mod picture;
 pub mod play;
 pub mod report;
 pub mod schema;
