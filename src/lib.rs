@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod cli;
 pub mod errors;
 pub mod fonts;
+pub mod hex;
 pub mod input;
 pub mod journal;
 pub mod load;
