@@ -158,6 +158,25 @@ pub fn closing_line(prefix: &str, stored: &Run, when: Option<&str>, status: &Sta
     format!("{prefix}: {}{when}, {how}{running}. {next}", stored.title)
 }
 
+impl super::Journal {
+    /// The closing line ([`closing_line`]) for run `id`, just stored: reads the runs
+    /// back and computes the status against `program` now. `None` when the run is not
+    /// in the journal. `play` and `log add` both end with it.
+    pub fn closing(
+        &self,
+        id: i64,
+        program: &ProgramPlan,
+        prefix: &str,
+        when: Option<&str>,
+    ) -> Result<Option<String>, super::JournalError> {
+        let runs = self.runs()?;
+        Ok(runs.iter().find(|r| r.id == id).map(|stored| {
+            let status = Status::compute(program, &runs, super::now());
+            closing_line(prefix, stored, when, &status)
+        }))
+    }
+}
+
 /// Runs started in the ISO week of `now`, local time.
 fn runs_in_week_of(runs: &[Run], now: i64) -> usize {
     let week = |t: i64| {
