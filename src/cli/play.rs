@@ -314,7 +314,7 @@ const DEVICE_HINT: &str = "Loop zonder geluid met `rustig play --no-audio`, of m
 
 /// When the rules suggest repeating the previous session: in a terminal, asks
 /// (Enter repeats, `v` goes on); otherwise repeats and says how to go on. `None`
-/// when the runner pressed Ctrl-C.
+/// when the runner pressed Esc or Ctrl-C.
 fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
     let (Some(repeat), Some(move_on)) = (status.repeat_line(), status.move_on_line()) else {
         return Ok(Some(Choice::Suggested));
@@ -329,24 +329,13 @@ fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
         .as_ref()
         .map_or("de volgende", |n| n.title.as_str());
     let question = format!("Herhalen met Enter, of v en Enter voor {next}:");
-    let answer = inquire::Text::new(&question)
-        .with_validator(|s: &str| {
-            Ok(match s.trim() {
-                "" | "v" | "V" => inquire::validator::Validation::Valid,
-                _ => inquire::validator::Validation::Invalid(
-                    "Enter herhaalt; v en Enter gaat verder.".into(),
-                ),
-            })
-        })
-        .prompt();
-    match answer {
-        Ok(s) if s.trim().is_empty() => Ok(Some(Choice::Suggested)),
-        Ok(_) => Ok(Some(Choice::Next)),
-        Err(
-            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted,
-        ) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(
+        match questions::enter_or(&question, 'v', "Enter herhaalt; v en Enter gaat verder.")? {
+            questions::Reply::Enter => Some(Choice::Suggested),
+            questions::Reply::Letter => Some(Choice::Next),
+            questions::Reply::Esc | questions::Reply::CtrlC => None,
+        },
+    )
 }
 
 /// A journal that cannot be opened stops `play` before anything is asked or played

@@ -347,6 +347,16 @@ fn the_closing_line_names_the_stored_run_and_what_comes_next() {
             "Training 2 opgeslagen: Week 1 · training 1 op 2026-05-11 07:30, niet afgerond (tot 15:00), 10 min hardlopen. Volgende keer: Week 1 · training 2, 39 min."
         )
     );
+    // Under a minute of running is said in words.
+    let id = j.record(&played(355.0)).unwrap().id;
+    assert_eq!(
+        j.closing(id, &program, "Opgeslagen", None)
+            .unwrap()
+            .as_deref(),
+        Some(
+            "Opgeslagen: Week 1 · training 1, niet afgerond (tot 5:55), 55 seconden hardlopen. Volgende keer: Week 1 · training 2, 39 min."
+        )
+    );
     assert_eq!(
         j.closing(id + 1, &program, "Opgeslagen", None).unwrap(),
         None
