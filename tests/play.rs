@@ -320,7 +320,7 @@ fn played_audio_matches_render_sample_for_sample() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stdout.ends_with(
-            "[0:32] Klaar. Goed gedaan.\nOpgeslagen: Gouden bestand, afgerond, 10 s hardlopen. Volgende keer: Week 1 · training 1, 39 min.\n"
+            "[0:32] Klaar. Goed gedaan.\nOpgeslagen: Gouden bestand, afgerond, 10 seconden hardlopen. Volgende keer: Week 1 · training 1, 39 min.\n"
         ),
         "{stdout}"
     );

@@ -521,7 +521,7 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     // The terminal's closing line: what was stored, what comes next.
     let said = first["message"].as_str().unwrap();
     assert!(
-        said.starts_with("Opgeslagen: Proef · training 1, afgerond, 8 s hardlopen."),
+        said.starts_with("Opgeslagen: Proef · training 1, afgerond, 8 seconden hardlopen."),
         "{said}"
     );
     assert!(

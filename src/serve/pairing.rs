@@ -106,7 +106,7 @@ fn random_hex(n: usize) -> Result<String, PairingError> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(bytes)
 }
 
 fn sha256_hex(text: &str) -> String {

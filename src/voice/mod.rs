@@ -219,9 +219,10 @@ impl VoiceLookup {
 /// The names of the packs built into the binary.
 pub fn builtin_voices() -> Vec<String> {
     crate::builtin::AUDIO
-        .dirs()
-        .map(|d| d.path().display().to_string())
-        .filter(|name| crate::builtin::voice_file(name, "voice.toml").is_some())
+        .iter()
+        .filter_map(|(path, _)| path.strip_suffix("/voice.toml"))
+        .filter(|name| !name.contains('/'))
+        .map(str::to_owned)
         .collect()
 }
 
@@ -460,7 +461,12 @@ impl VoicePack {
                 source,
             })?;
             let (samples, from) = decode(&bytes, &clip.file)?;
-            bank.set(i, to_clip_samples(&resample(&samples, from, rate)));
+            // Each buffer is dropped as soon as the next exists: long clips, several
+            // threads.
+            drop(bytes);
+            let resampled = resample(&samples, from, rate);
+            drop(samples);
+            bank.set(i, to_clip_samples(&resampled));
         }
         Ok(bank)
     }

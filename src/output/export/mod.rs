@@ -373,6 +373,9 @@ pub struct PlannedGroup {
     pub folder: PathBuf,
     /// The playlist file.
     pub playlist: PathBuf,
+    /// Its entries before this export, read once when planning: they number the
+    /// loose sessions, and the new playlist keeps those whose files are still there.
+    earlier: Vec<Entry>,
 }
 
 /// What happened to one track.
@@ -442,10 +445,13 @@ impl Plan {
             };
             let playlist = folder.join(playlist_name(&group.album));
             names.claim(&playlist, PathBuf::from(&group.album))?;
+            let earlier = std::fs::read_to_string(&playlist)
+                .map(|text| parse_m3u8(&text))
+                .unwrap_or_default();
             let extension = options.format.extension();
             let numbers = match group.total {
                 Some(_) => group.sessions.iter().map(|(n, _)| *n).collect(),
-                None => loose_numbers(&playlist, &group.sessions, extension),
+                None => loose_numbers(&folder, &earlier, &group.sessions, extension),
             };
             // A program's names are as wide as its size; a loose album's grow, so they
             // start with two digits.
@@ -491,6 +497,7 @@ impl Plan {
                 album: group.album,
                 folder,
                 playlist,
+                earlier,
             });
         }
         Ok(Plan {
@@ -741,12 +748,11 @@ impl Plan {
             if entries.is_empty() {
                 continue;
             }
-            let old = std::fs::read_to_string(&g.playlist)
-                .map(|text| parse_m3u8(&text))
-                .unwrap_or_default();
-            let kept = old
-                .into_iter()
-                .filter(|e| is_track_file(&g.folder, &e.file));
+            let kept = g
+                .earlier
+                .iter()
+                .filter(|e| is_track_file(&g.folder, &e.file))
+                .cloned();
             let text = m3u8(&g.album, &merge(kept, entries));
             for (path, bytes) in [
                 (g.playlist.clone(), text.into_bytes()),
@@ -772,15 +778,16 @@ fn is_track_file(folder: &Path, file: &str) -> bool {
     !file.contains(['/', '\\']) && folder.join(file).is_file()
 }
 
-/// The numbers of loose sessions: a session whose file (same title and format) is
-/// already listed in the album's playlist keeps its number; the others follow the
-/// highest number there, in the order given, skipping names another album's file
-/// already has in the folder.
-fn loose_numbers(playlist: &Path, sessions: &[(usize, Input)], extension: &str) -> Vec<usize> {
-    let old = std::fs::read_to_string(playlist)
-        .map(|text| parse_m3u8(&text))
-        .unwrap_or_default();
-    let folder = playlist.parent().unwrap_or(Path::new("."));
+/// The numbers of loose sessions in `folder`: a session whose file (same title and
+/// format) is already listed in the album's playlist (`old`) keeps its number; the
+/// others follow the highest number there, in the order given, skipping names another
+/// album's file already has in the folder.
+fn loose_numbers(
+    folder: &Path,
+    old: &[Entry],
+    sessions: &[(usize, Input)],
+    extension: &str,
+) -> Vec<usize> {
     let listed: Vec<(usize, String)> = old
         .iter()
         .filter(|e| is_track_file(folder, &e.file))
