@@ -6,7 +6,8 @@
 //! run, with `dd` writing the same number of bytes (with and without `conv=fsync`) and
 //! `sox -n -r 44100 -c 1 -b 16 out.wav synth 3600 sine 440`; `RUSTIG_BENCH_RUNS`
 //! rounds (5 by default), min/median/max. Then it measures the peak RSS of the `rustig`
-//! binary rendering a 20-minute and a 2-hour session (3 runs each).
+//! binary rendering a 20-minute and a 2-hour session with the built-in pack (3 runs
+//! each).
 #![allow(clippy::print_stdout, missing_docs)]
 
 mod common;
@@ -42,11 +43,16 @@ fn row(label: &str, xs: &[f64], note: &str) {
     println!("{label:<44} {lo:>7.3} {mid:>7.3} {hi:>7.3}   {note}");
 }
 
+/// The peak RSS of `rustig render session -o out`, run as an installed `rustig` runs:
+/// in a folder without `audio/` and without a user pack, so the built-in pack is used.
 fn peak_rss_kib(bin: &str, session: &Path, out: &Path) -> Option<u64> {
     let script = "import resource,subprocess,sys\n\
                   subprocess.run(sys.argv[1:], check=True, stderr=subprocess.DEVNULL)\n\
                   print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+    let folder = out.parent()?;
     let out = Command::new("python3")
+        .current_dir(folder)
+        .env("XDG_DATA_HOME", folder)
         .args([
             "-c",
             script,

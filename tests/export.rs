@@ -196,7 +196,7 @@ fn quiet_click(loaded: &Loaded) -> f64 {
     let events = &loaded.compiled.timeline.events;
     let voice_near = |t: f64| {
         events.iter().any(|e| match e {
-            Event::Clip { time, duration, .. } => t > time - 0.1 && t < time + duration + 0.1,
+            Event::Clip(c) => t > c.time - 0.1 && t < c.time + c.duration + 0.1,
             _ => false,
         })
     };
@@ -781,6 +781,7 @@ fn the_default_program_is_numbered_in_program_order() {
         rate: 44100,
         force: false,
         year: 2026,
+        streamable: false,
     };
     let plan = Plan::new(
         out,

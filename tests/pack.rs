@@ -186,25 +186,20 @@ fn rustig_check_accepts_the_pack() {
     Rustig::new(&["voice", "check"]).exits(0);
 }
 
-fn builtin_files(dir: &include_dir::Dir<'static>, out: &mut BTreeSet<PathBuf>) {
-    out.extend(dir.files().map(|f| f.path().to_path_buf()));
-    for sub in dir.dirs() {
-        builtin_files(sub, out);
-    }
-}
-
 #[test]
 fn the_built_in_audio_is_the_audio_folder_byte_for_byte() {
     let on_disk = files_below(&root().join("audio"));
-    let mut built_in = BTreeSet::new();
-    builtin_files(&rustig::builtin::AUDIO, &mut built_in);
+    let built_in: BTreeSet<PathBuf> = rustig::builtin::AUDIO
+        .iter()
+        .map(|(path, _)| PathBuf::from(path))
+        .collect();
     assert_eq!(
         built_in, on_disk,
         "rebuild: the binary embeds an older audio/"
     );
     for path in &on_disk {
         let disk = std::fs::read(root().join("audio").join(path)).unwrap();
-        let embedded = rustig::builtin::AUDIO.get_file(path).unwrap().contents();
+        let embedded = rustig::builtin::AUDIO.get(path.to_str().unwrap()).unwrap();
         assert!(
             disk == embedded,
             "{} differs from the built-in copy",

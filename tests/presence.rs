@@ -49,7 +49,8 @@ fn silences(t: &Timeline, limit: f64) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     let ends = t.events.iter().map(|e| {
         let len = match e {
-            Event::Clip { duration, .. } | Event::Tone { duration, .. } => *duration,
+            Event::Clip(c) => c.duration,
+            Event::Tone { duration, .. } => *duration,
             Event::Click { .. } | Event::Presence { .. } => PRESENCE_SECONDS,
         };
         (e.time(), e.time() + len)
@@ -246,9 +247,9 @@ fn remaining_time_is_spoken_before_the_end() {
         .events
         .iter()
         .filter_map(|e| match e {
-            Event::Clip {
-                time, clip, text, ..
-            } if clip.starts_with("nog.") => Some((*time, clip.as_str(), text.as_str())),
+            Event::Clip(c) if c.clip.starts_with("nog.") => {
+                Some((c.time, c.clip.as_str(), c.text.as_str()))
+            }
             _ => None,
         })
         .collect();

@@ -179,8 +179,8 @@ fn every_session_ends_with_a_walk_then_stretches_then_breathing() {
             .events
             .iter()
             .filter_map(|e| match e {
-                Event::Clip { time, clip, .. } if *time >= stretch.start && *time < stretch.end => {
-                    Some(clip.as_str())
+                Event::Clip(c) if c.time >= stretch.start && c.time < stretch.end => {
+                    Some(c.clip.as_str())
                 }
                 _ => None,
             })

@@ -642,7 +642,10 @@ fn check_timeline(g: &SessionGen, t: &Timeline) -> Result<(), TestCaseError> {
             t.duration
         );
         match e {
-            Event::Clip { time, duration, .. } | Event::Tone { time, duration, .. } => {
+            Event::Clip(c) => {
+                prop_assert!(c.time + c.duration <= t.duration + 1e-9, "{e:?} ends late");
+            }
+            Event::Tone { time, duration, .. } => {
                 prop_assert!(time + duration <= t.duration + 1e-9, "{e:?} ends late");
             }
             Event::Click { .. } | Event::Presence { .. } => {}
@@ -654,12 +657,7 @@ fn check_timeline(g: &SessionGen, t: &Timeline) -> Result<(), TestCaseError> {
         .events
         .iter()
         .filter_map(|e| match e {
-            Event::Clip {
-                time,
-                duration,
-                clip,
-                ..
-            } => Some((*time, *duration, clip.as_str())),
+            Event::Clip(c) => Some((c.time, c.duration, c.clip.as_str())),
             _ => None,
         })
         .collect();
@@ -830,16 +828,11 @@ fn check_json(t: &Timeline, json: &str) -> Result<(), TestCaseError> {
                 prop_assert_eq!(fields, 3);
                 prop_assert_eq!(j["accent"].as_bool(), Some(*accent));
             }
-            Event::Clip {
-                clip,
-                text,
-                duration,
-                ..
-            } => {
+            Event::Clip(c) => {
                 prop_assert_eq!(fields, 5);
-                prop_assert_eq!(j["clip"].as_str(), Some(clip.as_str()));
-                prop_assert_eq!(j["text"].as_str(), Some(text.as_str()));
-                prop_assert_eq!(j["duration"].as_f64(), Some(*duration));
+                prop_assert_eq!(j["clip"].as_str(), Some(c.clip.as_str()));
+                prop_assert_eq!(j["text"].as_str(), Some(c.text.as_str()));
+                prop_assert_eq!(j["duration"].as_f64(), Some(c.duration));
             }
             Event::Tone {
                 phase, duration, ..

@@ -27,10 +27,8 @@ fn reminder_clips(t: &Timeline) -> Vec<(f64, String)> {
     t.events
         .iter()
         .filter_map(|e| match e {
-            Event::Clip { time, clip, .. }
-                if clip.starts_with("techniek.") || clip.starts_with("tempo.") =>
-            {
-                Some((*time, clip.clone()))
+            Event::Clip(c) if c.clip.starts_with("techniek.") || c.clip.starts_with("tempo.") => {
+                Some((c.time, c.clip.clone()))
             }
             _ => None,
         })
@@ -191,7 +189,7 @@ fn a_quiet_block_has_no_reminders_but_keeps_its_structure_cues_and_its_time_does
         .events
         .iter()
         .filter_map(|e| match e {
-            Event::Clip { clip, time, .. } if *time < 90.0 => Some(clip.as_str()),
+            Event::Clip(c) if c.time < 90.0 => Some(c.clip.as_str()),
             _ => None,
         })
         .collect();

@@ -12,7 +12,7 @@ fn clips(t: &Timeline) -> Vec<(f64, String)> {
     t.events
         .iter()
         .filter_map(|e| match e {
-            Event::Clip { time, clip, .. } => Some((*time, clip.clone())),
+            Event::Clip(c) => Some((c.time, c.clip.clone())),
             _ => None,
         })
         .collect()

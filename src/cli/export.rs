@@ -145,6 +145,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         rate: args.rate,
         force: args.force,
         year: current_year(),
+        streamable: false,
     };
     let plan = Plan::new(&args.output, groups, options)?;
     let jobs = args
@@ -214,6 +215,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let start = Instant::now();
     let on_event = |event: Event<'_>| match event {
         Event::Rendered(frames) => bar.inc(frames),
+        Event::Writing { .. } => {}
         Event::Finished { track, outcome } => {
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             bar.set_message(format!("{n}/{to_write} files"));

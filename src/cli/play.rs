@@ -404,7 +404,7 @@ impl<'a> Recording<'a> {
         let Some(journal) = self.run.journal else {
             return;
         };
-        if !self.run.training || !facts.worth_storing() {
+        if !self.run.training || !facts.worth_storing(self.shape.duration) {
             return;
         }
         match self.id {

@@ -36,7 +36,8 @@ pub struct Args {
     /// List the paired phones and exit.
     #[arg(long, conflicts_with_all = ["revoke"])]
     pub devices: bool,
-    /// Unpair the phone NAME (see --devices) and exit; it must scan the QR code again.
+    /// Unpair the phone or podcast feed NAME (see --devices) and exit; a phone must scan
+    /// the QR code again, a feed's URL stops working.
     #[arg(long, value_name = "NAME")]
     pub revoke: Option<String>,
 }
@@ -56,14 +57,25 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             crate::outln!("No paired phones.")?;
         }
         for d in devices {
-            crate::outln!("{}\tpaired {}", visible(&d.name), local(d.paired_at))?;
+            let what = match d.kind {
+                pairing::Kind::Page => "paired",
+                pairing::Kind::Feed => "podcast feed made",
+            };
+            crate::outln!("{}\t{what} {}", visible(&d.name), local(d.paired_at))?;
         }
         return Ok(Outcome::Success);
     }
     if let Some(name) = &args.revoke {
-        if pairing::revoke(&store, name)? {
-            crate::outln!("{name} is no longer paired; it has to scan the QR code again.")?;
-            return Ok(Outcome::Success);
+        match pairing::revoke(&store, name)? {
+            Some(pairing::Kind::Page) => {
+                crate::outln!("{name} is no longer paired; it has to scan the QR code again.")?;
+                return Ok(Outcome::Success);
+            }
+            Some(pairing::Kind::Feed) => {
+                crate::outln!("{name} is revoked; its feed URL no longer works.")?;
+                return Ok(Outcome::Success);
+            }
+            None => {}
         }
         let known: Vec<String> = pairing::devices(&store)?
             .into_iter()
@@ -147,6 +159,10 @@ fn print_event(e: &Event, terminal: bool) {
             writeln!(out, "{from}: paired a new phone, named {device}")
         }
         Event::Connected { device, from } => writeln!(out, "{from}: {device} connected"),
+        Event::Feed { device, feed } => writeln!(
+            out,
+            "{device}: made the podcast feed {feed} (rustig serve --revoke {feed} ends it)"
+        ),
         Event::Refused { from, path } => {
             writeln!(out, "{from}: refused {} (not paired)", visible(path))
         }

@@ -65,7 +65,7 @@ pub fn table(t: &Timeline, voice: &str) -> String {
     let clips = t
         .events
         .iter()
-        .filter(|e| matches!(e, Event::Clip { .. }))
+        .filter(|e| matches!(e, Event::Clip(_)))
         .count();
     s += &format!("{}\n", visible(&t.title));
     if let Some(d) = &t.description {
@@ -138,12 +138,9 @@ pub fn table(t: &Timeline, voice: &str) -> String {
             clock(b.end - b.start)
         );
         for e in block_events {
-            if let Event::Clip {
-                time, clip, text, ..
-            } = e
-            {
-                let clip = visible(clip);
-                s += &format!("{:>9}    {clip:<24} {}\n", stamp(*time), visible(text));
+            if let Event::Clip(c) = e {
+                let clip = visible(&c.clip);
+                s += &format!("{:>9}    {clip:<24} {}\n", stamp(c.time), visible(&c.text));
             }
         }
     }

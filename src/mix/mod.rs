@@ -269,7 +269,7 @@ pub struct Mixer {
 fn layer_of(e: &Event) -> usize {
     match e {
         Event::Click { .. } => 0,
-        Event::Clip { .. } => 1,
+        Event::Clip(_) => 1,
         Event::Tone { .. } | Event::Presence { .. } => 2,
     }
 }
@@ -579,7 +579,7 @@ fn span_of(e: &Event, rate: u32, sounds: &Sounds) -> Span {
     let start = frame_at(e.time(), rate);
     let len = match e {
         Event::Click { .. } => sounds.click.len() as u64,
-        Event::Clip { pack_index, .. } => sounds.shapes.len(*pack_index),
+        Event::Clip(c) => sounds.shapes.len(c.pack_index),
         Event::Tone { time, duration, .. } => frame_at(time + duration, rate).saturating_sub(start),
         Event::Presence { .. } => sounds.presence.len() as u64,
     };
@@ -684,10 +684,10 @@ fn render_clips(events: &[Event], sounds: &Sounds, b0: u64, out: &mut [f32]) -> 
 /// The samples of a clip event, if loaded.
 fn clip_samples<'a>(e: &Event, sounds: &'a Sounds) -> Option<&'a Arc<[i16]>> {
     match e {
-        Event::Clip { pack_index, .. } => sounds
+        Event::Clip(c) => sounds
             .clips
-            .get(*pack_index)
-            .filter(|s| s.len() as u64 == sounds.shapes.len(*pack_index)),
+            .get(c.pack_index)
+            .filter(|s| s.len() as u64 == sounds.shapes.len(c.pack_index)),
         _ => None,
     }
 }

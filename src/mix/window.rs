@@ -123,11 +123,9 @@ impl<'p> ClipWindow<'p> {
             if frame(e.time()) >= upto {
                 break;
             }
-            if let Event::Clip {
-                pack_index, time, ..
-            } = e
-            {
-                let end = frame(*time) + mixer.clip_frames(*pack_index);
+            if let Event::Clip(c) = e {
+                let pack_index = &c.pack_index;
+                let end = frame(c.time) + mixer.clip_frames(*pack_index);
                 match self.loaded.iter_mut().find(|(i, _)| i == pack_index) {
                     Some(entry) => entry.1 = entry.1.max(end),
                     None => {
@@ -152,7 +150,7 @@ impl<'p> ClipWindow<'p> {
             events[self.cursor..]
                 .iter()
                 .take_while(|e| frame(e.time()) < horizon)
-                .any(|e| matches!(e, Event::Clip { pack_index, .. } if *pack_index == index))
+                .any(|e| matches!(e, Event::Clip(c) if c.pack_index == index))
         };
         let mut k = 0;
         while k < self.loaded.len() {

@@ -18,8 +18,8 @@ pub fn lines(t: &Timeline) -> Vec<(f64, String)> {
         out.push((b.start, 0, block_line(b, b.start)));
     }
     for e in &t.events {
-        if let Event::Clip { time, text, .. } = e {
-            out.push((*time, 1, format!("{} {text}", stamp(*time))));
+        if let Event::Clip(c) = e {
+            out.push((c.time, 1, format!("{} {}", stamp(c.time), c.text)));
         }
     }
     out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -46,7 +46,7 @@ pub fn finished_line(t: &Timeline) -> String {
 /// The next clip after `secs`: (time, text).
 pub fn next_clip(t: &Timeline, secs: f64) -> Option<(f64, &str)> {
     t.events.iter().find_map(|e| match e {
-        Event::Clip { time, text, .. } if *time > secs => Some((*time, text.as_str())),
+        Event::Clip(c) if c.time > secs => Some((c.time, c.text.as_str())),
         _ => None,
     })
 }
@@ -113,7 +113,7 @@ pub const KEYS_HELP: &str =
 mod test {
     use super::*;
     use crate::session::Kind;
-    use crate::timeline::{Block, Event, MetronomeSound, Timeline};
+    use crate::timeline::{Block, ClipEvent, Event, MetronomeSound, Timeline};
 
     fn timeline() -> Timeline {
         Timeline {
@@ -140,24 +140,24 @@ mod test {
                 },
             ],
             events: vec![
-                Event::Clip {
+                Event::Clip(Box::new(ClipEvent {
                     time: 0.0,
                     clip: "blok.warmup".into(),
                     text: "Stevig wandelen.".into(),
                     duration: 2.0,
                     pack_index: 0,
-                },
+                })),
                 Event::Click {
                     time: 60.0,
                     accent: false,
                 },
-                Event::Clip {
+                Event::Clip(Box::new(ClipEvent {
                     time: 60.0,
                     clip: "ronde.1".into(),
                     text: "Ronde één.".into(),
                     duration: 2.0,
                     pack_index: 1,
-                },
+                })),
             ],
             description: None,
             metronome: MetronomeSound::default(),

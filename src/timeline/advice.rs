@@ -133,7 +133,7 @@ fn silence_warnings(session: &Session, timeline: &Timeline, out: &mut Vec<Diagno
     let clips: Vec<f64> = timeline
         .events
         .iter()
-        .filter(|e| matches!(e, super::Event::Clip { .. }))
+        .filter(|e| matches!(e, super::Event::Clip(_)))
         .map(|e| e.time())
         .collect();
     let mut played = timeline.blocks.iter();

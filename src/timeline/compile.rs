@@ -4,7 +4,7 @@ use crate::session::Code;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
-use super::{Block, Event, MetronomeSound, Phase, Timeline, clock};
+use super::{Block, ClipEvent, Event, MetronomeSound, Phase, Timeline, clock};
 use crate::session::diagnostic::suggestion;
 use crate::session::{
     BlockKind, Cadence, Countdown, CueTiming, Diagnostic, Duration, Kind, MAX_SESSION, Pattern,
@@ -264,13 +264,13 @@ fn events(
     for p in placed {
         let info = &pack.clips[p.due.clip];
         end = end.max(p.start.secs() + info.duration);
-        events.push(Event::Clip {
+        events.push(Event::Clip(Box::new(ClipEvent {
             time: p.start.secs(),
             clip: info.id.clone(),
             text: info.text.clone(),
             duration: info.duration,
             pack_index: p.due.clip,
-        });
+        })));
     }
     events.extend(tones);
     events.extend(clicks);
@@ -281,7 +281,7 @@ fn events(
 /// Sorts events by time; at equal times clips, tones, clicks, then presence toks.
 fn sort_events(events: &mut [Event]) {
     let rank = |e: &Event| match e {
-        Event::Clip { .. } => 0,
+        Event::Clip(_) => 0,
         Event::Tone { .. } => 1,
         Event::Click { .. } => 2,
         Event::Presence { .. } => 3,

@@ -100,6 +100,21 @@ impl Phase {
     }
 }
 
+/// A voice clip as placed in the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipEvent {
+    /// Seconds from the start (after the no-overlap rule).
+    pub time: f64,
+    /// The clip id.
+    pub clip: String,
+    /// What it says.
+    pub text: String,
+    /// Its length in seconds.
+    pub duration: f64,
+    /// Its index in the voice pack (not part of the JSON).
+    pub pack_index: usize,
+}
+
 /// Something that sounds at a time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -110,19 +125,9 @@ pub enum Event {
         /// Louder/higher click.
         accent: bool,
     },
-    /// A voice clip.
-    Clip {
-        /// Seconds from the start (after the no-overlap rule).
-        time: f64,
-        /// The clip id.
-        clip: String,
-        /// What it says.
-        text: String,
-        /// Its length in seconds.
-        duration: f64,
-        /// Its index in the voice pack (not part of the JSON).
-        pack_index: usize,
-    },
+    /// A voice clip, boxed: a session has few clips and many clicks, and an unboxed
+    /// clip would make every event of a long session three times as large.
+    Clip(Box<ClipEvent>),
     /// The presence tok: a very soft knock after a long stretch without any sound,
     /// so a runner knows rustig still plays (`presence = "60s"`).
     Presence {
@@ -140,14 +145,17 @@ pub enum Event {
     },
 }
 
+// A 2-hour session has tens of thousands of clicks: keep an event at three words.
+const _: () = assert!(std::mem::size_of::<Event>() <= 24);
+
 impl Event {
     /// When the event starts, in seconds.
     pub fn time(&self) -> f64 {
         match self {
-            Event::Click { time, .. }
-            | Event::Clip { time, .. }
-            | Event::Tone { time, .. }
-            | Event::Presence { time } => *time,
+            Event::Click { time, .. } | Event::Tone { time, .. } | Event::Presence { time } => {
+                *time
+            }
+            Event::Clip(c) => c.time,
         }
     }
 
@@ -155,7 +163,7 @@ impl Event {
     pub fn type_name(&self) -> &'static str {
         match self {
             Event::Click { .. } => "click",
-            Event::Clip { .. } => "clip",
+            Event::Clip(_) => "clip",
             Event::Tone { .. } => "tone",
             Event::Presence { .. } => "presence",
         }
@@ -173,19 +181,13 @@ impl Serialize for Event {
                 m.serialize_entry("accent", accent)?;
                 m.end()
             }
-            Event::Clip {
-                time,
-                clip,
-                text,
-                duration,
-                ..
-            } => {
+            Event::Clip(c) => {
                 let mut m = serializer.serialize_map(Some(5))?;
-                m.serialize_entry("time", time)?;
+                m.serialize_entry("time", &c.time)?;
                 m.serialize_entry("type", "clip")?;
-                m.serialize_entry("clip", clip)?;
-                m.serialize_entry("text", text)?;
-                m.serialize_entry("duration", duration)?;
+                m.serialize_entry("clip", &c.clip)?;
+                m.serialize_entry("text", &c.text)?;
+                m.serialize_entry("duration", &c.duration)?;
                 m.end()
             }
             Event::Presence { time } => {
@@ -232,7 +234,7 @@ impl Timeline {
             .events
             .iter()
             .filter_map(|e| match e {
-                Event::Clip { pack_index, .. } => Some(*pack_index),
+                Event::Clip(c) => Some(c.pack_index),
                 _ => None,
             })
             .collect();

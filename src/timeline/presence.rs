@@ -54,7 +54,8 @@ pub fn presence_times(
     let sounds = events.iter().map(|e| {
         let start = micros(e.time());
         let len = match e {
-            Event::Clip { duration, .. } | Event::Tone { duration, .. } => micros(*duration),
+            Event::Clip(c) => micros(c.duration),
+            Event::Tone { duration, .. } => micros(*duration),
             Event::Click { .. } | Event::Presence { .. } => tok,
         };
         (start, start + len)
@@ -85,15 +86,16 @@ pub fn presence_times(
 #[cfg(test)]
 mod test {
     use super::*;
+    use crate::timeline::ClipEvent;
 
     fn clip(time: f64, duration: f64) -> Event {
-        Event::Clip {
+        Event::Clip(Box::new(ClipEvent {
             time,
             clip: "x".into(),
             text: "x".into(),
             duration,
             pack_index: 0,
-        }
+        }))
     }
 
     /// A tok every 60 s of silence, counted from the end of the last sound.

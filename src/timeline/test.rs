@@ -27,27 +27,27 @@ fn sample() -> Timeline {
             },
         ],
         events: vec![
-            Event::Clip {
+            Event::Clip(Box::new(ClipEvent {
                 time: 0.0,
                 clip: "b".into(),
                 text: "B".into(),
                 duration: 1.0,
                 pack_index: 7,
-            },
-            Event::Clip {
+            })),
+            Event::Clip(Box::new(ClipEvent {
                 time: 10.0,
                 clip: "a".into(),
                 text: "A".into(),
                 duration: 1.0,
                 pack_index: 3,
-            },
-            Event::Clip {
+            })),
+            Event::Clip(Box::new(ClipEvent {
                 time: 15.0,
                 clip: "b".into(),
                 text: "B".into(),
                 duration: 1.0,
                 pack_index: 7,
-            },
+            })),
         ],
         description: None,
         metronome: MetronomeSound::default(),

@@ -38,11 +38,9 @@ impl PackFiles {
                     Err(e) => Err(std::io::Error::other(e.reason())),
                 }
             }
-            PackFiles::BuiltIn(voice) => crate::builtin::voice_file(voice, file)
-                .map(Cow::Borrowed)
-                .ok_or_else(|| {
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "not in the built-in pack")
-                }),
+            PackFiles::BuiltIn(voice) => crate::builtin::voice_clip(voice, file).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, "not in the built-in pack")
+            }),
         }
     }
 

@@ -219,9 +219,10 @@ impl VoiceLookup {
 /// The names of the packs built into the binary.
 pub fn builtin_voices() -> Vec<String> {
     crate::builtin::AUDIO
-        .dirs()
-        .map(|d| d.path().display().to_string())
-        .filter(|name| crate::builtin::voice_file(name, "voice.toml").is_some())
+        .iter()
+        .filter_map(|(path, _)| path.strip_suffix("/voice.toml"))
+        .filter(|name| !name.contains('/'))
+        .map(str::to_owned)
         .collect()
 }
 

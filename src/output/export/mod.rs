@@ -118,6 +118,11 @@ pub struct Options {
     pub force: bool,
     /// The year written into the files' tags ([`current_year`]).
     pub year: i32,
+    /// Only bytes that are final once written: a file can be read while it is being
+    /// written (`serve` sends it so). MP3 is then encoded at a constant bit rate
+    /// without LAME's Info frame, which is rewritten at the end otherwise; Ogg and
+    /// WAV are so anyway.
+    pub streamable: bool,
 }
 
 /// The year to write into tags: from `SOURCE_DATE_EPOCH` when it is set (for
@@ -392,6 +397,14 @@ pub enum Outcome {
 pub enum Event<'a> {
     /// Frames of audio were rendered (towards [`Plan::frames_to_render`]).
     Rendered(u64),
+    /// A track's temporary file was created; it is renamed to the track's target when
+    /// complete, or removed when the track fails.
+    Writing {
+        /// The track.
+        track: &'a Track,
+        /// The temporary file.
+        part: &'a Path,
+    },
     /// A track is done.
     Finished {
         /// The track.
@@ -419,7 +432,7 @@ impl Plan {
     /// are already there from the same inputs (unless `options.force`). Fails when two
     /// sessions would be written to the same file.
     pub fn new(out: &Path, groups: Vec<Group>, options: Options) -> Result<Plan, ExportError> {
-        let settings = settings(options.format, options.rate);
+        let settings = settings(options.format, options.rate, options.streamable);
         let mut digests = ClipDigests::new();
         let mut covers: HashMap<CoverText, Arc<Vec<u8>>> = HashMap::new();
         let mut names = Names::default();
@@ -662,7 +675,12 @@ impl Plan {
         let (Some(loaded), Some(tags)) = (&track.loaded, &track.tags) else {
             return Err(ExportError::Invalid);
         };
-        let Options { format, rate, .. } = self.options;
+        let Options {
+            format,
+            rate,
+            streamable,
+            ..
+        } = self.options;
         let timeline = &loaded.compiled.timeline;
         let sounds = match banks.get(&loaded.pack.voice) {
             Some(bank) => Sounds::with_clips(timeline, bank.clone(), rate),
@@ -673,8 +691,12 @@ impl Plan {
         let frames = mixer.length();
         let path = &track.target;
         let (file, handle) = AtomicFile::create(path).map_err(|e| ExportError::io(path, e))?;
-        let mut encoder = encode::create(format, handle, rate, frames, tags)
+        let mut encoder = encode::create(format, handle, rate, frames, tags, streamable)
             .map_err(|e| ExportError::encode(format, path, e, rate))?;
+        on(Event::Writing {
+            track,
+            part: file.part(),
+        });
         mix_to_end(
             &mut mixer,
             cancel,
