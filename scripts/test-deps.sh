@@ -17,9 +17,10 @@ export DEBIAN_FRONTEND=noninteractive
 # complete through these. e2fsprogs (chattr): a folder that even root cannot write to.
 # python3-mutagen, libimage-exiftool-perl, mediainfo: the export tests read tags, covers and
 # chapters back with two tag readers of different families (besides ffprobe).
+# time (GNU time): the render bench's peak memory of the rustig binary.
 packages=(libasound2-dev pkg-config lame vorbis-tools opus-tools flac ffmpeg espeak-ng
   chromium chromium-driver procps util-linux bash e2fsprogs python3-mutagen
-  libimage-exiftool-perl mediainfo)
+  libimage-exiftool-perl mediainfo time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

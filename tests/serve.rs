@@ -54,6 +54,18 @@ name = "Hardlopen"
 duration = "60s"
 "#;
 
+/// A 15-minute session: long enough that its first download is sent while it renders.
+const THIRD: &str = r#"
+title = "Proef · training 3"
+voice = "test"
+cadence = 176
+
+[[block]]
+kind = "run"
+name = "Hardlopen"
+duration = "15m"
+"#;
+
 /// The program's title: it must never show in a refused answer.
 const PROGRAM_TITLE: &str = "Proefprogramma";
 
@@ -66,12 +78,13 @@ pub fn home() -> tempfile::TempDir {
     std::fs::write(
         prog.join("program.toml"),
         format!(
-            "[program]\ntitle = \"{PROGRAM_TITLE}\"\nsessions = [\"week01-1.toml\", \"week01-2.toml\"]\n"
+            "[program]\ntitle = \"{PROGRAM_TITLE}\"\nsessions = [\"week01-1.toml\", \"week01-2.toml\", \"week01-3.toml\"]\n"
         ),
     )
     .unwrap();
     std::fs::write(prog.join("week01-1.toml"), FIRST).unwrap();
     std::fs::write(prog.join("week01-2.toml"), SECOND).unwrap();
+    std::fs::write(prog.join("week01-3.toml"), THIRD).unwrap();
     dir
 }
 
@@ -592,6 +605,45 @@ fn audio_is_rendered_once_and_answers_range_requests() {
         "the second request is served from the cache"
     );
     assert!(server.says("downloading Proef · training 1 (rendered now)", 10));
+    // A longer session not rendered yet is sent as it is written: no length, chunked,
+    // an estimate for the page's progress; the bytes are the file's.
+    let mut res = ureq::Agent::config_builder()
+        .build()
+        .new_agent()
+        .get(format!(
+            "{}/api/audio/week01-3.toml?format=ogg",
+            server.base
+        ))
+        .header("Authorization", format!("Bearer {t}"))
+        .call()
+        .unwrap();
+    assert_eq!(res.headers().get("content-length"), None);
+    assert_eq!(res.headers()["transfer-encoding"], "chunked");
+    let expected: u64 = res.headers()["x-expected-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let streamed = res
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_vec()
+        .unwrap();
+    let file = walk(&home.path().join("cache/rustig/serve/ogg"))
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with("training 3.ogg"))
+        .unwrap();
+    assert!(
+        std::fs::read(&file).unwrap() == streamed,
+        "sent as the file is"
+    );
+    let ratio = streamed.len() as f64 / expected as f64;
+    assert!(
+        (0.5..1.5).contains(&ratio),
+        "estimate {expected}, sent {}",
+        streamed.len()
+    );
     let (status, _) = call(
         port,
         "GET",
@@ -678,7 +730,14 @@ fn a_private_podcast_feed_lists_the_next_sessions_until_it_is_revoked() {
         .iter()
         .map(|i| child(*i, ("", "title")).unwrap())
         .collect();
-    assert_eq!(titles, ["Proef · training 1", "Proef · training 2"]);
+    assert_eq!(
+        titles,
+        [
+            "Proef · training 1",
+            "Proef · training 2",
+            "Proef · training 3"
+        ]
+    );
     let first = items[0];
     assert_eq!(child(first, (itunes, "duration")).as_deref(), Some("21"));
     let chapters: Vec<(String, String)> = first

@@ -24,7 +24,9 @@ The page shows your next training, asks how you feel, keeps the audio on the pho
 and sends the run back to your journal. Nothing leaves your network.\n\n\
 Every request needs the pairing secret of the URL or a paired device's credential. \
 By default the server listens on every network of this machine; --bind 192.168.1.10 listens on one address \
-only, --bind 127.0.0.1 on this machine only. See docs/telefoon.md."
+only, --bind 127.0.0.1 on this machine only.\n\n\
+A paired phone can make a private podcast feed on the page's log screen; its URL holds a secret of its own, \
+--devices lists it beside the phones and --revoke NAME ends it. See docs/telefoon.md."
 )]
 pub struct Args {
     /// The port to listen on.
@@ -33,7 +35,7 @@ pub struct Args {
     /// The address to listen on (default: every address of this machine).
     #[arg(long, value_name = "ADDR", default_value = "0.0.0.0")]
     pub bind: IpAddr,
-    /// List the paired phones and exit.
+    /// List the paired phones and podcast feeds and exit.
     #[arg(long, conflicts_with_all = ["revoke"])]
     pub devices: bool,
     /// Unpair the phone or podcast feed NAME (see --devices) and exit; a phone must scan
@@ -54,7 +56,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     if args.devices {
         let devices = pairing::devices(&store)?;
         if devices.is_empty() {
-            crate::outln!("No paired phones.")?;
+            crate::outln!("No paired phones or podcast feeds.")?;
         }
         for d in devices {
             let what = match d.kind {

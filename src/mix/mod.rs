@@ -14,6 +14,7 @@ pub use window::ClipWindow;
 
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::session::ClickSound;
 use crate::timeline::{Event, Phase, Timeline};
@@ -25,6 +26,10 @@ pub const LIMIT: f32 = 0.977;
 pub const DUCK_RAMP: f64 = 0.030;
 /// The limiter returns to unity gain over this many seconds.
 const LIMITER_RELEASE: f64 = 0.100;
+/// At most this many threads decode a render's clips ([`Sounds::measure`]): each holds
+/// one clip's buffers (about 1.5 MB for a 5-second clip), so more would cost memory
+/// for little gain next to the mixing and writing that follow.
+const DECODE_THREADS: usize = 2;
 
 /// Everything audible a mixer needs, decoded at one rate.
 #[derive(Debug, Clone)]
@@ -66,12 +71,22 @@ impl ClipShapes {
     }
 
     fn add(&mut self, index: usize, samples: &[i16]) {
+        self.set(index, ClipShapes::shape(samples));
+    }
+
+    /// The length and loudest sample of one clip.
+    fn shape(samples: &[i16]) -> (u64, u16) {
+        let p = samples.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
+        (samples.len() as u64, p)
+    }
+
+    /// Records clip `index`'s [`ClipShapes::shape`].
+    fn set(&mut self, index: usize, (len, peak): (u64, u16)) {
         if self.lens.len() <= index {
             self.lens.resize(index + 1, 0);
         }
-        self.lens[index] = samples.len() as u64;
-        let p = samples.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
-        self.peak = self.peak.max(f32::from(p) * CLIP_SCALE);
+        self.lens[index] = len;
+        self.peak = self.peak.max(f32::from(peak) * CLIP_SCALE);
     }
 
     /// Frames of clip `index` (0 if the timeline does not use it).
@@ -104,19 +119,55 @@ impl Sounds {
     }
 
     /// [`Sounds::measure`], showing each decoded clip to `keep` (pack index, samples)
-    /// before it is dropped.
+    /// before it is dropped. Clips are decoded and resampled on [`DECODE_THREADS`]
+    /// threads (this one and helpers), each taking the next clip when done with one,
+    /// so memory holds one clip per thread; the first error in pack order is
+    /// returned, whichever thread finds it first.
     fn measure_with(
         timeline: &Timeline,
         pack: &VoicePack,
         rate: u32,
-        mut keep: impl FnMut(usize, &[i16]),
+        keep: impl Fn(usize, &[i16]) + Sync,
     ) -> Result<Sounds, DecodeError> {
+        type Measured = Result<Option<(u64, u16)>, DecodeError>;
+        let indices = timeline.clip_indices();
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done: Vec<(usize, Measured)> = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&i) = indices.get(k) else {
+                    return done;
+                };
+                let m = pack.load_clips([i], rate).map(|bank| {
+                    bank.get(i).map(|samples| {
+                        keep(i, samples);
+                        ClipShapes::shape(samples)
+                    })
+                });
+                done.push((k, m));
+            }
+        };
+        let helpers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(DECODE_THREADS)
+            .saturating_sub(1)
+            .min(indices.len().saturating_sub(1));
+        let mut measured = std::thread::scope(|scope| {
+            let started: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
+            let mut all = work();
+            for h in started {
+                // A helper that panicked panics here too, as if it were this thread.
+                all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            all
+        });
+        measured.sort_unstable_by_key(|(k, _)| *k);
+        let measured = measured.into_iter().map(|(k, m)| (indices[k], m));
         let mut shapes = ClipShapes::default();
-        for i in timeline.clip_indices() {
-            let bank = pack.load_clips([i], rate)?;
-            if let Some(samples) = bank.get(i) {
-                shapes.add(i, samples);
-                keep(i, samples);
+        for (i, m) in measured {
+            if let Some(shape) = m? {
+                shapes.set(i, shape);
             }
         }
         let mut sounds = Sounds::with_clips(timeline, ClipBank::with_len(pack.clips.len()), rate)?;

@@ -14,7 +14,7 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::timeline::{Event, Timeline};
 use crate::voice::{DecodeError, VoicePack};
@@ -94,21 +94,23 @@ impl<'p> ClipWindow<'p> {
         rate: u32,
     ) -> Result<(Sounds, ClipWindow<'p>), DecodeError> {
         // A temporary file is only a shortcut: any failure falls back to decoding.
-        let mut kept = tempfile::tempfile().ok().map(|file| Kept {
+        // Clips are decoded on several threads; each appends under the lock.
+        let kept = Mutex::new(tempfile::tempfile().ok().map(|file| Kept {
             file,
             at: Vec::new(),
             end: 0,
-        });
+        }));
         let sounds = Sounds::measure_with(timeline, pack, rate, |index, samples| {
+            let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
             if kept
                 .as_mut()
                 .is_some_and(|k| k.add(index, samples).is_err())
             {
-                kept = None;
+                *kept = None;
             }
         })?;
         let mut window = ClipWindow::new(pack);
-        window.kept = kept;
+        window.kept = kept.into_inner().unwrap_or_else(PoisonError::into_inner);
         Ok((sounds, window))
     }
 

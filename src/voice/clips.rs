@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use rubato::audioadapter::Adapter;
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
 
@@ -18,9 +17,8 @@ pub fn resample(samples: &[f32], from: u32, to: u32) -> Vec<f32> {
         .ok()
         .and_then(|mut r| r.process_all(&input, samples.len(), None).ok());
     match resampled {
-        Some(out) => (0..out.frames())
-            .map(|i| out.read_sample(0, i).unwrap_or(0.0))
-            .collect(),
+        // One channel: the interleaved data are the samples, trimmed to the output.
+        Some(out) => out.take_data(),
         // Only reachable for rates rubato cannot pair; fall back to linear interpolation
         // so a clip is never silently dropped.
         None => linear(samples, from, to),

@@ -248,11 +248,17 @@ pub fn decode_wav(bytes: &[u8]) -> Result<(Vec<f32>, u32), DecodeError> {
             max: MAX_SECONDS,
         });
     }
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader
-            .samples::<f32>()
-            .collect::<Result<_, _>>()
-            .map_err(wav)?,
+    // Room for the samples the header declares, at most as many as the bytes can
+    // hold, so the buffer is allocated once (not grown by doubling).
+    let bytes_per_sample = usize::from(spec.bits_per_sample.div_ceil(8).max(1));
+    let mut interleaved: Vec<f32> =
+        Vec::with_capacity((reader.len() as usize).min(bytes.len() / bytes_per_sample));
+    match spec.sample_format {
+        hound::SampleFormat::Float => {
+            for s in reader.samples::<f32>() {
+                interleaved.push(s.map_err(wav)?);
+            }
+        }
         hound::SampleFormat::Int => {
             // A header may claim any width (the fuzzer found 0 and >64 bits, which
             // overflowed the shift below): integer samples are 1 to 32 bits.
@@ -262,14 +268,12 @@ pub fn decode_wav(bytes: &[u8]) -> Result<(Vec<f32>, u32), DecodeError> {
                 )));
             }
             let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            reader
-                .samples::<i32>()
-                .map(|s| s.map(|v| v as f32 * scale))
-                .collect::<Result<_, _>>()
-                .map_err(wav)?
+            for s in reader.samples::<i32>() {
+                interleaved.push(s.map_err(wav)? as f32 * scale);
+            }
         }
-    };
-    Ok((mix_down(&interleaved, channels), spec.sample_rate))
+    }
+    Ok((mix_down(interleaved, channels), spec.sample_rate))
 }
 
 fn check_format(rate: u32, channels: usize, file: &str) -> Result<(), DecodeError> {
@@ -292,9 +296,9 @@ fn check_channels(channels: usize, file: &str) -> Result<(), DecodeError> {
     Ok(())
 }
 
-fn mix_down(interleaved: &[f32], channels: usize) -> Vec<f32> {
+fn mix_down(interleaved: Vec<f32>, channels: usize) -> Vec<f32> {
     if channels == 1 {
-        return interleaved.to_vec();
+        return interleaved;
     }
     interleaved
         .chunks_exact(channels)

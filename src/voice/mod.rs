@@ -461,7 +461,12 @@ impl VoicePack {
                 source,
             })?;
             let (samples, from) = decode(&bytes, &clip.file)?;
-            bank.set(i, to_clip_samples(&resample(&samples, from, rate)));
+            // Each buffer is dropped as soon as the next exists: long clips, several
+            // threads.
+            drop(bytes);
+            let resampled = resample(&samples, from, rate);
+            drop(samples);
+            bank.set(i, to_clip_samples(&resampled));
         }
         Ok(bank)
     }
