@@ -175,12 +175,25 @@ impl super::Journal {
         prefix: &str,
         when: Option<&str>,
     ) -> Result<Option<String>, super::JournalError> {
-        let runs = self.runs()?;
-        Ok(runs.iter().find(|r| r.id == id).map(|stored| {
-            let status = Status::compute(program, &runs, super::now());
-            closing_line(prefix, stored, when, &status)
-        }))
+        Ok(closing_of(&self.runs()?, id, program, prefix, when))
     }
+}
+
+/// The closing line ([`closing_line`]) for run `id` among `runs` (the whole journal,
+/// just read back), with the status computed against `program` now; `None` when the
+/// run is not among them. [`super::Journal::closing`] and the phone's server (which
+/// keeps its journal open) both end a stored run with it.
+pub fn closing_of(
+    runs: &[Run],
+    id: i64,
+    program: &ProgramPlan,
+    prefix: &str,
+    when: Option<&str>,
+) -> Option<String> {
+    runs.iter().find(|r| r.id == id).map(|stored| {
+        let status = Status::compute(program, runs, super::now());
+        closing_line(prefix, stored, when, &status)
+    })
 }
 
 /// Runs started in the ISO week of `now`, local time.

@@ -947,15 +947,9 @@ async fn post_run(
 /// The line `rustig play` closes with (what was stored, what comes next), for the
 /// run just stored; a plainer one if the journal cannot be read back.
 fn closing(state: &State, id: i64) -> String {
-    let lib = &state.library;
     let runs = state.runs().unwrap_or_default();
-    match runs.iter().find(|r| r.id == id) {
-        Some(stored) => {
-            let status = Status::compute(&lib.program, &runs, crate::journal::now());
-            crate::journal::closing_line("Opgeslagen", stored, None, &status)
-        }
-        None => "Opgeslagen in je dagboek.".to_owned(),
-    }
+    crate::journal::closing_of(&runs, id, &state.library.program, "Opgeslagen", None)
+        .unwrap_or_else(|| "Opgeslagen in je dagboek.".to_owned())
 }
 
 /// `GET /api/runs`: the journal, newest first, as the page's log shows it.
