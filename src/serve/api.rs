@@ -262,7 +262,7 @@ fn bearer(h: &HeaderMap) -> Option<&str> {
 async fn authenticate(
     With(state): With<Shared>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     let device = bearer(req.headers()).and_then(|t| state.pairing.device(t));
@@ -276,6 +276,18 @@ async fn authenticate(
             "Deze telefoon is niet (meer) gekoppeld. Scan de QR-code die rustig serve op je computer toont.",
         );
     };
+    admit(&state, from, device, req, next).await
+}
+
+/// Lets a request of a known device (or feed) through: says on the terminal when it
+/// is the first one since the server started, and hands the name to the route.
+async fn admit(
+    state: &State,
+    from: SocketAddr,
+    device: String,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let first = state
         .seen
         .lock()
@@ -990,7 +1002,7 @@ async fn feed_secret(
     With(state): With<Shared>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
     Path(params): Path<std::collections::HashMap<String, String>>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     let token = params.get("token").map(String::as_str).unwrap_or("");
@@ -1006,19 +1018,7 @@ async fn feed_secret(
             "Deze feed bestaat niet (meer). Maak een nieuwe op de rustig-pagina.",
         );
     };
-    let first = state
-        .seen
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(feed.clone());
-    if first {
-        (state.on)(Event::Connected {
-            device: feed.clone(),
-            from: from.ip(),
-        });
-    }
-    req.extensions_mut().insert(Device(feed));
-    next.run(req).await
+    admit(&state, from, feed, req, next).await
 }
 
 /// `http://HOST` as the client reached this server (for URLs it will follow).

@@ -7,6 +7,7 @@
 //! ours; `itunes:block` keeps a directory from listing it. Nothing here reads the
 //! journal or renders: [`rss`] writes what it is given.
 
+use crate::output::export::chapter_time;
 use quick_xml::escape::escape;
 
 /// The feed: its channel and episodes.
@@ -43,18 +44,6 @@ pub struct Episode {
     pub published: i64,
     /// `(start seconds, name)` per block.
     pub chapters: Vec<(f64, String)>,
-}
-
-/// `h:mm:ss.mmm`, as Podlove Simple Chapters and `itunes:duration` take it.
-fn clock(seconds: f64) -> String {
-    let ms = (seconds.max(0.0) * 1000.0).round() as u64;
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
 }
 
 /// RFC 2822, as RSS wants its dates.
@@ -107,7 +96,7 @@ pub fn rss(channel: &Channel) -> String {
         for (start, name) in &e.chapters {
             x.push_str(&format!(
                 "<psc:chapter start=\"{}\" title=\"{}\"/>\n",
-                clock(*start),
+                chapter_time(*start),
                 escape(name)
             ));
         }
@@ -123,8 +112,8 @@ mod test {
 
     #[test]
     fn clock_and_date_are_as_feeds_write_them() {
-        assert_eq!(clock(0.0), "00:00:00.000");
-        assert_eq!(clock(3725.5), "01:02:05.500");
+        assert_eq!(chapter_time(0.0), "00:00:00.000");
+        assert_eq!(chapter_time(3725.5), "01:02:05.500");
         assert_eq!(date(0), "Thu, 1 Jan 1970 00:00:00 +0000");
     }
 

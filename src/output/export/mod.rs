@@ -40,6 +40,7 @@ pub use encode::{AudioEncoder, EncodeError, check_rate, settings};
 pub use hash::{ClipDigests, content_hash};
 pub use naming::{number_width, safe_name, track_file_name};
 pub use playlist::{Entry, m3u8, merge, parse_m3u8};
+pub use tags::chapter_time;
 pub use tags::{ARTIST, Chapter, GENRE, HASH_CHUNK, HASH_KEY, Tags, stored_hash};
 
 use super::AtomicFile;
