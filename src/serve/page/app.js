@@ -141,6 +141,13 @@ function minutes(n) {
   return number(n) + (Math.round(n * 10) === 10 ? ' minuut' : ' minuten');
 }
 
+// Minutes run, under a minute in seconds ("8 seconden"), as the terminal says it.
+function running(n) {
+  const secs = Math.round(n * 60);
+  if (secs >= 60 || secs < 1) return minutes(n);
+  return secs === 1 ? '1 seconde' : secs + ' seconden';
+}
+
 // A number the Dutch way, to one decimal: `2,5`.
 function number(n) {
   return String(Math.round(n * 10) / 10).replace('.', ',');
@@ -739,7 +746,7 @@ async function loadLog() {
     when.className = 'when';
     when.textContent = new Date(r.started_at * 1000).toLocaleString('nl-NL', { dateStyle: 'medium', timeStyle: 'short' });
     const title = document.createElement('div');
-    title.textContent = r.title + (r.completed ? ' ✓' : '') + ' · ' + minutes(r.minutes_run) + ' hardgelopen';
+    title.textContent = r.title + (r.completed ? ' ✓' : '') + ' · ' + running(r.minutes_run) + ' hardgelopen';
     li.append(when, title);
     const a = r.answers;
     const pair = (b, n) => (b === null ? '–' : b) + ' → ' + (n === null ? '–' : n);
