@@ -48,6 +48,7 @@ fn export(group: &Group, format: Format, jobs: usize, base: &Path) -> Run {
         rate: 44100,
         force: true,
         year: 2026,
+        streamable: false,
     };
     let plan = Plan::new(dir.path(), vec![group.clone()], options).expect("a plan");
     plan.prepare().expect("room to write");

@@ -781,6 +781,7 @@ fn the_default_program_is_numbered_in_program_order() {
         rate: 44100,
         force: false,
         year: 2026,
+        streamable: false,
     };
     let plan = Plan::new(
         out,

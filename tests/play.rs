@@ -320,7 +320,7 @@ fn played_audio_matches_render_sample_for_sample() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stdout.ends_with(
-            "[0:32] Klaar. Goed gedaan.\nKorter dan een minuut gehoord: niet opgeslagen in je dagboek.\n"
+            "[0:32] Klaar. Goed gedaan.\nOpgeslagen: Gouden bestand, afgerond, 10 seconden hardlopen. Volgende keer: Week 1 · training 1, 39 min.\n"
         ),
         "{stdout}"
     );
@@ -387,10 +387,11 @@ fn played_audio_matches_render_sample_for_sample() {
         .unwrap()
         .runs()
         .unwrap();
-    assert!(
-        runs.is_empty(),
-        "32 s heard, under a minute: nothing stored"
-    );
+    // A session shorter than a minute, heard whole: stored, completed.
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert!(runs[0].completed);
+    assert_eq!(runs[0].mode, "audio");
+    assert_eq!(runs[0].heard_seconds, Some(32.5));
 }
 
 /// A session heard from start to end through a (null) device is a completed run,

@@ -217,3 +217,51 @@ fn without_a_device_nothing_is_asked() {
     assert!(out.contains("rustig play --no-audio"), "{out}");
     assert!(!out.contains("Hoe gespannen"), "{out}");
 }
+
+/// When a repeat is suggested, `play` in a terminal asks with the same kind of prompt
+/// as the confirmation after the questions: anything but Enter or `v` is re-asked
+/// with a hint, `V` goes on to the next session, Esc starts nothing.
+#[test]
+fn the_repeat_prompt_takes_enter_or_v_and_esc_starts_nothing() {
+    if !crate::tools::require_tools(&["sh"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A completed first session that felt too heavy: the rules suggest repeating it.
+    let added = Command::new(env!("CARGO_BIN_EXE_rustig"))
+        .args(["log", "add", "week01-1", "--effort", "5", "--no-questions"])
+        .current_dir(root())
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{added:?}");
+    let play = "play --no-audio --stress-before 3 --mood-before 3";
+    let mut p = in_terminal(dir.path(), play);
+    expect(&mut p, "Week 1 · training 1 nog een keer");
+    expect(
+        &mut p,
+        "Herhalen met Enter, of v en Enter voor Week 1 · training 2:",
+    );
+    keys(&mut p, "x\r");
+    expect(&mut p, "Enter herhaalt; v en Enter gaat verder.");
+    keys(&mut p, BACKSPACE);
+    keys(&mut p, "V\r");
+    // The title line of the session started (the prompt also names it, with a colon).
+    expect(&mut p, "Week 1 · training 2\r\n");
+    keys(&mut p, "q");
+    expect(
+        &mut p,
+        "Korter dan een minuut gehoord: niet opgeslagen in je dagboek.",
+    );
+    p.exp_eof().unwrap();
+
+    let mut p = in_terminal(dir.path(), play);
+    expect(
+        &mut p,
+        "Herhalen met Enter, of v en Enter voor Week 1 · training 2:",
+    );
+    keys(&mut p, "\x1b");
+    expect(&mut p, "Niet gestart.");
+    p.exp_eof().unwrap();
+    assert_eq!(journal(dir.path()).runs().unwrap().len(), 1);
+}

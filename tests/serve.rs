@@ -15,8 +15,8 @@ use rustig::journal::{Journal, Run};
 
 use crate::util::root;
 
-/// A 64.5-second session (62 s of blocks and the closing cue): a run must be heard
-/// for at least a minute to be stored.
+/// A 20.5-second session (18 s of blocks and the closing cue): shorter than a minute,
+/// so a run of it is stored only when it was heard whole.
 const FIRST: &str = r#"
 title = "Proef · training 1"
 voice = "test"
@@ -25,17 +25,17 @@ cadence = 176
 [[block]]
 kind = "walk"
 name = "Inlopen"
-duration = "16s"
+duration = "6s"
 
 [[block]]
 kind = "run"
 name = "Hardlopen"
-duration = "30s"
+duration = "8s"
 
 [[block]]
 kind = "walk"
 name = "Uitlopen"
-duration = "16s"
+duration = "4s"
 "#;
 
 const SECOND: &str = r#"
@@ -54,6 +54,18 @@ name = "Hardlopen"
 duration = "60s"
 "#;
 
+/// A 15-minute session: long enough that its first download is sent while it renders.
+const THIRD: &str = r#"
+title = "Proef · training 3"
+voice = "test"
+cadence = 176
+
+[[block]]
+kind = "run"
+name = "Hardlopen"
+duration = "15m"
+"#;
+
 /// The program's title: it must never show in a refused answer.
 const PROGRAM_TITLE: &str = "Proefprogramma";
 
@@ -66,12 +78,13 @@ pub fn home() -> tempfile::TempDir {
     std::fs::write(
         prog.join("program.toml"),
         format!(
-            "[program]\ntitle = \"{PROGRAM_TITLE}\"\nsessions = [\"week01-1.toml\", \"week01-2.toml\"]\n"
+            "[program]\ntitle = \"{PROGRAM_TITLE}\"\nsessions = [\"week01-1.toml\", \"week01-2.toml\", \"week01-3.toml\"]\n"
         ),
     )
     .unwrap();
     std::fs::write(prog.join("week01-1.toml"), FIRST).unwrap();
     std::fs::write(prog.join("week01-2.toml"), SECOND).unwrap();
+    std::fs::write(prog.join("week01-3.toml"), THIRD).unwrap();
     dir
 }
 
@@ -474,20 +487,24 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     let server = Server::start(home.path(), 0);
     let port = server.port;
     let t = pair(&server, "pixel");
-    // Under a minute heard: not stored.
-    let short = run_body("short-run-1", "[[0,40]]", "{}");
-    let (status, text) = call(port, "POST", "/api/runs", Some(&t), Some(&short), PAGE);
-    assert_eq!(status, 200);
-    assert!(text.contains("Korter dan een minuut"), "{text}");
+    // A session under a minute, not heard whole (stopped, or started late): not
+    // stored.
+    for (key, played) in [("short-run-1", "[[0,12]]"), ("late-run-1", "[[9,20.5]]")] {
+        let short = run_body(key, played, "{}");
+        let (status, text) = call(port, "POST", "/api/runs", Some(&t), Some(&short), PAGE);
+        assert_eq!(status, 200);
+        assert!(text.contains("Korter dan een minuut"), "{text}");
+    }
     // Sped up: a preview, not stored.
-    let fast = run_body("fast-run-1", "[[0,62]]", "{}").replace("\"speed\":1", "\"speed\":2");
+    let fast = run_body("fast-run-1", "[[0,20.5]]", "{}").replace("\"speed\":1", "\"speed\":2");
     let (_, text) = call(port, "POST", "/api/runs", Some(&t), Some(&fast), PAGE);
     assert!(text.contains("Versneld"), "{text}");
     assert!(journal_runs(home.path()).is_empty());
-    // Jumping to the end: stored, not completed; sent twice, stored once.
+    // Heard whole, in stretches sent out of order: stored (the session is shorter than
+    // a minute) and completed; sent twice, stored once.
     let body = run_body(
         "whole-run-1",
-        "[[0,10],[45,64.5],[0,0],[10,30],[30,45.5]]",
+        "[[0,4],[12,20.5],[0,0],[4,9],[9,12.5]]",
         r#"{"stress_before":2,"mood_before":4,"stress_after":1,"mood_after":5,"effort":2}"#,
     );
     let (status, first) = call(port, "POST", "/api/runs", Some(&t), Some(&body), PAGE);
@@ -504,7 +521,7 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     // The terminal's closing line: what was stored, what comes next.
     let said = first["message"].as_str().unwrap();
     assert!(
-        said.starts_with("Opgeslagen: Proef · training 1, afgerond, 30 s hardlopen."),
+        said.starts_with("Opgeslagen: Proef · training 1, afgerond, 8 seconden hardlopen."),
         "{said}"
     );
     assert!(
@@ -516,9 +533,9 @@ fn the_journal_rules_decide_and_a_retried_run_is_stored_once() {
     let r = &runs[0];
     assert_eq!(r.mode, "telefoon");
     assert!(r.completed, "the stretches join up to the whole session");
-    // 62 s of blocks, and the closing cue "einde" that starts at 62 s.
-    assert_eq!(r.heard_seconds, Some(64.5));
-    assert_eq!(r.run_seconds, Some(30.0));
+    // 18 s of blocks, and the closing cue "einde" that starts at 18 s.
+    assert_eq!(r.heard_seconds, Some(20.5));
+    assert_eq!(r.run_seconds, Some(8.0));
     assert_eq!(r.answers.effort.map(|s| s.get()), Some(2));
     assert!(server.says("stored run", 10));
     assert!(server.says("was already stored", 10));
@@ -548,19 +565,30 @@ fn audio_is_rendered_once_and_answers_range_requests() {
     let server = Server::start(home.path(), 0);
     let port = server.port;
     let t = pair(&server, "pixel");
-    let (status, whole) = call(
-        port,
-        "GET",
-        "/api/audio/week01-1.toml?format=ogg",
-        Some(&t),
-        None,
-        "",
-    );
-    assert_eq!(status, 200);
-    assert!(whole.starts_with("OggS"), "an Ogg file");
+    // Not rendered yet: sent while it is rendered (chunked), or, had the render been
+    // quicker than the request, from the file. Either way the bytes are the file's.
+    let mut res = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+        .get(format!(
+            "{}/api/audio/week01-1.toml?format=ogg",
+            server.base
+        ))
+        .header("Authorization", format!("Bearer {t}"))
+        .call()
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "audio/ogg");
+    let whole = res.body_mut().read_to_vec().unwrap();
+    assert!(whole.starts_with(b"OggS"), "an Ogg file");
     // Only the Ogg file: the server renders the MP3 of the next session by itself.
     let cached: Vec<PathBuf> = walk(&home.path().join("cache/rustig/serve/ogg"));
     assert_eq!(cached.len(), 1, "{cached:?}");
+    assert!(
+        std::fs::read(&cached[0]).unwrap() == whole,
+        "what was sent is the cached file"
+    );
     let mtime = std::fs::metadata(&cached[0]).unwrap().modified().unwrap();
     let (status, part) = raw_bytes(
         port,
@@ -577,6 +605,45 @@ fn audio_is_rendered_once_and_answers_range_requests() {
         "the second request is served from the cache"
     );
     assert!(server.says("downloading Proef · training 1 (rendered now)", 10));
+    // A longer session not rendered yet is sent as it is written: no length, chunked,
+    // an estimate for the page's progress; the bytes are the file's.
+    let mut res = ureq::Agent::config_builder()
+        .build()
+        .new_agent()
+        .get(format!(
+            "{}/api/audio/week01-3.toml?format=ogg",
+            server.base
+        ))
+        .header("Authorization", format!("Bearer {t}"))
+        .call()
+        .unwrap();
+    assert_eq!(res.headers().get("content-length"), None);
+    assert_eq!(res.headers()["transfer-encoding"], "chunked");
+    let expected: u64 = res.headers()["x-expected-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let streamed = res
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_vec()
+        .unwrap();
+    let file = walk(&home.path().join("cache/rustig/serve/ogg"))
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with("training 3.ogg"))
+        .unwrap();
+    assert!(
+        std::fs::read(&file).unwrap() == streamed,
+        "sent as the file is"
+    );
+    let ratio = streamed.len() as f64 / expected as f64;
+    assert!(
+        (0.5..1.5).contains(&ratio),
+        "estimate {expected}, sent {}",
+        streamed.len()
+    );
     let (status, _) = call(
         port,
         "GET",
@@ -586,6 +653,179 @@ fn audio_is_rendered_once_and_answers_range_requests() {
         "",
     );
     assert_eq!(status, 400);
+    server.stop();
+}
+
+#[test]
+fn a_private_podcast_feed_lists_the_next_sessions_until_it_is_revoked() {
+    let home = home();
+    let server = Server::start(home.path(), 0);
+    let port = server.port;
+    let t = pair(&server, "pixel");
+    // Only the page, with its credential and its header, makes a feed.
+    let (status, _) = call(port, "POST", "/api/feed", Some(&t), Some("{}"), "");
+    assert_eq!(status, 403);
+    let (status, made) = call(port, "POST", "/api/feed", Some(&t), Some("{}"), PAGE);
+    assert_eq!(status, 200, "{made}");
+    let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+    assert_eq!(made["name"], "pixel-podcast");
+    let url = made["url"].as_str().unwrap().to_owned();
+    let prefix = format!("http://127.0.0.1:{port}/feed/");
+    assert!(
+        url.starts_with(&prefix) && url.ends_with("/feed.xml"),
+        "{url}"
+    );
+    let secret = url[prefix.len()..url.len() - "/feed.xml".len()].to_owned();
+    assert_eq!(secret.len(), 32);
+    assert!(server.says("made the podcast feed pixel-podcast", 10));
+    let path = format!("/feed/{secret}/feed.xml");
+
+    // Without the feed's own secret: 401, nothing revealed; a page credential is no
+    // feed secret, and a feed secret is no page credential.
+    for wrong in ["0".repeat(32), t.clone(), "..%2F..%2Fetc%2Fpasswd".into()] {
+        let (status, body) = call(
+            port,
+            "GET",
+            &format!("/feed/{wrong}/feed.xml"),
+            None,
+            None,
+            "",
+        );
+        assert_eq!(status, 401, "{wrong}");
+        assert!(
+            !body.contains(PROGRAM_TITLE) && !body.contains("Proef"),
+            "{body}"
+        );
+    }
+    let (status, _) = call(port, "GET", "/api/status", Some(&secret), None, "");
+    assert_eq!(status, 401);
+
+    let (status, xml) = call(port, "GET", &path, None, None, "");
+    assert_eq!(status, 200, "{xml}");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+    let psc = "http://podlove.org/simple-chapters";
+    let channel = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("channel"))
+        .unwrap();
+    // The text of `n`'s child `name` in namespace `ns` ("": none).
+    let child = |n: roxmltree::Node, (ns, name): (&str, &str)| {
+        n.children()
+            .find(|c| c.tag_name().name() == name && c.tag_name().namespace().unwrap_or("") == ns)
+            .and_then(|c| c.text())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        child(channel, ("", "title")).as_deref(),
+        Some(&*format!("rustig · {PROGRAM_TITLE}"))
+    );
+    assert_eq!(child(channel, (itunes, "block")).as_deref(), Some("Yes"));
+    let items: Vec<_> = channel
+        .children()
+        .filter(|n| n.has_tag_name("item"))
+        .collect();
+    let titles: Vec<_> = items
+        .iter()
+        .map(|i| child(*i, ("", "title")).unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Proef · training 1",
+            "Proef · training 2",
+            "Proef · training 3"
+        ]
+    );
+    let first = items[0];
+    assert_eq!(child(first, (itunes, "duration")).as_deref(), Some("21"));
+    let chapters: Vec<(String, String)> = first
+        .descendants()
+        .filter(|n| n.has_tag_name((psc, "chapter")))
+        .map(|n| {
+            (
+                n.attribute("start").unwrap().into(),
+                n.attribute("title").unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chapters,
+        [
+            ("00:00:00.000".into(), "Inlopen".into()),
+            ("00:00:06.000".into(), "Hardlopen".into()),
+            ("00:00:14.000".into(), "Uitlopen".into()),
+        ]
+    );
+    let enclosure = first
+        .children()
+        .find(|n| n.has_tag_name("enclosure"))
+        .unwrap();
+    assert_eq!(enclosure.attribute("type"), Some("audio/mpeg"));
+    let audio = enclosure.attribute("url").unwrap();
+    assert_eq!(audio, format!("{prefix}{secret}/audio/week01-1.toml.mp3"));
+    let image = channel
+        .children()
+        .find(|n| n.has_tag_name((itunes, "image")))
+        .and_then(|n| n.attribute("href"))
+        .unwrap();
+    // The app downloads the episode and the artwork through the feed's secret.
+    let get = |url: &str| {
+        let mut res = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent()
+            .get(url)
+            .call()
+            .unwrap();
+        let status = res.status().as_u16();
+        (
+            status,
+            res.body_mut()
+                .with_config()
+                .limit(u64::MAX)
+                .read_to_vec()
+                .unwrap(),
+        )
+    };
+    let (status, mp3) = get(audio);
+    assert_eq!(status, 200);
+    assert!(mp3.starts_with(b"ID3"), "an MP3 with its tags");
+    let (status, png) = get(image);
+    assert_eq!(status, 200);
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    assert!(server.says("pixel-podcast connected", 10));
+    let (status, _) = get(&format!("{prefix}{secret}/audio/week01-9.toml.mp3"));
+    assert_eq!(status, 404);
+
+    // Listed with the phones, revoked like one: its URL stops working at once.
+    let devices = rustig(home.path())
+        .args(["serve", "--devices"])
+        .output()
+        .unwrap();
+    let devices = String::from_utf8_lossy(&devices.stdout).into_owned();
+    assert!(devices.contains("pixel\tpaired "), "{devices}");
+    assert!(
+        devices.contains("pixel-podcast\tpodcast feed made "),
+        "{devices}"
+    );
+    let revoked = rustig(home.path())
+        .args(["serve", "--revoke", "pixel-podcast"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&revoked.stdout),
+        "pixel-podcast is revoked; its feed URL no longer works.\n"
+    );
+    std::thread::sleep(Duration::from_millis(20));
+    let (status, _) = call(port, "GET", &path, None, None, "");
+    assert_eq!(status, 401);
+    let (status, _) = get(audio);
+    assert_eq!(status, 401);
+    // The phone itself stays paired.
+    let (status, _) = call(port, "GET", "/api/status", Some(&t), None, "");
+    assert_eq!(status, 200);
     server.stop();
 }
 
@@ -792,7 +1032,7 @@ mod browser {
                 .unwrap();
             assert_eq!(meta, serde_json::json!(["Proef · training 1", PROGRAM_TITLE, "rustig"]));
             // Play to the end at real speed; the questions after follow.
-            see(&c, "#after:not([hidden])", 120).await;
+            see(&c, "#after:not([hidden])", 60).await;
             tap(&c, "button[data-question=stress_after][data-score='2']").await;
             tap(&c, "button[data-question=mood_after][data-score='5']").await;
             tap(&c, "button[data-question=effort][data-score='3']").await;
@@ -819,9 +1059,10 @@ mod browser {
             let r = &runs[0];
             assert_eq!(r.mode, "telefoon");
             assert!(r.completed, "{r:?}");
-            assert!(r.heard_seconds.unwrap() >= 60.0, "{r:?}");
+            // The whole 20.5-second session (shorter than a minute, heard whole).
+            assert!(r.heard_seconds.unwrap() >= 19.5, "{r:?}");
             assert!(r.start_position < 0.5, "heard from the start: {r:?}");
-            assert!(r.position > 61.0, "{r:?}");
+            assert!(r.position > 20.0, "{r:?}");
             let a = &r.answers;
             let scores = [a.stress_before, a.mood_before, a.stress_after, a.mood_after, a.effort]
                 .map(|s| s.map(|s| s.get()));
@@ -851,6 +1092,20 @@ mod browser {
             assert_eq!(text(&c, "#log-list li .note").await, "<b>Fijn</b> gelopen");
             assert!(c.find(Locator::Css("#log-list b")).await.is_err());
             shot(&c, "telefoon-logboek.png").await;
+            // A podcast feed for this phone: its URL shown once, on this host.
+            tap(&c, "#make-feed").await;
+            see(&c, "#feed-made:not([hidden])", 10).await;
+            c.execute("document.getElementById('podcast').scrollIntoView()", vec![])
+                .await
+                .unwrap();
+            let feed = c
+                .execute("return document.getElementById('feed-url').value", vec![])
+                .await
+                .unwrap();
+            let feed = feed.as_str().unwrap();
+            assert!(feed.starts_with(&format!("http://127.0.0.1:{port}/feed/")) && feed.ends_with("/feed.xml"), "{feed}");
+            assert!(text(&c, "#feed-note").await.contains("rustig serve --revoke"));
+            shot(&c, "telefoon-podcast.png").await;
             tap(&c, "#nav-report").await;
             until(&c, "document.getElementById('report-frame').srcdoc.includes('Hardloopdagboek')", 10).await;
             shot(&c, "telefoon-verslag.png").await;

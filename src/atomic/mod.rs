@@ -72,6 +72,11 @@ impl AtomicFile {
         file.commit()
     }
 
+    /// The temporary file being written.
+    pub fn part(&self) -> &Path {
+        &self.temp
+    }
+
     /// The final path.
     pub fn target(&self) -> &Path {
         &self.target

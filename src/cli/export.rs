@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -20,6 +21,7 @@ use crate::output::export::{
     Event, ExportError, Format, Group, Input, LOOSE_ALBUM, Options, Outcome as TrackOutcome, Plan,
     Status, check_rate, current_year,
 };
+use crate::output::target::same_file;
 use crate::session::Diagnostic;
 use crate::session::diagnostic::display_path;
 use crate::timeline::clock;
@@ -143,6 +145,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
         rate: args.rate,
         force: args.force,
         year: current_year(),
+        streamable: false,
     };
     let plan = Plan::new(&args.output, groups, options)?;
     let jobs = args
@@ -212,6 +215,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     let start = Instant::now();
     let on_event = |event: Event<'_>| match event {
         Event::Rendered(frames) => bar.inc(frames),
+        Event::Writing { .. } => {}
         Event::Finished { track, outcome } => {
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             bar.set_message(format!("{n}/{to_write} files"));
@@ -297,6 +301,9 @@ struct Loader<'a> {
     album: Option<String>,
     /// Programs and session files that could not be read at all.
     unreadable: usize,
+    /// The programs beside session files given on their own, by folder (and whether
+    /// the file is on disk), read once however many of the folder's files are given.
+    beside: HashMap<(PathBuf, bool), Option<Rc<ProgramFiles>>>,
 }
 
 impl<'a> Loader<'a> {
@@ -308,6 +315,7 @@ impl<'a> Loader<'a> {
             loose: Vec::new(),
             album,
             unreadable: 0,
+            beside: HashMap::new(),
         }
     }
 
@@ -360,7 +368,7 @@ impl<'a> Loader<'a> {
     /// A session file given on its own: with its program when a program beside it
     /// lists it, else loose, in the album of its folder (or `--album`).
     fn single(&mut self, path: &Path, file: SessionFile) {
-        if let Some((program, number)) = program_of(path) {
+        if let Some((program, number)) = self.program_of(path) {
             let total = program.sessions.len();
             let g = self.program_group(&program.program.folder, &program.program.title, total);
             self.add(g, number, file);
@@ -372,6 +380,42 @@ impl<'a> Loader<'a> {
             Some((_, list)) => list.push(input),
             None => self.loose.push((album, vec![input])),
         }
+    }
+
+    /// The program a session file belongs to, and its number there: the program whose
+    /// `program.toml` sits beside the file (on disk, or built in for a built-in
+    /// session) and lists it. A program that cannot be read is no program here (the
+    /// session is exported on its own); `check` reports its problems.
+    fn program_of(&mut self, path: &Path) -> Option<(Rc<ProgramFiles>, usize)> {
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let on_disk = path.is_file();
+        let key = folder
+            .canonicalize()
+            .unwrap_or_else(|_| folder.to_path_buf());
+        let program = self
+            .beside
+            .entry((key, on_disk))
+            .or_insert_with(|| program_in(folder, on_disk).map(Rc::new))
+            .clone()?;
+        let index = if on_disk {
+            program
+                .program
+                .session_paths()
+                .iter()
+                .position(|p| same_file(p, path))?
+        } else {
+            let name = path.file_name()?;
+            program
+                .sessions
+                .iter()
+                .position(|s| s.display.file_name() == Some(name))?
+        };
+        Some((program, index + 1))
     }
 
     /// Every PATH, or the default program when there is none. Programs come in the
@@ -400,41 +444,16 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// The program a session file belongs to, and its number there: the program whose
-/// `program.toml` sits beside the file (on disk, or built in for a built-in session)
-/// and lists it. A program that cannot be read is no program here (the session is
-/// exported on its own); `check` reports its problems.
-fn program_of(path: &Path) -> Option<(ProgramFiles, usize)> {
-    let folder = path.parent().unwrap_or(Path::new(""));
-    let folder = if folder.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        folder
-    };
-    let on_disk = path.is_file();
+/// The program in `folder`, for a session file there (`on_disk`) or a built-in one;
+/// `None` when there is none or it cannot be read.
+fn program_in(folder: &Path, on_disk: bool) -> Option<ProgramFiles> {
     if on_disk && !folder.join("program.toml").is_file() {
         return None;
     }
     if !on_disk && !is_program(folder) {
         return None;
     }
-    let (_, program) = load_program(folder);
-    let program = program?;
-    let index = if on_disk {
-        let me = path.canonicalize().ok()?;
-        program
-            .program
-            .session_paths()
-            .iter()
-            .position(|p| p.canonicalize().is_ok_and(|p| p == me))?
-    } else {
-        let name = path.file_name()?;
-        program
-            .sessions
-            .iter()
-            .position(|s| s.display.file_name() == Some(name))?
-    };
-    Some((program, index + 1))
+    load_program(folder).1
 }
 
 /// The album of a loose session: the name of the folder it lies in (of the current

@@ -11,8 +11,8 @@ use super::Outcome;
 use super::diagnostics::print_diagnostics;
 use super::questions::{Asked, ask, interactive};
 use crate::journal::{
-    Answers, Edit, Journal, Mode, Moment, Note, Run, RunFacts, RunRecord, RunShape, Score,
-    session_key,
+    Answers, Edit, Journal, Mode, Moment, Note, ProgramPlan, Run, RunFacts, RunRecord, RunShape,
+    Score, session_key,
 };
 use crate::load::read_session;
 use crate::session::parse_session;
@@ -220,9 +220,9 @@ fn session(path: &Path) -> Option<Known> {
 /// A session of the built-in program by short name or number; without one, the
 /// session `rustig play` would start. Prints why when there is none; a journal that
 /// cannot be read is an error (the journal is not created here: nothing is written
-/// for a rejected run).
-fn program_session(name: Option<&str>) -> anyhow::Result<Option<Known>> {
-    let program = match crate::journal::ProgramPlan::default_program() {
+/// for a rejected run). Gives the parsed program too, for the closing line.
+fn program_session(name: Option<&str>) -> anyhow::Result<Option<(Known, ProgramPlan)>> {
+    let program = match ProgramPlan::default_program() {
         Ok(p) => p,
         Err(diags) => {
             print_diagnostics(&diags);
@@ -250,12 +250,13 @@ fn program_session(name: Option<&str>) -> anyhow::Result<Option<Known>> {
     let Some(i) = found else {
         return Ok(None);
     };
-    Ok(Some(Known {
+    let known = Known {
         key: program.key(i),
         program: Some(program.name.clone()),
         title: program.sessions[i].title.clone(),
         shape: RunShape::from_session(&program.sessions[i]),
-    }))
+    };
+    Ok(Some((known, program)))
 }
 
 /// The shape of the session a stored run was of, read again from its key (a built-in
@@ -316,10 +317,12 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
         Some(Err(e)) => return invalid(e),
     };
     let known = match a.session.as_deref() {
-        Some(arg) if arg.contains('/') || Path::new(arg).is_file() => session(Path::new(arg)),
-        arg => program_session(arg)?,
+        Some(arg) if arg.contains('/') || Path::new(arg).is_file() => {
+            session(Path::new(arg)).map(|k| (k, None))
+        }
+        arg => program_session(arg)?.map(|(k, p)| (k, Some(p))),
     };
-    let Some(known) = known else {
+    let Some((known, plan)) = known else {
         return Ok(Outcome::Failure);
     };
     let stopped_after = match a.partial.map(|m| partial_secs(m, known.shape.duration)) {
@@ -364,23 +367,18 @@ fn add(a: &AddArgs) -> anyhow::Result<Outcome> {
             "Onderbroken: de training is opgeslagen met de antwoorden tot hier."
         )?;
     }
-    let runs = journal.runs()?;
-    let stored = runs.iter().find(|r| r.id == recorded.id);
-    match (stored, crate::journal::ProgramPlan::default_program()) {
-        (Some(stored), Ok(program)) => {
-            let status = crate::journal::Status::compute(&program, &runs, now());
-            writeln!(
-                out,
-                "{}",
-                crate::journal::closing_line(
-                    &format!("Training {} opgeslagen", recorded.id),
-                    stored,
-                    Some(&local(started_at)),
-                    &status
-                )
-            )?;
-        }
-        _ => writeln!(
+    let closing = match ProgramPlan::given_or_default(plan.as_ref()) {
+        Ok(program) => journal.closing(
+            recorded.id,
+            &program,
+            &format!("Training {} opgeslagen", recorded.id),
+            Some(&local(started_at)),
+        )?,
+        Err(_) => None,
+    };
+    match closing {
+        Some(line) => writeln!(out, "{line}")?,
+        None => writeln!(
             out,
             "Training {} opgeslagen: {} op {}.",
             recorded.id,

@@ -126,6 +126,8 @@ fn no_sound(e: &(dyn std::error::Error + 'static)) {
 
 /// Runs `play`.
 pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Result<Outcome> {
+    // The built-in program, parsed once when it is needed to choose the session.
+    let mut plan = None;
     let (file, key, program) = match &args.session {
         Some(path) => match read_session(path) {
             Ok(f) => {
@@ -180,11 +182,13 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
                 )?;
                 return Ok(Outcome::Success);
             };
-            (
+            let chosen = (
                 program.sources[i].clone(),
                 program.key(i),
                 Some(program.name.clone()),
-            )
+            );
+            plan = Some(program);
+            chosen
         }
     };
     let packs = PackCache::new(lookup);
@@ -246,6 +250,7 @@ pub fn run(args: &Args, lookup: &VoiceLookup, started: Instant) -> anyhow::Resul
         journal: journal.as_ref(),
         key,
         program,
+        plan,
         no_audio: args.no_audio,
         training,
         before,
@@ -309,7 +314,7 @@ const DEVICE_HINT: &str = "Loop zonder geluid met `rustig play --no-audio`, of m
 
 /// When the rules suggest repeating the previous session: in a terminal, asks
 /// (Enter repeats, `v` goes on); otherwise repeats and says how to go on. `None`
-/// when the runner pressed Ctrl-C.
+/// when the runner pressed Esc or Ctrl-C.
 fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
     let (Some(repeat), Some(move_on)) = (status.repeat_line(), status.move_on_line()) else {
         return Ok(Some(Choice::Suggested));
@@ -324,24 +329,13 @@ fn choose_repeat(status: &Status) -> anyhow::Result<Option<Choice>> {
         .as_ref()
         .map_or("de volgende", |n| n.title.as_str());
     let question = format!("Herhalen met Enter, of v en Enter voor {next}:");
-    let answer = inquire::Text::new(&question)
-        .with_validator(|s: &str| {
-            Ok(match s.trim() {
-                "" | "v" | "V" => inquire::validator::Validation::Valid,
-                _ => inquire::validator::Validation::Invalid(
-                    "Enter herhaalt; v en Enter gaat verder.".into(),
-                ),
-            })
-        })
-        .prompt();
-    match answer {
-        Ok(s) if s.trim().is_empty() => Ok(Some(Choice::Suggested)),
-        Ok(_) => Ok(Some(Choice::Next)),
-        Err(
-            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted,
-        ) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(
+        match questions::enter_or(&question, 'v', "Enter herhaalt; v en Enter gaat verder.")? {
+            questions::Reply::Enter => Some(Choice::Suggested),
+            questions::Reply::Letter => Some(Choice::Next),
+            questions::Reply::Esc | questions::Reply::CtrlC => None,
+        },
+    )
 }
 
 /// A journal that cannot be opened stops `play` before anything is asked or played
@@ -359,6 +353,8 @@ struct Run<'a> {
     journal: Option<&'a Journal>,
     key: String,
     program: Option<String>,
+    /// The built-in program, when it was parsed to choose the session.
+    plan: Option<ProgramPlan>,
     no_audio: bool,
     /// At normal speed: a training, not a preview.
     training: bool,
@@ -408,7 +404,7 @@ impl<'a> Recording<'a> {
         let Some(journal) = self.run.journal else {
             return;
         };
-        if !self.run.training || !facts.worth_storing() {
+        if !self.run.training || !facts.worth_storing(self.shape.duration) {
             return;
         }
         match self.id {
@@ -586,7 +582,7 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
         let _ = out.flush();
         drop(out);
         if let (Some(j), Some(id)) = (run.journal, record.id) {
-            after_the_run(j, id, run.ask_after)?;
+            after_the_run(j, id, run)?;
         }
     }
     Ok(report)
@@ -594,9 +590,9 @@ fn follow<T: Transport>(mut playback: Playback<T>, run: &Run<'_>) -> anyhow::Res
 
 /// After a stored run: the questions (in a terminal), then one line saying what was
 /// stored and what comes next. Ctrl-C during the questions keeps the answers given.
-fn after_the_run(journal: &Journal, id: i64, ask: bool) -> anyhow::Result<()> {
+fn after_the_run(journal: &Journal, id: i64, run: &Run<'_>) -> anyhow::Result<()> {
     let mut stdout = crate::cli::output::stdout();
-    if ask {
+    if run.ask_after {
         let (after, interrupted) =
             match questions::ask(Moment::After, &Answers::default(), "Na je training:")? {
                 Asked::Done(a) => (a, false),
@@ -617,17 +613,10 @@ fn after_the_run(journal: &Journal, id: i64, ask: bool) -> anyhow::Result<()> {
             )?;
         }
     }
-    let runs = journal.runs()?;
-    if let (Some(stored), Ok(program)) = (
-        runs.iter().find(|r| r.id == id),
-        ProgramPlan::default_program(),
-    ) {
-        let status = Status::compute(&program, &runs, crate::journal::now());
-        writeln!(
-            stdout,
-            "{}",
-            crate::journal::closing_line("Opgeslagen", stored, None, &status)
-        )?;
+    if let Ok(program) = ProgramPlan::given_or_default(run.plan.as_ref())
+        && let Some(line) = journal.closing(id, &program, "Opgeslagen", None)?
+    {
+        writeln!(stdout, "{line}")?;
     }
     Ok(())
 }

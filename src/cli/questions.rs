@@ -50,24 +50,55 @@ pub fn ask(moment: Moment, known: &Answers, heading: &str) -> io::Result<Asked> 
             Err(PromptError::Io(e)) => return Err(e),
         }
         say(&format!("Je antwoorden: {}", answers.summary(moment)))?;
-        let confirm = Text::new("Enter slaat op, c verbetert:")
-            .with_validator(|s: &str| {
-                Ok(match s.trim() {
-                    "" | "c" | "C" => Validation::Valid,
-                    _ => Validation::Invalid(
-                        "Druk op Enter om op te slaan, of typ c en Enter om te verbeteren.".into(),
-                    ),
-                })
-            })
-            .prompt();
-        match confirm {
-            Ok(s) if s.trim().is_empty() => return Ok(Asked::Done(answers)),
-            Ok(_) => correcting = true,
+        match enter_or(
+            "Enter slaat op, c verbetert:",
+            'c',
+            "Druk op Enter om op te slaan, of typ c en Enter om te verbeteren.",
+        )? {
             // Esc at the last step: the answers as they are.
-            Err(InquireError::OperationCanceled) => return Ok(Asked::Done(answers)),
-            Err(InquireError::OperationInterrupted) => return Ok(Asked::Interrupted(answers)),
-            Err(e) => return Err(io_error(e)),
+            Reply::Enter | Reply::Esc => return Ok(Asked::Done(answers)),
+            Reply::Letter => correcting = true,
+            Reply::CtrlC => return Ok(Asked::Interrupted(answers)),
         }
+    }
+}
+
+/// What came of an [`enter_or`] prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// Enter alone.
+    Enter,
+    /// The letter, then Enter.
+    Letter,
+    /// Esc.
+    Esc,
+    /// Ctrl-C.
+    CtrlC,
+}
+
+/// A prompt answered with Enter alone or `letter` (either case) and Enter; anything
+/// else re-asks with `hint`. The confirmation after the questions and `play`'s
+/// choice to repeat a session both ask this way.
+pub fn enter_or(question: &str, letter: char, hint: &str) -> io::Result<Reply> {
+    let hint = hint.to_owned();
+    let answer = Text::new(question)
+        .with_validator(move |s: &str| {
+            let s = s.trim();
+            Ok(
+                if s.is_empty() || s.eq_ignore_ascii_case(letter.encode_utf8(&mut [0; 4])) {
+                    Validation::Valid
+                } else {
+                    Validation::Invalid(hint.clone().into())
+                },
+            )
+        })
+        .prompt();
+    match answer {
+        Ok(s) if s.trim().is_empty() => Ok(Reply::Enter),
+        Ok(_) => Ok(Reply::Letter),
+        Err(InquireError::OperationCanceled) => Ok(Reply::Esc),
+        Err(InquireError::OperationInterrupted) => Ok(Reply::CtrlC),
+        Err(e) => Err(io_error(e)),
     }
 }
 

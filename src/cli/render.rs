@@ -89,7 +89,8 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     };
     let inputs = inputs(&args.session, &loaded);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    target::check(&args.output, Kind::Wav, &inputs, args.force)?;
+    // The rest was checked above; the clips are known only now.
+    target::not_an_input(&args.output, &inputs)?;
     if let Some(dir) = &args.stems {
         if !dir.is_dir() && dir.exists() {
             anyhow::bail!(

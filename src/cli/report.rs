@@ -104,7 +104,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match format {
         Format::Html => write(report.html()?.as_bytes())?,
         Format::Svg => write(report.stress_svg()?.as_bytes())?,
-        Format::Png => report.stress_png(out)?,
+        Format::Png => write(&report.stress_png()?)?,
     }
     crate::outln!("{} geschreven.", out.display())?;
     Ok(Outcome::Success)

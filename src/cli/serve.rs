@@ -24,7 +24,9 @@ The page shows your next training, asks how you feel, keeps the audio on the pho
 and sends the run back to your journal. Nothing leaves your network.\n\n\
 Every request needs the pairing secret of the URL or a paired device's credential. \
 By default the server listens on every network of this machine; --bind 192.168.1.10 listens on one address \
-only, --bind 127.0.0.1 on this machine only. See docs/telefoon.md."
+only, --bind 127.0.0.1 on this machine only.\n\n\
+A paired phone can make a private podcast feed on the page's log screen; its URL holds a secret of its own, \
+--devices lists it beside the phones and --revoke NAME ends it. See docs/telefoon.md."
 )]
 pub struct Args {
     /// The port to listen on.
@@ -33,10 +35,11 @@ pub struct Args {
     /// The address to listen on (default: every address of this machine).
     #[arg(long, value_name = "ADDR", default_value = "0.0.0.0")]
     pub bind: IpAddr,
-    /// List the paired phones and exit.
+    /// List the paired phones and podcast feeds and exit.
     #[arg(long, conflicts_with_all = ["revoke"])]
     pub devices: bool,
-    /// Unpair the phone NAME (see --devices) and exit; it must scan the QR code again.
+    /// Unpair the phone or podcast feed NAME (see --devices) and exit; a phone must scan
+    /// the QR code again, a feed's URL stops working.
     #[arg(long, value_name = "NAME")]
     pub revoke: Option<String>,
 }
@@ -53,17 +56,28 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
     if args.devices {
         let devices = pairing::devices(&store)?;
         if devices.is_empty() {
-            crate::outln!("No paired phones.")?;
+            crate::outln!("No paired phones or podcast feeds.")?;
         }
         for d in devices {
-            crate::outln!("{}\tpaired {}", visible(&d.name), local(d.paired_at))?;
+            let what = match d.kind {
+                pairing::Kind::Page => "paired",
+                pairing::Kind::Feed => "podcast feed made",
+            };
+            crate::outln!("{}\t{what} {}", visible(&d.name), local(d.paired_at))?;
         }
         return Ok(Outcome::Success);
     }
     if let Some(name) = &args.revoke {
-        if pairing::revoke(&store, name)? {
-            crate::outln!("{name} is no longer paired; it has to scan the QR code again.")?;
-            return Ok(Outcome::Success);
+        match pairing::revoke(&store, name)? {
+            Some(pairing::Kind::Page) => {
+                crate::outln!("{name} is no longer paired; it has to scan the QR code again.")?;
+                return Ok(Outcome::Success);
+            }
+            Some(pairing::Kind::Feed) => {
+                crate::outln!("{name} is revoked; its feed URL no longer works.")?;
+                return Ok(Outcome::Success);
+            }
+            None => {}
         }
         let known: Vec<String> = pairing::devices(&store)?
             .into_iter()
@@ -147,6 +161,10 @@ fn print_event(e: &Event, terminal: bool) {
             writeln!(out, "{from}: paired a new phone, named {device}")
         }
         Event::Connected { device, from } => writeln!(out, "{from}: {device} connected"),
+        Event::Feed { device, feed } => writeln!(
+            out,
+            "{device}: made the podcast feed {feed} (rustig serve --revoke {feed} ends it)"
+        ),
         Event::Refused { from, path } => {
             writeln!(out, "{from}: refused {} (not paired)", visible(path))
         }

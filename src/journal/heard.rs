@@ -3,8 +3,10 @@
 //! and the phone page (which only reports the positions it played) agree.
 //!
 //! The rules (docs/dagboek.md says them in Dutch):
-//! - a run is **stored** when at least [`MIN_HEARD`] seconds were heard at normal speed;
-//!   a sped-up preview (`play --no-audio --speed 60`) is never stored;
+//! - a run is **stored** when at least [`MIN_HEARD`] seconds were heard at normal speed,
+//!   or, for a session shorter than that, when all of it was heard, from its start to
+//!   its end (within [`EDGE`] seconds): that is the whole session, not a try that
+//!   was stopped; a sped-up preview (`play --no-audio --speed 60`) is never stored;
 //! - it is **completed** when it was heard from the start (within [`EDGE`] seconds, or
 //!   it continues a same-day partial run of the same session from where that one
 //!   stopped), reached the end (within [`EDGE`]), and at least [`RUN_SHARE`] of the
@@ -19,7 +21,8 @@ use crate::timeline::Timeline;
 
 use super::Run;
 
-/// Seconds heard below which a run is not stored (a started-and-stopped try).
+/// Seconds heard below which a run is not stored (a started-and-stopped try), unless
+/// the session is shorter and was heard whole.
 pub const MIN_HEARD: f64 = 60.0;
 /// Seconds of slack at the start and the end of a session for "heard from start to end".
 pub const EDGE: f64 = 2.0;
@@ -229,9 +232,14 @@ impl RunFacts {
         }
     }
 
-    /// Whether a run with these facts is stored at all.
-    pub fn worth_storing(&self) -> bool {
+    /// Whether a run with these facts, of a session `duration` seconds long, is stored
+    /// at all: [`MIN_HEARD`] seconds heard, or a session shorter than that heard whole
+    /// (completed, and no more than [`EDGE`] seconds missed at either end).
+    pub fn worth_storing(&self, duration: f64) -> bool {
         self.heard_seconds >= MIN_HEARD
+            || (duration < MIN_HEARD
+                && self.completed
+                && self.heard_seconds >= duration - 2.0 * EDGE - 1e-6)
     }
 
     /// Whether a run starting at `start` seconds picks up `earlier`: a partial run of
@@ -344,6 +352,71 @@ mod test {
             1_000_100
         ));
         assert!(RunFacts::of(&shape(), &h, Some(&earlier)).completed);
+    }
+
+    /// A short session: 0–5 walk, 5–20 run.
+    fn short() -> RunShape {
+        RunShape {
+            duration: 20.0,
+            running: vec![(5.0, 20.0)],
+        }
+    }
+
+    #[test]
+    fn under_a_minute_heard_is_not_stored() {
+        let mut h = Heard::new();
+        h.add(0.0, 59.5);
+        assert!(!RunFacts::of(&shape(), &h, None).worth_storing(1380.0));
+        h.add(59.5, 60.0);
+        assert!(RunFacts::of(&shape(), &h, None).worth_storing(1380.0));
+        // The first 20 seconds of a long session are a try, not a run.
+        let mut h = Heard::new();
+        h.add(0.0, 20.0);
+        assert!(!RunFacts::of(&shape(), &h, None).worth_storing(1380.0));
+    }
+
+    #[test]
+    fn a_session_under_a_minute_heard_whole_is_stored() {
+        let mut h = Heard::new();
+        h.add(0.0, 20.0);
+        let f = RunFacts::of(&short(), &h, None);
+        assert!(f.completed);
+        assert!(f.worth_storing(20.0));
+        // Within the slack at both ends.
+        let mut h = Heard::new();
+        h.add(1.5, 18.5);
+        assert!(RunFacts::of(&short(), &h, None).worth_storing(20.0));
+    }
+
+    #[test]
+    fn a_session_under_a_minute_not_heard_whole_is_not_stored() {
+        // Stopped before the end.
+        let mut h = Heard::new();
+        h.add(0.0, 15.0);
+        assert!(!RunFacts::of(&short(), &h, None).worth_storing(20.0));
+        // Started late.
+        let mut h = Heard::new();
+        h.add(6.0, 20.0);
+        assert!(!RunFacts::of(&short(), &h, None).worth_storing(20.0));
+        // From the start to the end, but skipping the middle: completed by the
+        // running share, yet not the whole session.
+        let mut h = Heard::new();
+        h.add(0.0, 1.0);
+        h.add(6.5, 20.0);
+        let f = RunFacts::of(&short(), &h, None);
+        assert!(f.completed);
+        assert!(!f.worth_storing(20.0));
+        // A session of exactly a minute follows the minute rule.
+        let minute = RunShape {
+            duration: 60.0,
+            running: vec![(0.0, 60.0)],
+        };
+        let mut h = Heard::new();
+        h.add(0.0, 58.5);
+        h.add(59.0, 60.0);
+        let f = RunFacts::of(&minute, &h, None);
+        assert!(f.completed);
+        assert!(!f.worth_storing(60.0));
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use next::{Choice, Plan, RepeatReason, next_session};
 pub use program::{GOAL_MINUTES, ProgramPlan, SessionSummary};
 pub use runs::{Edit, Mode, Recorded, Run, RunRecord, now, session_key};
 pub use schema::MIGRATIONS;
-pub use status::{Status, closing_line};
+pub use status::{Status, closing_line, closing_of};
 
 /// A journal problem, naming the file and what to do.
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,8 @@
 //! in one Dutch line and its week and number — the facts that the status, `play`,
 //! the report and the phone page show.
 
+use std::borrow::Cow;
+
 use super::heard::RunShape;
 use crate::load::{SessionFile, default_program};
 use crate::session::{BlockKind, Diagnostic, Session, parse_session};
@@ -69,6 +71,17 @@ impl ProgramPlan {
             sessions,
             sources: files.sessions,
         })
+    }
+
+    /// `given`, or the built-in program parsed now: a command parses the program once,
+    /// when it first needs it, and passes it along.
+    pub fn given_or_default(
+        given: Option<&ProgramPlan>,
+    ) -> Result<Cow<'_, ProgramPlan>, Vec<Diagnostic>> {
+        match given {
+            Some(p) => Ok(Cow::Borrowed(p)),
+            None => ProgramPlan::default_program().map(Cow::Owned),
+        }
     }
 
     /// The journal key of session `i`: `opbouw/week01-1.toml`.

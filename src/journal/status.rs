@@ -125,7 +125,8 @@ impl Status {
 
 /// The one Dutch line that closes `play` and `log add`: what was stored, and what
 /// comes next with its length. `Opgeslagen: Week 1 · training 1, afgerond, 12 min
-/// hardlopen. Volgende keer: Week 1 · training 2, 39 min.` `log add` passes its own
+/// hardlopen. Volgende keer: Week 1 · training 2, 39 min.` (under a minute:
+/// `55 seconden hardlopen`). `log add` passes its own
 /// `prefix` (with the run's number) and `when` (the date it was run).
 pub fn closing_line(prefix: &str, stored: &Run, when: Option<&str>, status: &Status) -> String {
     let clock = crate::timeline::clock;
@@ -140,11 +141,16 @@ pub fn closing_line(prefix: &str, stored: &Run, when: Option<&str>, status: &Sta
     } else {
         format!("niet afgerond (tot {})", clock(stored.position))
     };
-    let run = stored.minutes_run(None);
-    let running = if run > 0.0 {
-        format!(", {} hardlopen", super::program::span((run * 60.0).round()))
-    } else {
+    // Under a minute in words ("55 seconden"), as the runner reads it after a run.
+    let secs = (stored.minutes_run(None) * 60.0).round();
+    let running = if secs < 1.0 {
         String::new()
+    } else if secs < 2.0 {
+        ", 1 seconde hardlopen".to_owned()
+    } else if secs < 60.0 {
+        format!(", {secs} seconden hardlopen")
+    } else {
+        format!(", {} hardlopen", super::program::span(secs))
     };
     let next = match &status.plays {
         Some(s) => format!(
@@ -156,6 +162,38 @@ pub fn closing_line(prefix: &str, stored: &Run, when: Option<&str>, status: &Sta
     };
     let when = when.map(|w| format!(" op {w}")).unwrap_or_default();
     format!("{prefix}: {}{when}, {how}{running}. {next}", stored.title)
+}
+
+impl super::Journal {
+    /// The closing line ([`closing_line`]) for run `id`, just stored: reads the runs
+    /// back and computes the status against `program` now. `None` when the run is not
+    /// in the journal. `play` and `log add` both end with it.
+    pub fn closing(
+        &self,
+        id: i64,
+        program: &ProgramPlan,
+        prefix: &str,
+        when: Option<&str>,
+    ) -> Result<Option<String>, super::JournalError> {
+        Ok(closing_of(&self.runs()?, id, program, prefix, when))
+    }
+}
+
+/// The closing line ([`closing_line`]) for run `id` among `runs` (the whole journal,
+/// just read back), with the status computed against `program` now; `None` when the
+/// run is not among them. [`super::Journal::closing`] and the phone's server (which
+/// keeps its journal open) both end a stored run with it.
+pub fn closing_of(
+    runs: &[Run],
+    id: i64,
+    program: &ProgramPlan,
+    prefix: &str,
+    when: Option<&str>,
+) -> Option<String> {
+    runs.iter().find(|r| r.id == id).map(|stored| {
+        let status = Status::compute(program, runs, super::now());
+        closing_line(prefix, stored, when, &status)
+    })
 }
 
 /// Runs started in the ISO week of `now`, local time.

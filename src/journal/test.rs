@@ -316,3 +316,49 @@ fn a_read_only_journal_is_explained_in_plain_words() {
         )
     );
 }
+
+/// `play` and `log add` close with the line for the run just stored, against the
+/// program's status after it; a run that is not in the journal has none.
+#[test]
+fn the_closing_line_names_the_stored_run_and_what_comes_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = Journal::open(&dir.path().join("journal.db")).unwrap();
+    let program = ProgramPlan::default_program().unwrap();
+    let id = j.record(&played(1500.0)).unwrap().id;
+    assert_eq!(
+        j.closing(id, &program, "Opgeslagen", None)
+            .unwrap()
+            .as_deref(),
+        Some(
+            "Opgeslagen: Week 1 · training 1, afgerond, 15 min hardlopen. Volgende keer: Week 1 · training 2, 39 min."
+        )
+    );
+    let id = j.record(&played(900.0)).unwrap().id;
+    assert_eq!(
+        j.closing(
+            id,
+            &program,
+            "Training 2 opgeslagen",
+            Some("2026-05-11 07:30")
+        )
+        .unwrap()
+        .as_deref(),
+        Some(
+            "Training 2 opgeslagen: Week 1 · training 1 op 2026-05-11 07:30, niet afgerond (tot 15:00), 10 min hardlopen. Volgende keer: Week 1 · training 2, 39 min."
+        )
+    );
+    // Under a minute of running is said in words.
+    let id = j.record(&played(355.0)).unwrap().id;
+    assert_eq!(
+        j.closing(id, &program, "Opgeslagen", None)
+            .unwrap()
+            .as_deref(),
+        Some(
+            "Opgeslagen: Week 1 · training 1, niet afgerond (tot 5:55), 55 seconden hardlopen. Volgende keer: Week 1 · training 2, 39 min."
+        )
+    );
+    assert_eq!(
+        j.closing(id + 1, &program, "Opgeslagen", None).unwrap(),
+        None
+    );
+}

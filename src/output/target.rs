@@ -88,10 +88,9 @@ impl Kind {
         })
     }
 
-    /// Whether a file that starts with `head` is of this kind.
+    /// Whether a file that starts with `head` is of this kind. Binary kinds look at
+    /// their magic bytes only; the head is read as text for the text kinds alone.
     fn looks_like(self, head: &[u8]) -> bool {
-        let text = String::from_utf8_lossy(head);
-        let trimmed = text.trim_start().to_ascii_lowercase();
         match self {
             Kind::Wav => {
                 head.len() >= 12
@@ -104,13 +103,24 @@ impl Kind {
             }
             Kind::Ogg => head.starts_with(b"OggS"),
             Kind::Png => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+            Kind::Html | Kind::Svg | Kind::Schema => {
+                self.text_looks_like(&String::from_utf8_lossy(head))
+            }
+            // A session is never replaced without --force.
+            Kind::Session => false,
+        }
+    }
+
+    /// Whether a file of a text kind that starts with `text` is of this kind.
+    fn text_looks_like(self, text: &str) -> bool {
+        let trimmed = text.trim_start().to_ascii_lowercase();
+        match self {
             Kind::Html => trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html"),
             Kind::Svg => trimmed.starts_with('<') && trimmed.contains("<svg"),
             Kind::Schema => {
                 trimmed.starts_with('{') && text.contains("\"$schema\": \"https://json-schema.org/")
             }
-            // A session is never replaced without --force.
-            Kind::Session => false,
+            _ => false,
         }
     }
 }
@@ -204,6 +214,19 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Fails when `path` is one of `inputs` (the same file, perhaps by another name).
+/// Part of [`check`]; alone, for inputs known only after it ran (the clips of a
+/// session loaded since).
+pub fn not_an_input(path: &Path, inputs: &[&Path]) -> Result<(), TargetError> {
+    match inputs.iter().find(|i| same_file(path, i)) {
+        Some(input) => Err(TargetError::IsInput {
+            path: path.to_path_buf(),
+            input: input.to_path_buf(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// How much of an existing file is read to recognise it.
 const HEAD_BYTES: u64 = 1 << 20;
 
@@ -234,12 +257,7 @@ pub fn check(path: &Path, kind: Kind, inputs: &[&Path], force: bool) -> Result<(
             }
         });
     }
-    if let Some(input) = inputs.iter().find(|i| same_file(path, i)) {
-        return Err(TargetError::IsInput {
-            path: path.to_path_buf(),
-            input: input.to_path_buf(),
-        });
-    }
+    not_an_input(path, inputs)?;
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(());
     };
@@ -278,6 +296,12 @@ mod test {
         assert!(!Kind::Html.looks_like(b"title = \"x\""));
         assert!(Kind::Svg.looks_like(b"<?xml version=\"1.0\"?>\n<svg width"));
         assert!(!Kind::Session.looks_like(b"title = \"x\""));
+        assert!(
+            Kind::Schema
+                .looks_like(b"{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",")
+        );
+        assert!(!Kind::Schema.looks_like(b"{\"title\": \"x\"}"));
+        assert!(!Kind::Png.looks_like(b"<svg width=\"1\">"));
         assert_eq!(Kind::of_path(Path::new("a/B.WAV")), Some(Kind::Wav));
         assert_eq!(Kind::of_path(Path::new("p.htm")), Some(Kind::Html));
         assert_eq!(Kind::of_path(Path::new("noext")), None);

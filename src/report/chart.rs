@@ -117,15 +117,18 @@ struct Entry<'a> {
     words: &'a str,
 }
 
-/// Title, subtitle (when `g.titled`) and legend, wrapped to the width; returns the
-/// height used.
-fn header<DB: DrawingBackend>(
+/// What every chart starts with: the fonts, a white ground, then title, subtitle
+/// (when `g.titled`) and legend, wrapped to the width. Returns the area below them,
+/// for the plot.
+fn prologue<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     g: Geometry,
     title: &str,
     subtitle: &str,
     legend: &[Entry],
-) -> Result<i32, ReportError> {
+) -> Result<DrawingArea<DB, Shift>, ReportError> {
+    register_fonts()?;
+    root.fill(&WHITE).map_err(draw_err)?;
     let (width, _) = root.dim_in_pixel();
     let width = width as i32;
     let mut y = g.u(PAD);
@@ -157,7 +160,28 @@ fn header<DB: DrawingBackend>(
             .map_err(draw_err)?;
         x += w + g.u(16.0);
     }
-    Ok(y + g.u(22.0))
+    Ok(root.split_vertically(y + g.u(22.0)).1)
+}
+
+/// The plot on `body`: `x` by `y`, with room for the x labels (`x_labels` units high)
+/// and the y labels (`y_labels` pixels wide), and the charts' common margins.
+fn plot<'a, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    g: Geometry,
+    x_labels: f64,
+    y_labels: i32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, ReportError> {
+    ChartBuilder::on(body)
+        .margin_left(g.u(PAD))
+        .margin_right(g.u(PAD + 4.0))
+        .margin_top(g.u(6.0))
+        .margin_bottom(g.u(4.0))
+        .x_label_area_size(g.u(x_labels))
+        .y_label_area_size(y_labels)
+        .build_cartesian_2d(x, y)
+        .map_err(draw_err)
 }
 
 /// Ticks for a time axis from day `from` to day `to`, at most `room` of them: every
@@ -195,8 +219,6 @@ pub fn draw_pairs<DB: DrawingBackend>(
     series: &PairSeries,
     subtitle: &str,
 ) -> Result<(), ReportError> {
-    register_fonts()?;
-    root.fill(&WHITE).map_err(draw_err)?;
     let m = series.measure;
     let (up_glyph, down_glyph) = ("▲", "▼");
     let (better_glyph, worse_glyph) = if m.higher_is_better() {
@@ -253,8 +275,7 @@ pub fn draw_pairs<DB: DrawingBackend>(
     } else {
         &legend[..]
     };
-    let top = header(root, g, m.title(), subtitle, legend)?;
-    let (_, body) = root.split_vertically(top);
+    let body = prologue(root, g, m.title(), subtitle, legend)?;
 
     let q = m.question();
     let label = g.font(TEXT, &INK);
@@ -277,15 +298,7 @@ pub fn draw_pairs<DB: DrawingBackend>(
     } else {
         date_ticks(from, to, (plot_w / g.u(56.0)).max(1) as usize)
     };
-    let mut chart = ChartBuilder::on(&body)
-        .margin_left(g.u(PAD))
-        .margin_right(g.u(PAD + 4.0))
-        .margin_top(g.u(6.0))
-        .margin_bottom(g.u(4.0))
-        .x_label_area_size(g.u(26.0))
-        .y_label_area_size(label_w)
-        .build_cartesian_2d(from..to, 0.5..5.5)
-        .map_err(draw_err)?;
+    let mut chart = plot(&body, g, 26.0, label_w, from..to, 0.5..5.5)?;
     let y_ticks: Vec<(f64, String)> = (1..=5)
         .map(|n| {
             let text = match n {
@@ -390,8 +403,6 @@ pub fn draw_minutes<DB: DrawingBackend>(
     progress: &Progress,
     goal: f64,
 ) -> Result<(), ReportError> {
-    register_fonts()?;
-    root.fill(&WHITE).map_err(draw_err)?;
     let legend = [
         Entry {
             glyph: "━",
@@ -409,14 +420,13 @@ pub fn draw_minutes<DB: DrawingBackend>(
             words: "gelopen, deels",
         },
     ];
-    let top = header(
+    let body = prologue(
         root,
         g,
         "Minuten hardlopen per training",
         &progress.title,
         &legend,
     )?;
-    let (_, body) = root.split_vertically(top);
     let n = progress.slots.len().max(1);
     let highest = progress
         .slots
@@ -447,15 +457,7 @@ pub fn draw_minutes<DB: DrawingBackend>(
         .map_err(draw_err)?
         .0 as i32
         + g.u(10.0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_left(g.u(PAD))
-        .margin_right(g.u(PAD + 4.0))
-        .margin_top(g.u(6.0))
-        .margin_bottom(g.u(4.0))
-        .x_label_area_size(g.u(46.0))
-        .y_label_area_size(label_w)
-        .build_cartesian_2d(0.0..n as f64, 0.0..y_top)
-        .map_err(draw_err)?;
+    let mut chart = plot(&body, g, 46.0, label_w, 0.0..n as f64, 0.0..y_top)?;
     let x_ticks: Vec<(f64, String)> = centres.iter().map(|c| (c.0, c.1.to_string())).collect();
     let y_ticks: Vec<(f64, String)> = y_ticks
         .iter()

@@ -19,8 +19,6 @@ pub mod dutch;
 pub mod model;
 pub mod page;
 
-use std::path::Path;
-
 use chrono::Datelike;
 use plotters::prelude::*;
 
@@ -90,35 +88,20 @@ impl Report {
         ))
     }
 
-    /// The main chart as a PNG file at `path` (written to a temporary file next to it,
-    /// then renamed, so a reader never sees half a file).
-    pub fn stress_png(&self, path: &Path) -> Result<(), ReportError> {
+    /// The main chart as PNG bytes, drawn into memory: the caller writes them
+    /// atomically, as it does the page and the SVG.
+    pub fn stress_png(&self) -> Result<Vec<u8>, ReportError> {
         let g = Geometry {
             scale: PNG_SCALE,
             titled: true,
         };
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let temp = tempfile::Builder::new()
-            .prefix(".rustig-report")
-            .suffix(".png")
-            .tempfile_in(dir)
-            .map_err(|e| ReportError(format!("{}: {e}", dir.display())))?
-            .into_temp_path();
+        let (width, height) = g.pairs_size();
+        let mut rgb = vec![0; width as usize * height as usize * 3];
         {
-            let root = BitMapBackend::new(&temp, g.pairs_size()).into_drawing_area();
+            let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
             chart::draw_pairs(&root, g, &self.stress, &self.subtitle(&self.stress))?;
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o644))
-                .map_err(|e| ReportError(format!("{}: {e}", path.display())))?;
-        }
-        temp.persist(path)
-            .map_err(|e| ReportError(format!("{}: {e}", path.display())))
+        Ok(crate::picture::png_rgb(width, height, &rgb))
     }
 }
 

@@ -23,7 +23,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeFile;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use super::library::Library;
+use tokio::sync::watch;
+
+use super::library::{Audio, Library, Progress};
 use super::pairing::Pairing;
 use super::{Config, Event};
 use crate::journal::{
@@ -53,15 +55,20 @@ pub struct State {
     seen: Mutex<HashSet<String>>,
     /// Sessions [`prepare`] rendered (or found cached) since the server started.
     prepared: Mutex<HashSet<usize>>,
+    /// The journal, open for the server's life (one connection, taken in turn).
+    journal: Mutex<Journal>,
     /// Set when the server stops: a render in the background ends.
-    pub stopping: AtomicBool,
+    pub stopping: Arc<AtomicBool>,
+    /// The program's cover for podcast apps, drawn once.
+    cover: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl State {
-    /// The state of a server.
+    /// The state of a server with its `journal` (opened from `config.journal`).
     pub fn new(
         config: Config,
         pairing: Pairing,
+        journal: Journal,
         library: Library,
         on: Arc<dyn Fn(Event) + Send + Sync>,
     ) -> State {
@@ -72,26 +79,22 @@ impl State {
             on,
             seen: Mutex::new(HashSet::new()),
             prepared: Mutex::new(HashSet::new()),
-            stopping: AtomicBool::new(false),
+            journal: Mutex::new(journal),
+            stopping: Arc::new(AtomicBool::new(false)),
+            cover: std::sync::OnceLock::new(),
         }
     }
 
-    fn journal(&self) -> Result<Journal, Response> {
-        Journal::open(&self.config.journal).map_err(|e| {
-            fail(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &format!(
-                    "Het dagboek op de computer kan niet worden geopend ({}).",
-                    crate::errors::Chain(&e)
-                ),
-            )
-        })
+    /// The journal, for one request at a time. A request that panicked while holding
+    /// it left nothing half-done (each write is one transaction).
+    fn journal(&self) -> std::sync::MutexGuard<'_, Journal> {
+        self.journal.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Every run in the journal, or the Dutch error response saying why not (one text
     /// for every route that reads the journal).
     fn runs(&self) -> Result<Vec<crate::journal::Run>, Response> {
-        self.journal()?.runs().map_err(|e| {
+        self.journal().runs().map_err(|e| {
             fail(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &format!(
@@ -121,12 +124,23 @@ pub fn router(state: Shared) -> Router {
         .route("/api/runs", get(runs).post(post_run))
         .route("/api/audio/{file}", get(audio))
         .route("/api/report", get(report))
+        .route("/api/feed", post(make_feed))
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             authenticate,
         ));
+    // A podcast app sends no credential: the feed's own secret is in its URLs.
+    let feeds = Router::new()
+        .route("/feed/{token}/feed.xml", get(feed))
+        .route("/feed/{token}/cover.png", get(feed_cover))
+        .route("/feed/{token}/audio/{file}", get(feed_audio))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            feed_secret,
+        ));
     Router::new()
         .route("/api/pair", post(pair))
+        .merge(feeds)
         .merge(private)
         .fallback(asset)
         .layer(middleware::from_fn(same_site))
@@ -248,7 +262,7 @@ fn bearer(h: &HeaderMap) -> Option<&str> {
 async fn authenticate(
     With(state): With<Shared>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     let device = bearer(req.headers()).and_then(|t| state.pairing.device(t));
@@ -262,6 +276,18 @@ async fn authenticate(
             "Deze telefoon is niet (meer) gekoppeld. Scan de QR-code die rustig serve op je computer toont.",
         );
     };
+    admit(&state, from, device, req, next).await
+}
+
+/// Lets a request of a known device (or feed) through: says on the terminal when it
+/// is the first one since the server started, and hands the name to the route.
+async fn admit(
+    state: &State,
+    from: SocketAddr,
+    device: String,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let first = state
         .seen
         .lock()
@@ -378,9 +404,9 @@ fn preferred_format() -> Format {
 
 /// Renders in the background the sessions the page offers next (the one `rustig
 /// play` would start, and the next in the program), once per server life, so that a
-/// phone's download starts at once. Rendering a 40-minute session takes seconds, and
-/// a file cannot be sent while it is encoded: an MP3's seek table is written last.
-/// Call from within the runtime (an async task or a blocking one).
+/// phone's download is over at once (a session not rendered yet is sent while it is
+/// rendered, which takes a few seconds for 40 minutes). Call from within the runtime
+/// (an async task or a blocking one).
 pub fn prepare(state: &Shared) {
     let st = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
@@ -404,7 +430,7 @@ pub fn prepare(state: &Shared) {
             if !new {
                 continue;
             }
-            match lib.audio(i, preferred_format(), &st.stopping) {
+            match lib.audio_file(i, preferred_format(), &st.stopping) {
                 Ok((_, true)) => (st.on)(Event::Prepared {
                     title: lib.program.summary(i).title,
                 }),
@@ -512,8 +538,9 @@ struct AudioQuery {
     format: Option<String>,
 }
 
-/// `GET /api/audio/{file}?format=mp3|ogg`: the session's audio, rendered now or from
-/// the cache, streamed from disk with Range support.
+/// `GET /api/audio/{file}?format=mp3|ogg`: the session's audio, from the cache with
+/// Range support, or, while it is rendered, as it is written (chunked, without a
+/// length; a request for a part of it waits for the whole).
 async fn audio(
     With(state): With<Shared>,
     axum::Extension(Device(device)): axum::Extension<Device>,
@@ -534,21 +561,24 @@ async fn audio(
             );
         }
     };
+    send_audio(state, device, i, format, req).await
+}
+
+/// Session `i`'s audio in `format` for `device`: from the cache with Range support,
+/// or, while it is rendered, as it is written.
+async fn send_audio(
+    state: Shared,
+    device: String,
+    i: usize,
+    format: Format,
+    req: Request,
+) -> Response {
     let st = Arc::clone(&state);
-    let rendered =
-        tokio::task::spawn_blocking(move || st.library.audio(i, format, &AtomicBool::new(false)))
-            .await;
-    let (path, fresh) = match rendered {
+    let found =
+        tokio::task::spawn_blocking(move || st.library.audio(i, format, &st.stopping)).await;
+    let found = match found {
         Ok(Ok(x)) => x,
-        Ok(Err(e)) => {
-            return fail(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &format!(
-                    "De computer kon deze training niet klaarmaken ({}).",
-                    crate::errors::Chain(&e)
-                ),
-            );
-        }
+        Ok(Err(e)) => return not_made(&crate::errors::Chain(&e).to_string()),
         Err(_) => {
             return fail(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -556,23 +586,172 @@ async fn audio(
             );
         }
     };
-    let whole = req
-        .headers()
-        .get(header::RANGE)
-        .is_none_or(|r| r.as_bytes().starts_with(b"bytes=0-"));
-    if whole {
+    let range = req.headers().get(header::RANGE);
+    // A player's first request (Safari asks for bytes 0-1 first) counts as a download.
+    if range.is_none_or(|r| r.as_bytes().starts_with(b"bytes=0-")) {
         (state.on)(Event::Audio {
             device,
             title: state.library.program.summary(i).title,
-            rendered: fresh,
+            rendered: matches!(found, Audio::Rendering(_)),
         });
     }
+    let whole = range.is_none_or(|r| r.as_bytes() == b"bytes=0-");
+    let path = match found {
+        Audio::Ready(path) => path,
+        Audio::Rendering(progress) if whole => {
+            let duration = state
+                .library
+                .loaded(i)
+                .map_or(0.0, |l| l.compiled.timeline.duration);
+            return follow(progress, format, duration, req).await;
+        }
+        Audio::Rendering(mut progress) => {
+            let end = progress
+                .wait_for(|p| matches!(p, Progress::Done(_) | Progress::Failed(_)))
+                .await
+                .map(|p| p.clone());
+            match end {
+                Ok(Progress::Done(path)) => (*path).clone(),
+                Ok(Progress::Failed(why)) => return not_made(&why),
+                _ => return not_made("the render stopped"),
+            }
+        }
+    };
+    send_file(path, req).await
+}
+
+/// The answer when a session's audio could not be made, with the reason.
+fn not_made(why: &str) -> Response {
+    fail(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &format!("De computer kon deze training niet klaarmaken ({why})."),
+    )
+}
+
+/// A complete file from disk, with Range support, not held in memory.
+async fn send_file(path: std::path::PathBuf, req: Request) -> Response {
     match ServeFile::new(path).oneshot(req).await {
         Ok(res) => res.map(Body::new),
         Err(_) => fail(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Het geluid kon niet worden gelezen.",
         ),
+    }
+}
+
+/// The header that tells the page about how large a file sent while it is rendered
+/// will be (there is no Content-Length yet), for its progress.
+pub const EXPECTED_LENGTH: &str = "x-expected-length";
+
+/// Sends a file as its render writes it: the bytes of the part file as they appear,
+/// until the render is done (then the rest) or fails (then the connection is cut, so
+/// the phone keeps nothing half). The bytes are the finished file's: the formats the
+/// server makes only grow.
+async fn follow(
+    mut progress: watch::Receiver<Progress>,
+    format: Format,
+    duration: f64,
+    req: Request,
+) -> Response {
+    let now = progress
+        .wait_for(|p| !matches!(p, Progress::Starting))
+        .await
+        .map(|p| p.clone());
+    let part = match now {
+        Ok(Progress::Writing(part)) => part,
+        Ok(Progress::Done(path)) => return send_file((*path).clone(), req).await,
+        Ok(Progress::Failed(why)) => return not_made(&why),
+        _ => return not_made("the render stopped"),
+    };
+    let file = match tokio::fs::File::open(&*part).await {
+        Ok(f) => f,
+        // Renamed (done) or removed (failed) in between.
+        Err(_) => {
+            let end = progress
+                .wait_for(|p| matches!(p, Progress::Done(_) | Progress::Failed(_)))
+                .await
+                .map(|p| p.clone());
+            return match end {
+                Ok(Progress::Done(path)) => send_file((*path).clone(), req).await,
+                Ok(Progress::Failed(why)) => not_made(&why),
+                _ => not_made("the render stopped"),
+            };
+        }
+    };
+    let tail = Tail {
+        file,
+        progress,
+        finishing: false,
+        over: false,
+    };
+    let body = Body::from_stream(futures_util::stream::unfold(tail, Tail::next));
+    let mut res = Response::new(body);
+    let h = res.headers_mut();
+    let mime = match format {
+        Format::Mp3 => "audio/mpeg",
+        Format::Ogg => "audio/ogg",
+        Format::Wav => "audio/wav",
+    };
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(
+        EXPECTED_LENGTH,
+        HeaderValue::from(super::library::estimated_bytes(format, duration)),
+    );
+    res
+}
+
+/// A part file followed while it is written.
+struct Tail {
+    file: tokio::fs::File,
+    progress: watch::Receiver<Progress>,
+    /// The render is done: what is left to read is the file's end.
+    finishing: bool,
+    /// The body has ended (with an error).
+    over: bool,
+}
+
+impl Tail {
+    /// Bytes read per chunk.
+    const CHUNK: usize = 64 * 1024;
+
+    /// The next chunk: bytes that are there, else waits for more or the render's end.
+    async fn next(mut self) -> Option<(std::io::Result<Bytes>, Tail)> {
+        use tokio::io::AsyncReadExt;
+        if self.over {
+            return None;
+        }
+        let mut buf = vec![0u8; Self::CHUNK];
+        loop {
+            match self.file.read(&mut buf).await {
+                Ok(0) if self.finishing => return None,
+                Ok(0) => {
+                    let closed = self.progress.has_changed().is_err();
+                    let now = self.progress.borrow_and_update().clone();
+                    match now {
+                        // Read on: the last bytes were written before it said so.
+                        Progress::Done(_) => self.finishing = true,
+                        Progress::Failed(why) => {
+                            self.over = true;
+                            return Some((Err(std::io::Error::other(why.to_string())), self));
+                        }
+                        _ if closed => {
+                            self.over = true;
+                            let e = std::io::Error::other("the render stopped");
+                            return Some((Err(e), self));
+                        }
+                        _ => tokio::time::sleep(Duration::from_millis(15)).await,
+                    }
+                }
+                Ok(n) => {
+                    buf.truncate(n);
+                    return Some((Ok(Bytes::from(buf)), self));
+                }
+                Err(e) => {
+                    self.over = true;
+                    return Some((Err(e), self));
+                }
+            }
+        }
     }
 }
 
@@ -702,10 +881,7 @@ async fn post_run(
         for [from, to] in &body.played {
             heard.add(from.max(0.0), to.min(shape.duration));
         }
-        let journal = match state.journal() {
-            Ok(j) => j,
-            Err(r) => return r,
-        };
+        let journal = state.journal();
         let key = lib.program.key(i);
         let start = heard.start().unwrap_or(0.0);
         let continues = journal
@@ -715,7 +891,7 @@ async fn post_run(
         let facts = RunFacts::of(&shape, &heard, continues.as_ref());
         let training = (body.speed - 1.0).abs() < f64::EPSILON;
         let minutes_run = facts.run_seconds / 60.0;
-        if !training || !facts.worth_storing() {
+        if !training || !facts.worth_storing(shape.duration) {
             (state.on)(Event::Run {
                 device,
                 title: timeline.title.clone(),
@@ -745,7 +921,11 @@ async fn post_run(
             answers,
             request_key: Some(body.request_key),
         };
-        match journal.record(&record) {
+        let recorded = journal.record(&record);
+        // Reading the whole journal back for the closing line happens without holding
+        // it, so status reads go on meanwhile.
+        drop(journal);
+        match recorded {
             Ok(r) => {
                 if r.new {
                     prepare(&state);
@@ -757,7 +937,7 @@ async fn post_run(
                     new: r.new,
                     completed: facts.completed,
                 });
-                let message = closing(&journal, lib, r.id);
+                let message = closing(&state, r.id);
                 axum::Json(json!({
                     "stored": true, "id": r.id, "new": r.new, "completed": facts.completed,
                     "minutes_run": minutes_run, "message": message,
@@ -778,15 +958,10 @@ async fn post_run(
 
 /// The line `rustig play` closes with (what was stored, what comes next), for the
 /// run just stored; a plainer one if the journal cannot be read back.
-fn closing(journal: &Journal, lib: &Library, id: i64) -> String {
-    let runs = journal.runs().unwrap_or_default();
-    match runs.iter().find(|r| r.id == id) {
-        Some(stored) => {
-            let status = Status::compute(&lib.program, &runs, crate::journal::now());
-            crate::journal::closing_line("Opgeslagen", stored, None, &status)
-        }
-        None => "Opgeslagen in je dagboek.".to_owned(),
-    }
+fn closing(state: &State, id: i64) -> String {
+    let runs = state.runs().unwrap_or_default();
+    crate::journal::closing_of(&runs, id, &state.library.program, "Opgeslagen", None)
+        .unwrap_or_else(|| "Opgeslagen in je dagboek.".to_owned())
 }
 
 /// `GET /api/runs`: the journal, newest first, as the page's log shows it.
@@ -819,6 +994,203 @@ async fn runs(With(state): With<Shared>) -> Response {
         axum::Json(json!({ "runs": rows })).into_response()
     })
     .await
+}
+
+/// Lets through only requests with the secret of a podcast feed that is not revoked
+/// in their path; 401 otherwise, revealing nothing (as [`authenticate`]).
+async fn feed_secret(
+    With(state): With<Shared>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let token = params.get("token").map(String::as_str).unwrap_or("");
+    let Some(feed) = state.pairing.feed(token) else {
+        // The path without the secret that was tried.
+        let path = req.uri().path().replacen(token, "…", 1);
+        (state.on)(Event::Refused {
+            from: from.ip(),
+            path,
+        });
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "Deze feed bestaat niet (meer). Maak een nieuwe op de rustig-pagina.",
+        );
+    };
+    admit(&state, from, feed, req, next).await
+}
+
+/// `http://HOST` as the client reached this server (for URLs it will follow).
+fn origin(headers: &HeaderMap, state: &State) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{}:{}", state.config.bind, state.config.port));
+    format!("http://{host}")
+}
+
+/// `POST /api/feed`: a new podcast feed for the phone asking, with its URL (shown
+/// once: only the secret's hash is kept). Revoked with `--revoke NAME`.
+async fn make_feed(
+    With(state): With<Shared>,
+    axum::Extension(Device(device)): axum::Extension<Device>,
+    headers: HeaderMap,
+) -> Response {
+    let base = origin(&headers, &state);
+    blocking(move || match state.pairing.add_feed(&device) {
+        Ok((name, token)) => {
+            (state.on)(Event::Feed {
+                device,
+                feed: name.clone(),
+            });
+            axum::Json(json!({
+                "name": name,
+                "url": format!("{base}/feed/{token}/feed.xml"),
+            }))
+            .into_response()
+        }
+        Err(_) => fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "De feed kon niet worden gemaakt: de computer kon hem niet opslaan.",
+        ),
+    })
+    .await
+}
+
+/// How many sessions the feed offers: the one to run, and the ones after it.
+pub const FEED_EPISODES: usize = 3;
+
+/// `GET /feed/{token}/feed.xml`: the next sessions as podcast episodes.
+async fn feed(
+    With(state): With<Shared>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let base = format!("{}/feed/{token}", origin(&headers, &state));
+    blocking(move || {
+        let runs = match state.runs() {
+            Ok(r) => r,
+            Err(r) => return r,
+        };
+        let lib = &state.library;
+        let s = Status::compute(&lib.program, &runs, crate::journal::now());
+        let mut order: Vec<usize> = Vec::new();
+        let after_next = s
+            .plan
+            .next
+            .into_iter()
+            .flat_map(|n| n..lib.program.files.len());
+        for i in [s.choose(Choice::Suggested)]
+            .into_iter()
+            .flatten()
+            .chain(after_next)
+        {
+            if order.len() == FEED_EPISODES {
+                break;
+            }
+            if !order.contains(&i) {
+                order.push(i);
+            }
+        }
+        // Dates that stay put between fetches until a run is stored: the next session
+        // newest, so apps show it on top.
+        let latest = runs
+            .iter()
+            .map(|r| r.started_at)
+            .max()
+            .unwrap_or(1_767_225_600);
+        let episodes = order
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let summary = lib.program.summary(i);
+                let key = lib.program.key(i);
+                let (duration, chapters) = match lib.loaded(i) {
+                    Ok(l) => {
+                        let t = &l.compiled.timeline;
+                        let chapters = t.blocks.iter().map(|b| (b.start, b.name.clone()));
+                        (t.duration, chapters.collect())
+                    }
+                    Err(_) => (summary.minutes * 60.0, Vec::new()),
+                };
+                // A repeat (after a completed run) is a new episode; after a partial
+                // run it stays the same one, so the app keeps its position.
+                let done = runs
+                    .iter()
+                    .filter(|r| r.session_key == key && r.completed)
+                    .count();
+                let file = &lib.program.files[i];
+                super::feed::Episode {
+                    title: summary.title.clone(),
+                    description: format!("{} · {} min", summary.plan, summary.minutes),
+                    url: format!("{base}/audio/{}.mp3", file),
+                    length: lib
+                        .size(i, Format::Mp3)
+                        .unwrap_or_else(|| super::library::estimated_bytes(Format::Mp3, duration)),
+                    duration,
+                    guid: format!("rustig:{}:{file}:{}", lib.program.name, done + 1),
+                    published: latest + 60 - 60 * k as i64,
+                    chapters,
+                }
+            })
+            .collect();
+        let channel = super::feed::Channel {
+            title: format!("rustig · {}", lib.program.title),
+            description: "Je volgende trainingen van rustig, van je eigen computer.".into(),
+            image: format!("{base}/cover.png"),
+            base,
+            episodes,
+        };
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/rss+xml; charset=utf-8"),
+            )],
+            super::feed::rss(&channel),
+        )
+            .into_response()
+    })
+    .await
+}
+
+/// `GET /feed/{token}/cover.png`: the program's cover, as its exported files have.
+async fn feed_cover(With(state): With<Shared>) -> Response {
+    blocking(move || {
+        let png = state.cover.get_or_init(|| {
+            crate::output::export::cover_png(&crate::output::export::CoverText::album(
+                &state.library.program.title,
+            ))
+        });
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("image/png"))],
+            png.clone(),
+        )
+            .into_response()
+    })
+    .await
+}
+
+/// `GET /feed/{token}/audio/{file}.mp3`: an episode's audio, as the page's download.
+async fn feed_audio(
+    With(state): With<Shared>,
+    axum::Extension(Device(feed)): axum::Extension<Device>,
+    Path((_, file)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let i = file
+        .strip_suffix(".mp3")
+        .and_then(|f| state.library.index(f));
+    match i {
+        Some(i) if Format::Mp3.available() => send_audio(state, feed, i, Format::Mp3, req).await,
+        _ => fail(StatusCode::NOT_FOUND, "Deze training bestaat niet."),
+    }
 }
 
 /// `GET /api/report`: the page `rustig report` writes, for the phone.

@@ -1,6 +1,8 @@
 //! The program the server offers, each session compiled once, and its audio rendered
-//! on demand through `export` (same files, tags, chapters and content hash), cached
-//! by content in the user's cache folder.
+//! on demand through `export` (same naming, tags, chapters and content hash, in its
+//! streamable form), cached by content in the user's cache folder. A render runs on
+//! its own thread and can be read while it writes, so the first byte of a session
+//! not yet rendered goes out at once.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,7 +11,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::journal::ProgramPlan;
 use crate::load::{Loaded, PackCache};
-use crate::output::export::{self, ExportError, Format, Group, Input, Options, Outcome, Plan};
+use tokio::sync::watch;
+
+use crate::output::export::{
+    self, Event, ExportError, Format, Group, Input, Options, Outcome, Plan,
+};
 use crate::voice::VoiceLookup;
 
 /// The sample rate of the audio sent to phones (as `export`'s default).
@@ -18,6 +24,30 @@ pub const RATE: u32 = 44_100;
 /// A session's index and a format's extension: what one render makes.
 type RenderKey = (usize, &'static str);
 
+/// Where a session's audio is, as a request finds it.
+#[derive(Debug, Clone)]
+pub enum Audio {
+    /// Complete under its name in the cache.
+    Ready(PathBuf),
+    /// Being rendered: follow its [`Progress`] (the request that started it, and any
+    /// that come while it runs).
+    Rendering(watch::Receiver<Progress>),
+}
+
+/// How a render goes. Its file only grows while it is written (the formats the
+/// server makes are streamable): the bytes read from the part file are the file's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// Compiling and decoding the clips: no file yet.
+    Starting,
+    /// Writing to this temporary file, renamed to the target when complete.
+    Writing(Arc<PathBuf>),
+    /// Complete under its name.
+    Done(Arc<PathBuf>),
+    /// Failed; the message says why (English, from export).
+    Failed(Arc<String>),
+}
+
 /// The program with its sessions, compiled lazily and once.
 pub struct Library {
     /// The program.
@@ -25,9 +55,14 @@ pub struct Library {
     lookup: VoiceLookup,
     cache: PathBuf,
     compiled: Vec<OnceLock<Result<Arc<Loaded>, String>>>,
-    /// One lock per (session, format): a second request waits for the first render
-    /// instead of rendering the same file again.
-    renders: Mutex<HashMap<RenderKey, Arc<Mutex<()>>>>,
+    /// One lock per (session, format): planning a render happens once at a time, so
+    /// a second request joins the first render instead of starting another.
+    planning: Mutex<HashMap<RenderKey, Arc<Mutex<()>>>>,
+    /// Renders running now.
+    running: Arc<Mutex<HashMap<RenderKey, watch::Receiver<Progress>>>>,
+    /// Files known to be complete and current: a request for one (each Range request
+    /// of a player) is answered without planning the render again.
+    ready: Arc<Mutex<HashMap<RenderKey, PathBuf>>>,
 }
 
 /// Why a session's audio is not available.
@@ -50,6 +85,14 @@ pub enum AudioError {
         #[source]
         source: ExportError,
     },
+    /// A render that another request started failed.
+    #[error("{why}")]
+    Failed {
+        /// The session file.
+        file: String,
+        /// The render's error, with its causes.
+        why: String,
+    },
 }
 
 impl Library {
@@ -62,7 +105,9 @@ impl Library {
             lookup,
             cache,
             compiled,
-            renders: Mutex::new(HashMap::new()),
+            planning: Mutex::new(HashMap::new()),
+            running: Arc::new(Mutex::new(HashMap::new())),
+            ready: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -97,23 +142,29 @@ impl Library {
             })
     }
 
-    /// The audio file of session `i` in `format`: rendered now unless the cache holds
-    /// one made from the same content. Blocking; `cancel` stops a render.
+    /// The audio of session `i` in `format`: the cached file when one made from the
+    /// same content is there, else a render started now on its own thread (or the one
+    /// already running), which a request can follow as it writes. The render goes on
+    /// when the request that started it goes away; `cancel` stops it.
     pub fn audio(
         &self,
         i: usize,
         format: Format,
-        cancel: &AtomicBool,
-    ) -> Result<(PathBuf, bool), AudioError> {
+        cancel: &Arc<AtomicBool>,
+    ) -> Result<Audio, AudioError> {
+        let key = (i, format.extension());
+        if let Some(path) = self.known(key) {
+            return Ok(Audio::Ready(path));
+        }
         let loaded = self.loaded(i)?;
-        let lock = Arc::clone(
-            self.renders
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .entry((i, format.extension()))
-                .or_default(),
-        );
-        let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let planning = Arc::clone(lock(&self.planning).entry(key).or_default());
+        let _one_at_a_time = lock(&planning);
+        if let Some(progress) = lock(&self.running).get(&key) {
+            return Ok(Audio::Rendering(progress.clone()));
+        }
+        if let Some(path) = self.known(key) {
+            return Ok(Audio::Ready(path));
+        }
         let err = |source| AudioError::Export {
             file: self.program.files[i].clone(),
             source,
@@ -138,19 +189,120 @@ impl Library {
                 rate: RATE,
                 force: false,
                 year: export::current_year(),
+                streamable: true,
             },
         )
         .map_err(err)?;
         let target = plan.tracks[i].target.clone();
         if plan.tracks[i].status == export::Status::Unchanged {
-            return Ok((target, false));
+            lock(&self.ready).insert(key, target.clone());
+            return Ok(Audio::Ready(target));
         }
         plan.prepare().map_err(err)?;
-        let mut outcomes = plan.run(1, cancel, &|_| {}).map_err(err)?;
-        match outcomes.swap_remove(i) {
-            Outcome::Written { .. } => Ok((target, true)),
-            Outcome::Unchanged => Ok((target, false)),
-            Outcome::Failed(e) => Err(err(e)),
+        let (tx, rx) = watch::channel(Progress::Starting);
+        lock(&self.running).insert(key, rx.clone());
+        let (running, ready, cancel) = (
+            Arc::clone(&self.running),
+            Arc::clone(&self.ready),
+            Arc::clone(cancel),
+        );
+        let file = self.program.files[i].clone();
+        let spawned = std::thread::Builder::new()
+            .name("rustig-serve-render".into())
+            .spawn(move || {
+                let on = |e: Event<'_>| {
+                    if let Event::Writing { part, .. } = e {
+                        tx.send_replace(Progress::Writing(Arc::new(part.to_path_buf())));
+                    }
+                };
+                let outcome = match plan.run(1, &cancel, &on) {
+                    Ok(mut outcomes) => outcomes.swap_remove(i),
+                    Err(e) => Outcome::Failed(e),
+                };
+                let done = match outcome {
+                    Outcome::Written { .. } | Outcome::Unchanged => {
+                        lock(&ready).insert(key, target.clone());
+                        Progress::Done(Arc::new(target))
+                    }
+                    Outcome::Failed(e) => Progress::Failed(Arc::new(
+                        crate::errors::Chain(&AudioError::Export { file, source: e }).to_string(),
+                    )),
+                };
+                // Known as ready before it stops running: a request in between finds
+                // the file, not nothing.
+                lock(&running).remove(&key);
+                tx.send_replace(done);
+            });
+        if let Err(e) = spawned {
+            lock(&self.running).remove(&key);
+            return Err(AudioError::Failed {
+                file: self.program.files[i].clone(),
+                why: format!("cannot start a thread to render it: {e}"),
+            });
+        }
+        Ok(Audio::Rendering(rx))
+    }
+
+    /// The audio of session `i` in `format`, complete: waits for a render (blocking).
+    /// `Ok(true)` when it was rendered now.
+    pub fn audio_file(
+        &self,
+        i: usize,
+        format: Format,
+        cancel: &Arc<AtomicBool>,
+    ) -> Result<(PathBuf, bool), AudioError> {
+        match self.audio(i, format, cancel)? {
+            Audio::Ready(path) => Ok((path, false)),
+            Audio::Rendering(mut progress) => loop {
+                match &*progress.borrow_and_update() {
+                    Progress::Done(path) => return Ok(((**path).clone(), true)),
+                    Progress::Failed(why) => {
+                        return Err(AudioError::Failed {
+                            file: self.program.files[i].clone(),
+                            why: (**why).clone(),
+                        });
+                    }
+                    Progress::Starting | Progress::Writing(_) => {}
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            },
         }
     }
+
+    /// The size of session `i`'s finished file in `format`, if one was made or found
+    /// in this server's life and is still there.
+    pub fn size(&self, i: usize, format: Format) -> Option<u64> {
+        let path = self.known((i, format.extension()))?;
+        std::fs::metadata(path).ok().map(|m| m.len())
+    }
+
+    /// A file made earlier in this server's life that is still there.
+    fn known(&self, key: RenderKey) -> Option<PathBuf> {
+        let mut ready = lock(&self.ready);
+        match ready.get(&key) {
+            Some(path) if path.is_file() => Some(path.clone()),
+            Some(_) => {
+                ready.remove(&key);
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+/// About how large the served file of a session `seconds` long will be: its tags
+/// and cover, then the audio (the streamable MP3's 64 kbit/s; Vorbis at its quality,
+/// measured near 13 kbit/s).
+pub fn estimated_bytes(format: Format, seconds: f64) -> u64 {
+    let per_second = match format {
+        Format::Mp3 => 8_000.0,
+        Format::Ogg => 1_700.0,
+        Format::Wav => f64::from(RATE) * 2.0,
+    };
+    (seconds.max(0.0) * per_second) as u64 + 40_000
+}
+
+/// Locks a mutex, also after a panic elsewhere (the maps stay consistent).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }

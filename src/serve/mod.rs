@@ -7,6 +7,7 @@
 //! - [`pairing`]: the secret in the QR code and the paired devices;
 //! - [`library`]: the program, compiled sessions, audio rendered through `export`;
 //! - [`api`]: the routes, thin over the journal and the library;
+//! - [`feed`]: the private podcast feed's XML;
 //! - [`page`]: the page itself (HTML, CSS, JS and icons compiled into the binary).
 //!
 //! Nothing here decides a rule: a run's facts come from `journal::heard`, the next
@@ -14,6 +15,7 @@
 //! [`Event`]s to whoever runs the server.
 
 pub mod api;
+pub mod feed;
 pub mod library;
 pub mod page;
 pub mod pairing;
@@ -75,6 +77,13 @@ pub enum Event {
         from: IpAddr,
         /// The path asked for.
         path: String,
+    },
+    /// A paired phone made a podcast feed.
+    Feed {
+        /// The phone.
+        device: String,
+        /// The feed's name (for `--revoke`).
+        feed: String,
     },
     /// A session's audio was sent (rendered first, or from the cache).
     Audio {
@@ -168,8 +177,9 @@ pub fn run(
     on: Arc<dyn Fn(Event) + Send + Sync>,
 ) -> Result<(), ServeError> {
     let pairing = pairing::Pairing::open(&config.pairing)?;
-    // Create (or upgrade) the journal now, so a problem shows before a phone connects.
-    crate::journal::Journal::open(&config.journal)?;
+    // Create (or upgrade) the journal now, so a problem shows before a phone connects;
+    // the server keeps it open.
+    let journal = crate::journal::Journal::open(&config.journal)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(8)
@@ -183,7 +193,13 @@ pub fn run(
             .map_err(|source| ServeError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(ServeError::Io)?;
         let library = library::Library::new(program, config.lookup.clone(), config.cache.clone());
-        let state = Arc::new(api::State::new(config, pairing, library, Arc::clone(&on)));
+        let state = Arc::new(api::State::new(
+            config,
+            pairing,
+            journal,
+            library,
+            Arc::clone(&on),
+        ));
         on(Event::Listening {
             addr: local,
             url: pairing_url(local, &state.pairing.secret()),

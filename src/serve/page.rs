@@ -21,7 +21,7 @@ pub struct Asset {
 
 fn asset(path: &'static str, mime: &'static str, bytes: &'static [u8]) -> Asset {
     let digest = Sha256::digest(bytes);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::hex::encode(&digest[..16]);
     Asset {
         path,
         mime,

@@ -1,5 +1,6 @@
 //! Pairing: the secret in the QR code, and the phones that traded it for a device
-//! credential of their own.
+//! credential of their own, and the private podcast feeds a paired phone asked for
+//! (each with its own secret in its URL, for apps that cannot send a credential).
 //!
 //! Both live in one small JSON file beside the journal (`serve.json`, written
 //! atomically, mode 0600: readable only by the user). The secret is 128 random bits;
@@ -18,15 +19,31 @@ use subtle::ConstantTimeEq;
 /// Bytes of randomness in the secret and in each device credential: 128 bits.
 const TOKEN_BYTES: usize = 16;
 
+/// What a credential opens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The page: every route, with the credential in a header.
+    #[default]
+    Page,
+    /// A podcast feed: only the feed, its audio and artwork, with the secret in the
+    /// URL (a podcast app sends no headers of ours).
+    Feed,
+}
+
 /// A paired device as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Device {
-    /// Its name, for `--devices` and `--revoke` (`android`, `iphone-2`).
+    /// Its name, for `--devices` and `--revoke` (`android`, `iphone-2`,
+    /// `android-podcast`).
     pub name: String,
     /// SHA-256 (hex) of its credential.
     pub token_sha256: String,
     /// Unix seconds when it was paired.
     pub paired_at: i64,
+    /// What it opens (stores written before feeds existed hold pages only).
+    #[serde(default)]
+    pub kind: Kind,
 }
 
 /// The file's contents.
@@ -89,7 +106,7 @@ fn random_hex(n: usize) -> Result<String, PairingError> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(bytes)
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -208,9 +225,20 @@ impl Pairing {
     /// Pairs a new device named after `hint` (made unique: `android`, `android-2`) and
     /// returns its name and credential. The credential is shown once and never stored.
     pub fn pair(&self, hint: &str) -> Result<(String, String), PairingError> {
+        self.add(&device_name(hint), Kind::Page)
+    }
+
+    /// Makes a podcast feed for the paired device `device` (named `device-podcast`,
+    /// made unique) and returns its name and the secret for its URL, shown once.
+    pub fn add_feed(&self, device: &str) -> Result<(String, String), PairingError> {
+        let base: String = device_name(device).chars().take(16).collect();
+        self.add(&format!("{base}-podcast"), Kind::Feed)
+    }
+
+    fn add(&self, base: &str, kind: Kind) -> Result<(String, String), PairingError> {
         let token = random_hex(TOKEN_BYTES)?;
         let mut guard = self.lock();
-        let base = device_name(hint);
+        let base = base.to_owned();
         let taken = |n: &str| guard.store.devices.iter().any(|d| d.name == n);
         let mut name = base.clone();
         let mut k = 2;
@@ -222,20 +250,30 @@ impl Pairing {
             name: name.clone(),
             token_sha256: sha256_hex(&token),
             paired_at: crate::journal::now(),
+            kind,
         });
         write(&self.path, &guard.store)?;
         guard.modified = modified(&self.path);
         Ok((name, token))
     }
 
-    /// The name of the device whose credential is `token`, if it is paired. Every
-    /// stored hash is compared, in constant time.
+    /// The name of the device whose page credential is `token`, if it is paired.
+    /// Every stored hash is compared, in constant time.
     pub fn device(&self, token: &str) -> Option<String> {
+        self.find(token, Kind::Page)
+    }
+
+    /// The name of the podcast feed whose secret is `token`, if it is not revoked.
+    pub fn feed(&self, token: &str) -> Option<String> {
+        self.find(token, Kind::Feed)
+    }
+
+    fn find(&self, token: &str, kind: Kind) -> Option<String> {
         let hash = sha256_hex(token);
         let guard = self.lock();
         let mut found = None;
         for d in &guard.store.devices {
-            if same(&hash, &d.token_sha256) {
+            if same(&hash, &d.token_sha256) && d.kind == kind {
                 found = Some(d.name.clone());
             }
         }
@@ -248,18 +286,18 @@ pub fn devices(path: &Path) -> Result<Vec<Device>, PairingError> {
     Ok(read(path)?.map(|s| s.devices).unwrap_or_default())
 }
 
-/// Removes the device `name`; `false` when there is none of that name.
-pub fn revoke(path: &Path, name: &str) -> Result<bool, PairingError> {
+/// Removes the device or feed `name` and says which it was; `None` when there is
+/// none of that name.
+pub fn revoke(path: &Path, name: &str) -> Result<Option<Kind>, PairingError> {
     let Some(mut store) = read(path)? else {
-        return Ok(false);
+        return Ok(None);
     };
-    let before = store.devices.len();
-    store.devices.retain(|d| d.name != name);
-    if store.devices.len() == before {
-        return Ok(false);
-    }
+    let Some(at) = store.devices.iter().position(|d| d.name == name) else {
+        return Ok(None);
+    };
+    let removed = store.devices.remove(at);
     write(path, &store)?;
-    Ok(true)
+    Ok(Some(removed.kind))
 }
 
 /// A short lower-case name from what the page says it runs on: letters, digits and
@@ -311,12 +349,36 @@ mod test {
         }
         // Another process revokes; the running store notices.
         std::thread::sleep(std::time::Duration::from_millis(20));
-        assert!(revoke(&path, "android").unwrap());
-        assert!(!revoke(&path, "android").unwrap());
+        assert_eq!(revoke(&path, "android").unwrap(), Some(Kind::Page));
+        assert_eq!(revoke(&path, "android").unwrap(), None);
         assert_eq!(p.device(&token_a), None);
         assert_eq!(p.device(&token_b).as_deref(), Some("android-2"));
         let again = Pairing::open(&path).unwrap();
         assert_eq!(again.secret(), p.secret(), "the secret survives a restart");
+    }
+
+    /// A feed's secret opens the feed only, a page credential never opens a feed, and
+    /// a feed is revoked like a phone.
+    #[test]
+    fn a_feed_secret_is_its_own_and_revocable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("serve.json");
+        let p = Pairing::open(&path).unwrap();
+        let (phone, page) = p.pair("Pixel").unwrap();
+        let (name, feed) = p.add_feed(&phone).unwrap();
+        assert_eq!(name, "pixel-podcast");
+        assert_eq!(feed.len(), 32);
+        assert_eq!(p.feed(&feed).as_deref(), Some("pixel-podcast"));
+        assert_eq!(p.device(&feed), None, "a feed secret is no page credential");
+        assert_eq!(p.feed(&page), None, "a page credential opens no feed");
+        let (second, _) = p.add_feed(&phone).unwrap();
+        assert_eq!(second, "pixel-podcast-2");
+        let kinds: Vec<Kind> = devices(&path).unwrap().iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, [Kind::Page, Kind::Feed, Kind::Feed]);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(revoke(&path, "pixel-podcast").unwrap(), Some(Kind::Feed));
+        assert_eq!(p.feed(&feed), None);
+        assert_eq!(p.device(&page).as_deref(), Some("pixel"));
     }
 
     #[test]

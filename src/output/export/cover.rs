@@ -111,17 +111,7 @@ impl Canvas {
     }
 
     fn png(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut enc = png::Encoder::new(&mut out, SIZE, SIZE);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        // Writing to memory fails only on a bug in these few lines.
-        let mut w = enc.write_header().expect("PNG header to memory");
-        w.write_image_data(&self.pixels)
-            .expect("PNG image data to memory");
-        w.finish().expect("PNG end to memory");
-        out
+        crate::picture::png_rgb(SIZE, SIZE, &self.pixels)
     }
 }
 

@@ -71,13 +71,24 @@ pub trait AudioEncoder {
 /// speed by less than the noise between runs.
 #[cfg(feature = "mp3")]
 pub const MP3_SETTINGS: &str = "mp3 mono vbr-mtrh V4 q5";
+/// The settings of a streamable MP3 (`Options::streamable`, for `serve`): a constant
+/// 64 kbit/s and no Xing/Info frame, so no byte depends on the end and the file can
+/// be sent while it is encoded; a player finds its length and seek positions from
+/// the size alone. It loses LAME's gapless note (the encoder's delay of about 25 ms
+/// stays at the start) and is larger than the VBR file.
+#[cfg(feature = "mp3")]
+pub const MP3_STREAM_SETTINGS: &str = "mp3 mono cbr 64 kbit/s no-info q5";
 /// The Vorbis encoder's quality (-0.2..=1.0): speech and clicks need little.
 pub const VORBIS_QUALITY: f32 = 0.3;
 
 /// Every setting that shapes the bytes of a file in `format` at `rate`, for the
-/// content hash.
-pub fn settings(format: Format, rate: u32) -> String {
+/// content hash. `streamable`: see `Options::streamable`.
+pub fn settings(format: Format, rate: u32, streamable: bool) -> String {
     match format {
+        #[cfg(feature = "mp3")]
+        Format::Mp3 if streamable => {
+            format!("{MP3_STREAM_SETTINGS} {rate} Hz lame {}", lame_version())
+        }
         #[cfg(feature = "mp3")]
         Format::Mp3 => format!("{MP3_SETTINGS} {rate} Hz lame {}", lame_version()),
         #[cfg(not(feature = "mp3"))]
@@ -94,20 +105,21 @@ fn lame_version() -> String {
 
 /// Creates the encoder for `format`, writing the header and tags to `file` at once.
 /// `frames` is the exact number of frames that will be written (WAV needs it up
-/// front).
+/// front). `streamable`: an MP3 whose bytes are final as they are written.
 pub fn create(
     format: Format,
     file: File,
     rate: u32,
     frames: u64,
     tags: &Tags,
+    streamable: bool,
 ) -> Result<Box<dyn AudioEncoder>, EncodeError> {
     match format {
         #[cfg(feature = "mp3")]
-        Format::Mp3 => Ok(Box::new(Mp3::create(file, rate, tags)?)),
+        Format::Mp3 => Ok(Box::new(Mp3::create(file, rate, tags, streamable)?)),
         #[cfg(not(feature = "mp3"))]
         Format::Mp3 => {
-            let _ = (file, rate, frames, tags);
+            let _ = (file, rate, frames, tags, streamable);
             Err(EncodeError::NoMp3)
         }
         Format::Ogg => Ok(Box::new(Ogg::create(file, rate, tags)?)),
@@ -149,19 +161,20 @@ pub fn check_rate(format: Format, rate: u32) -> Result<(), String> {
 
 /// MP3 through LAME: an ID3v2 tag, then LAME's Xing/Info frame (rewritten at the
 /// end with the real length, encoder delay and padding, so players cut the
-/// encoder's silence and play gaplessly), then the audio frames.
+/// encoder's silence and play gaplessly), then the audio frames. Streamable: the tag,
+/// then frames at a constant bit rate, nothing rewritten.
 #[cfg(feature = "mp3")]
 struct Mp3 {
     lame: mp3lame_encoder::Encoder,
     out: BufWriter<File>,
     buf: Vec<u8>,
-    /// Where LAME's first frame (the Xing/Info frame) starts.
-    info_at: u64,
+    /// Where LAME's first frame (the Xing/Info frame) starts, if it writes one.
+    info_at: Option<u64>,
 }
 
 #[cfg(feature = "mp3")]
 impl Mp3 {
-    fn create(file: File, rate: u32, tags: &Tags) -> Result<Mp3, EncodeError> {
+    fn create(file: File, rate: u32, tags: &Tags, streamable: bool) -> Result<Mp3, EncodeError> {
         use mp3lame_encoder::{Builder, Mode, Quality, VbrMode};
         let lame_err = |setting: &'static str, error| EncodeError::LameSetting { setting, error };
         let mut b = Builder::new().ok_or(EncodeError::LameMemory)?;
@@ -171,13 +184,20 @@ impl Mp3 {
         b.set_output_sample_rate(NonZeroU32::new(rate))
             .map_err(|e| lame_err("the sample rate", e))?;
         b.set_mode(Mode::Mono).map_err(|e| lame_err("mono", e))?;
-        b.set_vbr_mode(VbrMode::Mtrh)
-            .map_err(|e| lame_err("VBR", e))?;
-        b.set_vbr_quality(Quality::Nice)
-            .map_err(|e| lame_err("the VBR quality", e))?;
+        if streamable {
+            b.set_vbr_mode(VbrMode::Off)
+                .map_err(|e| lame_err("CBR", e))?;
+            b.set_brate(mp3lame_encoder::Bitrate::Kbps64)
+                .map_err(|e| lame_err("the bit rate", e))?;
+        } else {
+            b.set_vbr_mode(VbrMode::Mtrh)
+                .map_err(|e| lame_err("VBR", e))?;
+            b.set_vbr_quality(Quality::Nice)
+                .map_err(|e| lame_err("the VBR quality", e))?;
+        }
         b.set_quality(Quality::Good)
             .map_err(|e| lame_err("the quality", e))?;
-        b.set_to_write_vbr_tag(true)
+        b.set_to_write_vbr_tag(!streamable)
             .map_err(|e| lame_err("the Xing tag", e))?;
         let lame = b.build().map_err(|e| lame_err("the settings", e))?;
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
@@ -187,7 +207,7 @@ impl Mp3 {
             lame,
             out,
             buf: Vec::new(),
-            info_at: id3.len() as u64,
+            info_at: (!streamable).then_some(id3.len() as u64),
         })
     }
 }
@@ -214,10 +234,12 @@ impl AudioEncoder for Mp3 {
             .map_err(EncodeError::Lame)?;
         self.out.write_all(&self.buf)?;
         // The Xing/Info frame LAME wrote first is a placeholder of the same size.
-        let mut info = Vec::with_capacity(self.lame.lame_tag_size().max(1));
-        if self.lame.lame_tag_encode_to_vec(&mut info).is_some() {
-            self.out.seek(SeekFrom::Start(self.info_at))?;
-            self.out.write_all(&info)?;
+        if let Some(info_at) = self.info_at {
+            let mut info = Vec::with_capacity(self.lame.lame_tag_size().max(1));
+            if self.lame.lame_tag_encode_to_vec(&mut info).is_some() {
+                self.out.seek(SeekFrom::Start(info_at))?;
+                self.out.write_all(&info)?;
+            }
         }
         let file = self.out.into_inner().map_err(|e| e.into_error())?;
         Ok(file)

@@ -98,5 +98,5 @@ pub fn content_hash(
         field(&mut h, &c.start.to_le_bytes());
         field(&mut h, &c.end.to_le_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&h.finalize())
 }

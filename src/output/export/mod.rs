@@ -40,6 +40,7 @@ pub use encode::{AudioEncoder, EncodeError, check_rate, settings};
 pub use hash::{ClipDigests, content_hash};
 pub use naming::{number_width, safe_name, track_file_name};
 pub use playlist::{Entry, m3u8, merge, parse_m3u8};
+pub use tags::chapter_time;
 pub use tags::{ARTIST, Chapter, GENRE, HASH_CHUNK, HASH_KEY, Tags, stored_hash};
 
 use super::AtomicFile;
@@ -118,6 +119,11 @@ pub struct Options {
     pub force: bool,
     /// The year written into the files' tags ([`current_year`]).
     pub year: i32,
+    /// Only bytes that are final once written: a file can be read while it is being
+    /// written (`serve` sends it so). MP3 is then encoded at a constant bit rate
+    /// without LAME's Info frame, which is rewritten at the end otherwise; Ogg and
+    /// WAV are so anyway.
+    pub streamable: bool,
 }
 
 /// The year to write into tags: from `SOURCE_DATE_EPOCH` when it is set (for
@@ -368,6 +374,9 @@ pub struct PlannedGroup {
     pub folder: PathBuf,
     /// The playlist file.
     pub playlist: PathBuf,
+    /// Its entries before this export, read once when planning: they number the
+    /// loose sessions, and the new playlist keeps those whose files are still there.
+    earlier: Vec<Entry>,
 }
 
 /// What happened to one track.
@@ -389,6 +398,14 @@ pub enum Outcome {
 pub enum Event<'a> {
     /// Frames of audio were rendered (towards [`Plan::frames_to_render`]).
     Rendered(u64),
+    /// A track's temporary file was created; it is renamed to the track's target when
+    /// complete, or removed when the track fails.
+    Writing {
+        /// The track.
+        track: &'a Track,
+        /// The temporary file.
+        part: &'a Path,
+    },
     /// A track is done.
     Finished {
         /// The track.
@@ -416,7 +433,7 @@ impl Plan {
     /// are already there from the same inputs (unless `options.force`). Fails when two
     /// sessions would be written to the same file.
     pub fn new(out: &Path, groups: Vec<Group>, options: Options) -> Result<Plan, ExportError> {
-        let settings = settings(options.format, options.rate);
+        let settings = settings(options.format, options.rate, options.streamable);
         let mut digests = ClipDigests::new();
         let mut covers: HashMap<CoverText, Arc<Vec<u8>>> = HashMap::new();
         let mut names = Names::default();
@@ -429,10 +446,13 @@ impl Plan {
             };
             let playlist = folder.join(playlist_name(&group.album));
             names.claim(&playlist, PathBuf::from(&group.album))?;
+            let earlier = std::fs::read_to_string(&playlist)
+                .map(|text| parse_m3u8(&text))
+                .unwrap_or_default();
             let extension = options.format.extension();
             let numbers = match group.total {
                 Some(_) => group.sessions.iter().map(|(n, _)| *n).collect(),
-                None => loose_numbers(&playlist, &group.sessions, extension),
+                None => loose_numbers(&folder, &earlier, &group.sessions, extension),
             };
             // A program's names are as wide as its size; a loose album's grow, so they
             // start with two digits.
@@ -478,6 +498,7 @@ impl Plan {
                 album: group.album,
                 folder,
                 playlist,
+                earlier,
             });
         }
         Ok(Plan {
@@ -655,7 +676,12 @@ impl Plan {
         let (Some(loaded), Some(tags)) = (&track.loaded, &track.tags) else {
             return Err(ExportError::Invalid);
         };
-        let Options { format, rate, .. } = self.options;
+        let Options {
+            format,
+            rate,
+            streamable,
+            ..
+        } = self.options;
         let timeline = &loaded.compiled.timeline;
         let sounds = match banks.get(&loaded.pack.voice) {
             Some(bank) => Sounds::with_clips(timeline, bank.clone(), rate),
@@ -666,8 +692,12 @@ impl Plan {
         let frames = mixer.length();
         let path = &track.target;
         let (file, handle) = AtomicFile::create(path).map_err(|e| ExportError::io(path, e))?;
-        let mut encoder = encode::create(format, handle, rate, frames, tags)
+        let mut encoder = encode::create(format, handle, rate, frames, tags, streamable)
             .map_err(|e| ExportError::encode(format, path, e, rate))?;
+        on(Event::Writing {
+            track,
+            part: file.part(),
+        });
         mix_to_end(
             &mut mixer,
             cancel,
@@ -719,12 +749,11 @@ impl Plan {
             if entries.is_empty() {
                 continue;
             }
-            let old = std::fs::read_to_string(&g.playlist)
-                .map(|text| parse_m3u8(&text))
-                .unwrap_or_default();
-            let kept = old
-                .into_iter()
-                .filter(|e| is_track_file(&g.folder, &e.file));
+            let kept = g
+                .earlier
+                .iter()
+                .filter(|e| is_track_file(&g.folder, &e.file))
+                .cloned();
             let text = m3u8(&g.album, &merge(kept, entries));
             for (path, bytes) in [
                 (g.playlist.clone(), text.into_bytes()),
@@ -750,15 +779,16 @@ fn is_track_file(folder: &Path, file: &str) -> bool {
     !file.contains(['/', '\\']) && folder.join(file).is_file()
 }
 
-/// The numbers of loose sessions: a session whose file (same title and format) is
-/// already listed in the album's playlist keeps its number; the others follow the
-/// highest number there, in the order given, skipping names another album's file
-/// already has in the folder.
-fn loose_numbers(playlist: &Path, sessions: &[(usize, Input)], extension: &str) -> Vec<usize> {
-    let old = std::fs::read_to_string(playlist)
-        .map(|text| parse_m3u8(&text))
-        .unwrap_or_default();
-    let folder = playlist.parent().unwrap_or(Path::new("."));
+/// The numbers of loose sessions in `folder`: a session whose file (same title and
+/// format) is already listed in the album's playlist (`old`) keeps its number; the
+/// others follow the highest number there, in the order given, skipping names another
+/// album's file already has in the folder.
+fn loose_numbers(
+    folder: &Path,
+    old: &[Entry],
+    sessions: &[(usize, Input)],
+    extension: &str,
+) -> Vec<usize> {
     let listed: Vec<(usize, String)> = old
         .iter()
         .filter(|e| is_track_file(folder, &e.file))

@@ -68,8 +68,9 @@ pub struct Tags {
     pub hash: String,
 }
 
-/// `h:mm:ss.mmm` as in the Vorbis chapter extension (`00:06:00.000`).
-fn vorbis_time(secs: f64) -> String {
+/// `hh:mm:ss.mmm` as in the Vorbis chapter extension (`00:06:00.000`); Podlove Simple
+/// Chapters (the phone's podcast feed) take the same form.
+pub fn chapter_time(secs: f64) -> String {
     let ms = (secs.max(0.0) * 1000.0).round() as u64;
     format!(
         "{:02}:{:02}:{:02}.{:03}",
@@ -184,7 +185,7 @@ impl Tags {
         }
         for (i, ch) in self.chapters.iter().enumerate().take(999) {
             let key = format!("CHAPTER{:03}", i + 1);
-            c.push((key.clone(), vorbis_time(ch.start)));
+            c.push((key.clone(), chapter_time(ch.start)));
             c.push((format!("{key}NAME"), ch.name.clone()));
         }
         if let Some(png) = &self.cover {

@@ -167,7 +167,7 @@ fn stored_hashes_read_back_from_every_format() {
         }
         let path = dir.path().join(format!("x.{}", format.extension()));
         let file = std::fs::File::create(&path).unwrap();
-        let mut enc = encode::create(format, file, 22050, 22050, &t).unwrap();
+        let mut enc = encode::create(format, file, 22050, 22050, &t, false).unwrap();
         enc.write(&vec![0.1; 22050]).unwrap();
         enc.finish().unwrap();
         assert_eq!(
@@ -179,6 +179,47 @@ fn stored_hashes_read_back_from_every_format() {
     std::fs::write(dir.path().join("junk.mp3"), b"not audio").unwrap();
     assert_eq!(stored_hash(&dir.path().join("junk.mp3"), Format::Mp3), None);
     assert_eq!(stored_hash(&dir.path().join("none.ogg"), Format::Ogg), None);
+}
+
+/// A streamable MP3 is the ID3 tag, then frames of 64 kbit/s only: no Xing/Info frame
+/// (whose bytes would be known only at the end), and its hash reads back.
+#[cfg(feature = "mp3")]
+#[test]
+fn streamable_mp3_has_constant_frames_and_no_info_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = tags();
+    let path = dir.path().join("x.mp3");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut enc = encode::create(Format::Mp3, file, 44100, 44100, &t, true).unwrap();
+    let tone: Vec<f32> = (0..44100).map(|i| (i as f32 * 0.05).sin() * 0.5).collect();
+    enc.write(&tone).unwrap();
+    enc.finish().unwrap();
+    assert_eq!(stored_hash(&path, Format::Mp3), Some(t.hash.clone()));
+    let bytes = std::fs::read(&path).unwrap();
+    let id3 = 10
+        + bytes[6..10]
+            .iter()
+            .fold(0usize, |n, &b| (n << 7) | usize::from(b & 0x7f));
+    let mut at = id3;
+    let mut frames = 0;
+    while at + 4 <= bytes.len() {
+        let h = &bytes[at..at + 4];
+        // MPEG-1 layer III, sync word.
+        assert_eq!((h[0], h[1] & 0xfe), (0xff, 0xfa), "frame {frames} at {at}");
+        assert_eq!(h[2] >> 4, 5, "64 kbit/s in frame {frames}");
+        let padding = usize::from((h[2] >> 1) & 1);
+        let len = 144 * 64_000 / 44_100 + padding;
+        let body = &bytes[at..(at + len).min(bytes.len())];
+        assert!(
+            !body.windows(4).any(|w| w == b"Xing" || w == b"Info"),
+            "no Info frame"
+        );
+        at += len;
+        frames += 1;
+    }
+    assert_eq!(at, bytes.len());
+    // A second of audio and LAME's delay and padding.
+    assert!((39..=42).contains(&frames), "{frames} frames");
 }
 
 /// A too small disk is reported with both numbers.

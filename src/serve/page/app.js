@@ -318,7 +318,9 @@ async function download() {
       if (res.status !== 401) $('download-state').textContent = await errorText(res);
       return;
     }
-    const total = Number(res.headers.get('Content-Length')) || 0;
+    // A session sent while the computer renders it has no length yet, only an estimate.
+    const exact = Number(res.headers.get('Content-Length')) || 0;
+    const total = exact || Number(res.headers.get('X-Expected-Length')) || 0;
     const reader = res.body.getReader();
     const parts = [];
     let got = 0;
@@ -327,7 +329,7 @@ async function download() {
       if (done) break;
       parts.push(value);
       got += value.length;
-      if (total) $('download-state').textContent = 'Downloaden… ' + Math.floor((100 * got) / total) + '%';
+      if (total) $('download-state').textContent = 'Downloaden… ' + Math.min(exact ? 100 : 99, Math.floor((100 * got) / total)) + '%';
     }
     const blob = new Blob(parts, { type: res.headers.get('Content-Type') || 'audio/mpeg' });
     // Keep only this session and the one being run, so the phone does not fill up.
@@ -676,6 +678,41 @@ function recover() {
   return true;
 }
 
+// ---- the podcast feed --------------------------------------------------------------
+async function makeFeed() {
+  $('make-feed').disabled = true;
+  try {
+    const res = await api('/api/feed', { method: 'POST', body: {} });
+    if (!res.ok) {
+      if (res.status !== 401) say(await errorText(res), true);
+      return;
+    }
+    const feed = await res.json();
+    $('feed-url').value = feed.url;
+    $('feed-note').textContent =
+      'Dit adres is geheim: wie het heeft, hoort je trainingen. Je ziet het maar één keer. ' +
+      'Stoppen met deze feed: rustig serve --revoke ' + feed.name + ' op je computer.';
+    $('feed-made').hidden = false;
+  } catch (e) {
+    say('Geen verbinding met je computer.', true);
+  } finally {
+    $('make-feed').disabled = false;
+  }
+}
+
+async function copyFeed() {
+  const input = $('feed-url');
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    $('copy-feed').textContent = 'Gekopieerd';
+  } catch (e) {
+    // Plain http has no clipboard API: the selected text can be copied by hand.
+    document.execCommand('copy');
+    $('copy-feed').textContent = 'Gekopieerd (of kopieer de geselecteerde tekst)';
+  }
+}
+
 // ---- log and report ---------------------------------------------------------------
 async function loadLog() {
   say('');
@@ -785,6 +822,8 @@ function wire() {
   $('nav-home').addEventListener('click', () => loadHome());
   $('nav-log').addEventListener('click', loadLog);
   $('nav-report').addEventListener('click', loadReport);
+  $('make-feed').addEventListener('click', makeFeed);
+  $('copy-feed').addEventListener('click', copyFeed);
   $('choose-repeat').addEventListener('click', () => choose('repeat'));
   $('choose-next').addEventListener('click', () => choose('next'));
   window.addEventListener('online', sendPending);
