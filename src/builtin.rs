@@ -65,6 +65,15 @@ pub fn voice_clip(voice: &str, file: &str) -> Option<Cow<'static, [u8]>> {
     Some(unmapped::read(bytes).map_or(Cow::Borrowed(bytes), Cow::Owned))
 }
 
+/// The first `head` bytes of a built-in voice pack file, read as [`voice_clip`] reads,
+/// and the file's size.
+pub fn voice_clip_head(voice: &str, file: &str, head: usize) -> Option<(Cow<'static, [u8]>, u64)> {
+    let bytes = voice_file(voice, file)?;
+    let part = &bytes[..head.min(bytes.len())];
+    let read = unmapped::read(part).map_or(Cow::Borrowed(part), Cow::Owned);
+    Some((read, bytes.len() as u64))
+}
+
 /// Reading part of the binary's image through the executable file. By hand: no crate
 /// reads a static's bytes without touching its mapping.
 #[cfg(target_os = "linux")]

@@ -91,6 +91,39 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
         path: path.to_path_buf(),
         source,
     };
+    let (file, len) = open_limited(path, limit)?;
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+            size: None,
+        });
+    }
+    Ok(bytes)
+}
+
+/// The first `head` bytes of the regular file `path` and its size, refusing what
+/// [`read_limited`] refuses: for a format's header without reading the whole file.
+pub fn read_head(path: &Path, limit: u64, head: u64) -> Result<(Vec<u8>, u64), InputError> {
+    let (file, len) = open_limited(path, limit)?;
+    let mut bytes = Vec::with_capacity(len.min(head) as usize);
+    file.take(head)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok((bytes, len))
+}
+
+/// Opens the regular file `path` if it is at most `limit` bytes; its size.
+fn open_limited(path: &Path, limit: u64) -> Result<(std::fs::File, u64), InputError> {
+    let io = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     // Checked before opening: opening a FIFO for reading blocks until a writer comes.
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
@@ -115,16 +148,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
             what: describe(meta.file_type()),
         });
     }
-    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > limit {
-        return Err(InputError::TooLarge {
-            path: path.to_path_buf(),
-            limit,
-            size: None,
-        });
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
 }
 
 /// Whether `name` is a relative path made only of plain names (no root, no `..`, no

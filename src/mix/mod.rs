@@ -129,7 +129,7 @@ impl Sounds {
         rate: u32,
         keep: impl Fn(usize, &[i16]) + Sync,
     ) -> Result<Sounds, DecodeError> {
-        type Measured = Result<Option<(u64, u16)>, DecodeError>;
+        type Measured = Result<(u64, u16), DecodeError>;
         let indices = timeline.clip_indices();
         let next = AtomicUsize::new(0);
         let work = || {
@@ -139,11 +139,9 @@ impl Sounds {
                 let Some(&i) = indices.get(k) else {
                     return done;
                 };
-                let m = pack.load_clips([i], rate).map(|bank| {
-                    bank.get(i).map(|samples| {
-                        keep(i, samples);
-                        ClipShapes::shape(samples)
-                    })
+                let m = pack.decode_clip(i, rate).map(|samples| {
+                    keep(i, &samples);
+                    ClipShapes::shape(&samples)
                 });
                 done.push((k, m));
             }
@@ -166,9 +164,7 @@ impl Sounds {
         let measured = measured.into_iter().map(|(k, m)| (indices[k], m));
         let mut shapes = ClipShapes::default();
         for (i, m) in measured {
-            if let Some(shape) = m? {
-                shapes.set(i, shape);
-            }
+            shapes.set(i, m?);
         }
         let mut sounds = Sounds::with_clips(timeline, ClipBank::with_len(pack.clips.len()), rate)?;
         sounds.shapes = shapes;

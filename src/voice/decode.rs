@@ -427,7 +427,7 @@ fn decode_media(bytes: &[u8], name: &str) -> Result<(Vec<f32>, u32), DecodeError
 /// as the header says; for other formats by decoding it whole.
 pub fn duration(bytes: &[u8], name: &str) -> Result<f64, DecodeError> {
     let riff = bytes.len() >= 12 && &bytes[8..12] == b"WAVE";
-    if riff && let Some(seconds) = wav_duration(bytes, name)? {
+    if riff && let Some(seconds) = wav_duration(bytes, bytes.len() as u64, name)? {
         return Ok(seconds);
     }
     let (samples, rate) = decode(bytes, name)?;
@@ -467,8 +467,24 @@ fn refuse_unrepairable_channel_masks(bytes: &[u8], name: &str) -> Result<(), Dec
     Ok(())
 }
 
-/// A WAV file's length from its header; `None` for codings hound does not read.
-fn wav_duration(bytes: &[u8], name: &str) -> Result<Option<f64>, DecodeError> {
+/// What [`duration`] gives for a file of `size` bytes that starts with `head`, when
+/// `head` decides it: a WAV file whose header hound reads and finds sound. `None`
+/// otherwise (other formats, codings, errors, a header longer than `head`): then
+/// [`duration`] of the whole file gives the length or the exact error.
+pub fn head_duration(head: &[u8], size: u64, name: &str) -> Option<f64> {
+    if head.len() as u64 >= size {
+        return duration(head, name).ok();
+    }
+    let riff = head.len() >= 12 && &head[8..12] == b"WAVE";
+    if !riff {
+        return None;
+    }
+    wav_duration(head, size, name).ok().flatten()
+}
+
+/// A WAV file's length from its header (`bytes` holds at least the header, `size` is
+/// the whole file's); `None` for codings hound does not read.
+fn wav_duration(bytes: &[u8], size: u64, name: &str) -> Result<Option<f64>, DecodeError> {
     let wav = |source| DecodeError::Wav {
         file: name.to_owned(),
         source,
@@ -484,8 +500,7 @@ fn wav_duration(bytes: &[u8], name: &str) -> Result<Option<f64>, DecodeError> {
             // At least this many bytes per sample (a wider container only needs more).
             let bytes_per_sample = u64::from(spec.bits_per_sample.div_ceil(8).max(1));
             let start = reader.into_inner().position();
-            let available =
-                (bytes.len() as u64).saturating_sub(start) / (bytes_per_sample * channels as u64);
+            let available = size.saturating_sub(start) / (bytes_per_sample * channels as u64);
             if declared == 0 {
                 return Err(DecodeError::Empty {
                     file: name.to_owned(),

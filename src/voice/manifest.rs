@@ -11,6 +11,10 @@ use toml::de::DeValue;
 use crate::session::toml_reader::*;
 use crate::session::{Diagnostic, Source};
 
+/// How much of a clip file is read to learn its length from a WAV header (the
+/// header of a plain WAV file is 44 bytes; more chunks before the samples still fit).
+const CLIP_HEAD_BYTES: u64 = 8192;
+
 /// Where a pack's clip files are read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PackFiles {
@@ -41,6 +45,33 @@ impl PackFiles {
             PackFiles::BuiltIn(voice) => crate::builtin::voice_clip(voice, file).ok_or_else(|| {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "not in the built-in pack")
             }),
+        }
+    }
+
+    /// The first `head` bytes of a clip file and its size, refused as [`PackFiles::read`]
+    /// refuses: a header is read without the whole file.
+    pub fn read_head(&self, file: &str, head: u64) -> std::io::Result<(Cow<'static, [u8]>, u64)> {
+        let whole = || {
+            self.read(file).map(|bytes| {
+                let size = bytes.len() as u64;
+                (bytes, size)
+            })
+        };
+        match self {
+            PackFiles::Dir(dir) if crate::input::resolves_inside(dir, file) => {
+                match crate::input::read_head(&dir.join(file), crate::voice::MAX_FILE_BYTES, head) {
+                    Ok((bytes, size)) => Ok((Cow::Owned(bytes), size)),
+                    // Refused: the error of reading the whole file.
+                    Err(_) => whole(),
+                }
+            }
+            PackFiles::Dir(_) => whole(),
+            PackFiles::BuiltIn(voice) => {
+                let head = usize::try_from(head).unwrap_or(usize::MAX);
+                crate::builtin::voice_clip_head(voice, file, head).ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "not in the built-in pack")
+                })
+            }
         }
     }
 
@@ -215,7 +246,18 @@ pub fn parse_manifest(
                         );
                         continue;
                     }
-                    match files.read(&file) {
+                    // The header decides a WAV clip's length; other files are read
+                    // whole (and any problem is reported from the whole file).
+                    let measured =
+                        files
+                            .read_head(&file, CLIP_HEAD_BYTES)
+                            .and_then(|(head, size)| {
+                                Ok(match super::decode::head_duration(&head, size, &file) {
+                                    Some(seconds) => Ok(seconds),
+                                    None => super::decode::duration(&files.read(&file)?, &file),
+                                })
+                            });
+                    match measured {
                         Err(e) => {
                             ctx.error(
                                 Code::PackClip,
@@ -227,7 +269,7 @@ pub fn parse_manifest(
                                 files.describe(&file)
                             ));
                         }
-                        Ok(bytes) => match super::decode::duration(&bytes, &file) {
+                        Ok(measured) => match measured {
                             Ok(duration) => clips.push(ClipInfo {
                                 id,
                                 file,

@@ -21,7 +21,7 @@ pub mod process;
 pub mod record;
 pub mod synth;
 
-pub use clips::{CLIP_SCALE, ClipBank, resample, to_clip_samples};
+pub use clips::{CLIP_SCALE, ClipBank, resample, resample_to_clip, to_clip_samples};
 pub use decode::{
     DecodeError, MAX_CHANNELS, MAX_FILE_BYTES, MAX_SECONDS, decode, decode_file, decode_wav,
     duration,
@@ -455,19 +455,21 @@ impl VoicePack {
             if bank.get(i).is_some() {
                 continue;
             }
-            let clip = &self.clips[i];
-            let bytes = self.read_clip(i).map_err(|source| DecodeError::Io {
-                file: clip.file.clone(),
-                source,
-            })?;
-            let (samples, from) = decode(&bytes, &clip.file)?;
-            // Each buffer is dropped as soon as the next exists: long clips, several
-            // threads.
-            drop(bytes);
-            let resampled = resample(&samples, from, rate);
-            drop(samples);
-            bank.set(i, to_clip_samples(&resampled));
+            bank.set(i, self.decode_clip(i, rate)?.into());
         }
         Ok(bank)
+    }
+
+    /// Clip `i` decoded and resampled to `rate`, as 16-bit samples. Each buffer is
+    /// dropped as soon as the next exists: clips are decoded on several threads.
+    pub fn decode_clip(&self, i: usize, rate: u32) -> Result<Vec<i16>, DecodeError> {
+        let clip = &self.clips[i];
+        let bytes = self.read_clip(i).map_err(|source| DecodeError::Io {
+            file: clip.file.clone(),
+            source,
+        })?;
+        let (samples, from) = decode(&bytes, &clip.file)?;
+        drop(bytes);
+        Ok(resample_to_clip(&samples, from, rate))
     }
 }
