@@ -104,6 +104,14 @@ impl State {
             )
         })
     }
+
+    /// Every run and the status they give now against the program (what `rustig
+    /// status` computes), or the error response of [`State::runs`].
+    fn status(&self) -> Result<(Vec<crate::journal::Run>, Status), Response> {
+        let runs = self.runs()?;
+        let status = Status::compute(&self.library.program, &runs, crate::journal::now());
+        Ok((runs, status))
+    }
 }
 
 type Shared = Arc<State>;
@@ -410,11 +418,10 @@ fn preferred_format() -> Format {
 pub fn prepare(state: &Shared) {
     let st = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
-        let Ok(runs) = st.runs() else {
+        let Ok((_, s)) = st.status() else {
             return;
         };
         let lib = &st.library;
-        let s = Status::compute(&lib.program, &runs, crate::journal::now());
         for i in [s.choose(Choice::Suggested), s.plan.next]
             .into_iter()
             .flatten()
@@ -509,12 +516,11 @@ fn questions_json() -> Value {
 /// the sessions it names ready to play and the questions.
 async fn status(With(state): With<Shared>) -> Response {
     blocking(move || {
-        let runs = match state.runs() {
+        let (_, s) = match state.status() {
             Ok(r) => r,
             Err(r) => return r,
         };
         let lib = &state.library;
-        let s = Status::compute(&lib.program, &runs, crate::journal::now());
         let repeat = s
             .repeat
             .as_ref()
@@ -1075,12 +1081,11 @@ async fn feed(
 ) -> Response {
     let base = format!("{}/feed/{token}", origin(&headers, &state));
     blocking(move || {
-        let runs = match state.runs() {
+        let (runs, s) = match state.status() {
             Ok(r) => r,
             Err(r) => return r,
         };
         let lib = &state.library;
-        let s = Status::compute(&lib.program, &runs, crate::journal::now());
         let mut order: Vec<usize> = Vec::new();
         let after_next = s
             .plan
