@@ -222,7 +222,7 @@ fn measure(html: &Path, width: u32) -> serde_json::Value {
         ),
     )
     .unwrap();
-    let out = chromium(&probe, 1400, &["--dump-dom".to_owned()]);
+    let out = chromium(&probe, (1400, 2000), &["--dump-dom".to_owned()]);
     let dom = String::from_utf8_lossy(&out.stdout);
     let start = dom
         .find("<pre id=\"measure\">")
@@ -236,7 +236,9 @@ fn measure(html: &Path, width: u32) -> serde_json::Value {
     serde_json::from_str(&json).unwrap()
 }
 
-fn chromium(page: &Path, width: u32, extra: &[String]) -> std::process::Output {
+/// Runs headless Chromium on `page` in a window of `(width, height)` px with `extra`
+/// arguments (`--dump-dom`, `--screenshot=…`), in a throw-away profile.
+fn chromium(page: &Path, (width, height): (u32, u64), extra: &[String]) -> std::process::Output {
     let profile = tempfile::tempdir().unwrap();
     std::process::Command::new("chromium")
         .args([
@@ -249,7 +251,7 @@ fn chromium(page: &Path, width: u32, extra: &[String]) -> std::process::Output {
             "--disable-sync",
             "--no-first-run",
         ])
-        .arg(format!("--window-size={width},2000"))
+        .arg(format!("--window-size={width},{height}"))
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
         .arg(format!("file://{}", page.display()))
@@ -280,24 +282,11 @@ fn screenshot(html: &Path, width: u32, height: u64, png: &Path) {
         ),
     )
     .unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ])
-        .arg(format!("--window-size={width},{height}"))
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", outer.display()))
-        .output()
-        .unwrap();
+    let out = chromium(
+        &outer,
+        (width, height),
+        &[format!("--screenshot={}", png.display())],
+    );
     assert!(
         png.exists(),
         "no screenshot: {}",
