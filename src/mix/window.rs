@@ -133,11 +133,7 @@ impl<'p> ClipWindow<'p> {
                     None => {
                         let samples = match self.kept.as_mut().and_then(|k| k.read(*pack_index)) {
                             Some(samples) => Some(samples),
-                            None => self
-                                .pack
-                                .load_clips([*pack_index], mixer.rate())?
-                                .get(*pack_index)
-                                .cloned(),
+                            None => Some(self.pack.decode_clip(*pack_index, mixer.rate())?.into()),
                         };
                         mixer.set_clip(*pack_index, samples);
                         self.loaded.push((*pack_index, end));
