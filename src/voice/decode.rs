@@ -188,11 +188,10 @@ pub fn decode_file(path: &Path) -> Result<(Vec<f32>, u32), DecodeError> {
     };
     let bytes = match crate::input::read_limited(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
-        Err(crate::input::InputError::TooLarge { .. }) => {
-            let bytes = std::fs::metadata(path).map_or(MAX_FILE_BYTES + 1, |m| m.len());
+        Err(crate::input::InputError::TooLarge { size, .. }) => {
             return Err(DecodeError::TooBig {
                 file: name,
-                bytes,
+                bytes: size.unwrap_or(MAX_FILE_BYTES + 1),
                 max: MAX_FILE_BYTES,
             });
         }
