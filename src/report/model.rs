@@ -395,7 +395,7 @@ impl Progress {
                     completed: r.completed,
                     runs: mine.len(),
                 });
-            let planned = program.summary(i).run_minutes;
+            let planned = crate::journal::program::run_minutes(&program.sessions[i]);
             if weeks.last().is_none_or(|w| w.week != week) {
                 weeks.push(ProgramWeek {
                     week,
