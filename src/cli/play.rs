@@ -438,11 +438,7 @@ impl<'a> Recording<'a> {
         if self.run.journal.is_none() || self.id.is_some() {
             return None;
         }
-        Some(if !self.run.training {
-            "Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek."
-        } else {
-            "Korter dan een minuut gehoord: niet opgeslagen in je dagboek."
-        })
+        Some(RunFacts::not_stored_line(self.run.training))
     }
 }
 

@@ -242,6 +242,17 @@ impl RunFacts {
                 && self.heard_seconds >= duration - 2.0 * EDGE - 1e-6)
     }
 
+    /// Why a run was not stored, in Dutch, as the terminal and the phone say it: a
+    /// sped-up play (`training` false) is a preview; otherwise it was not
+    /// [`RunFacts::worth_storing`].
+    pub fn not_stored_line(training: bool) -> &'static str {
+        if training {
+            "Korter dan een minuut gehoord: niet opgeslagen in je dagboek."
+        } else {
+            "Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek."
+        }
+    }
+
     /// Whether a run starting at `start` seconds picks up `earlier`: a partial run of
     /// the same session on the same local day that was itself heard from the start and
     /// stopped where this one starts (within [`EDGE`] seconds, or a little before).

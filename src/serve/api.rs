@@ -558,8 +558,9 @@ async fn audio(
         return fail(StatusCode::NOT_FOUND, "Deze training bestaat niet.");
     };
     let format = match q.format.as_deref() {
-        None | Some("mp3") if Format::Mp3.available() => Format::Mp3,
-        None | Some("ogg") => Format::Ogg,
+        None => preferred_format(),
+        Some("mp3") if Format::Mp3.available() => Format::Mp3,
+        Some("ogg") => Format::Ogg,
         _ => {
             return fail(
                 StatusCode::BAD_REQUEST,
@@ -905,11 +906,7 @@ async fn post_run(
                 new: false,
                 completed: false,
             });
-            let message = if training {
-                "Korter dan een minuut gehoord: niet opgeslagen in je dagboek."
-            } else {
-                "Versneld afgespeeld: dit is een voorproefje en komt niet in je dagboek."
-            };
+            let message = RunFacts::not_stored_line(training);
             return axum::Json(json!({
                 "stored": false, "completed": false, "minutes_run": minutes_run, "message": message,
             }))
