@@ -253,19 +253,22 @@ impl Library {
     ) -> Result<(PathBuf, bool), AudioError> {
         match self.audio(i, format, cancel)? {
             Audio::Ready(path) => Ok((path, false)),
-            Audio::Rendering(mut progress) => loop {
-                match &*progress.borrow_and_update() {
-                    Progress::Done(path) => return Ok(((**path).clone(), true)),
-                    Progress::Failed(why) => {
-                        return Err(AudioError::Failed {
-                            file: self.program.files[i].clone(),
-                            why: (**why).clone(),
-                        });
-                    }
-                    Progress::Starting | Progress::Writing(_) => {}
+            Audio::Rendering(mut progress) => {
+                // Called on a blocking thread of the runtime: wait for the render's
+                // last word without polling.
+                let last = tokio::runtime::Handle::current().block_on(
+                    progress.wait_for(|p| matches!(p, Progress::Done(_) | Progress::Failed(_))),
+                );
+                let failed = |why: String| AudioError::Failed {
+                    file: self.program.files[i].clone(),
+                    why,
+                };
+                match last.as_deref() {
+                    Ok(Progress::Done(path)) => Ok(((**path).clone(), true)),
+                    Ok(Progress::Failed(why)) => Err(failed((**why).clone())),
+                    _ => Err(failed("the render stopped without a result".to_owned())),
                 }
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            },
+            }
         }
     }
 
@@ -302,7 +305,8 @@ pub fn estimated_bytes(format: Format, seconds: f64) -> u64 {
     (seconds.max(0.0) * per_second) as u64 + 40_000
 }
 
-/// Locks a mutex, also after a panic elsewhere (the maps stay consistent).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Locks a mutex, also after a panic elsewhere (the maps stay consistent); the whole
+/// server locks its mutexes through it.
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
