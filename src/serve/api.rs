@@ -25,7 +25,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use tokio::sync::watch;
 
-use super::library::{Audio, Library, Progress};
+use super::library::{Audio, Library, Progress, lock};
 use super::pairing::Pairing;
 use super::{Config, Event};
 use crate::journal::{
@@ -88,7 +88,7 @@ impl State {
     /// The journal, for one request at a time. A request that panicked while holding
     /// it left nothing half-done (each write is one transaction).
     fn journal(&self) -> std::sync::MutexGuard<'_, Journal> {
-        self.journal.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.journal)
     }
 
     /// Every run in the journal, or the Dutch error response saying why not (one text
@@ -296,11 +296,7 @@ async fn admit(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let first = state
-        .seen
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(device.clone());
+    let first = lock(&state.seen).insert(device.clone());
     if first {
         (state.on)(Event::Connected {
             device: device.clone(),
@@ -387,11 +383,7 @@ async fn pair(
                 device: device.clone(),
                 from: from.ip(),
             });
-            state
-                .seen
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(device.clone());
+            lock(&state.seen).insert(device.clone());
             axum::Json(json!({ "device": device, "token": token })).into_response()
         }
         _ => fail(
@@ -429,11 +421,7 @@ pub fn prepare(state: &Shared) {
             if st.stopping.load(Ordering::Relaxed) {
                 return;
             }
-            let new = st
-                .prepared
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(i);
+            let new = lock(&st.prepared).insert(i);
             if !new {
                 continue;
             }
@@ -444,10 +432,7 @@ pub fn prepare(state: &Shared) {
                 Ok((_, false)) => {}
                 // Tried again later; a download says what went wrong.
                 Err(_) => {
-                    st.prepared
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .remove(&i);
+                    lock(&st.prepared).remove(&i);
                 }
             }
         }

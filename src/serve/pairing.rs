@@ -102,15 +102,11 @@ struct Loaded {
 fn random_hex(n: usize) -> Result<String, PairingError> {
     let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).map_err(PairingError::Random)?;
-    Ok(hex(&bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    crate::hex::encode(bytes)
+    Ok(crate::hex::encode(&bytes))
 }
 
 fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
+    crate::hex::encode(&Sha256::digest(text.as_bytes()))
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
@@ -200,7 +196,7 @@ impl Pairing {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Loaded> {
-        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = super::library::lock(&self.state);
         // Another process (`--revoke`) may have changed the file.
         let now = modified(&self.path);
         if now != guard.modified
