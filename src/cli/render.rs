@@ -10,7 +10,7 @@ use super::Outcome;
 use super::diagnostics::load;
 use crate::mix::ClipWindow;
 use crate::output::target::{self, Kind, same_file};
-use crate::output::{RenderError, RenderOptions, render_wav};
+use crate::output::{RenderError, RenderOptions, STEMS, render_wav};
 use crate::session::ClickSound;
 use crate::timeline::clock;
 use crate::voice::PackFiles;
@@ -43,8 +43,6 @@ pub struct Args {
 }
 
 /// The stem files `--stems DIR` writes.
-const STEMS: [&str; 3] = ["metronome.wav", "voice.wav", "tones.wav"];
-
 /// Every file a render reads: the session, its voice pack's manifest and clips, and
 /// a click sound file. None of them may be an output.
 fn inputs(session: &Path, loaded: &crate::load::Loaded) -> Vec<PathBuf> {
@@ -99,7 +97,8 @@ pub fn run(args: &Args, lookup: &VoiceLookup) -> anyhow::Result<Outcome> {
             );
         }
         // A folder that does not exist yet is created; nothing in it to protect.
-        for stem in STEMS.iter().filter(|_| dir.is_dir()) {
+        let existing = dir.is_dir();
+        for (stem, _) in STEMS.iter().filter(|_| existing) {
             let file = dir.join(stem);
             target::check(&file, Kind::Wav, &inputs, args.force)?;
             if same_file(&file, &args.output) {

@@ -12,6 +12,6 @@ pub mod writer;
 
 pub use crate::atomic::{AtomicFile, stale};
 pub use wav::{
-    RenderError, RenderOptions, RenderSummary, pcm16_into, render_wav, to_i16, wav_header,
+    RenderError, RenderOptions, RenderSummary, STEMS, pcm16_into, render_wav, to_i16, wav_header,
     write_pcm16,
 };

@@ -13,6 +13,13 @@ use std::sync::Arc;
 
 use crate::timeline::Timeline;
 
+/// The files `--stems` writes into its folder, one per layer of the mix.
+pub const STEMS: [(&str, Layer); 3] = [
+    ("metronome.wav", Layer::Metronome),
+    ("voice.wav", Layer::Voice),
+    ("tones.wav", Layer::Tones),
+];
+
 /// How to render.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -250,11 +257,7 @@ pub fn render_wav(
             path: dir.clone(),
             source,
         })?;
-        for (name, layer) in [
-            ("metronome.wav", Layer::Metronome),
-            ("voice.wav", Layer::Voice),
-            ("tones.wav", Layer::Tones),
-        ] {
+        for (name, layer) in STEMS {
             let (mut stem, handle) = WavOut::create(&dir.join(name), &header)?;
             stem.stem = Some((layer, Limiter::new(sounds.rate)));
             outs.push(stem);
