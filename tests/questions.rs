@@ -261,6 +261,8 @@ fn the_repeat_prompt_takes_enter_or_v_and_esc_starts_nothing() {
         "Herhalen met Enter, of v en Enter voor Week 1 · training 2:",
     );
     keys(&mut p, "\x1b");
+    // The prompt left with Esc is marked with the key, not inquire's English word.
+    expect(&mut p, "<Esc>");
     expect(&mut p, "Niet gestart.");
     p.exp_eof().unwrap();
     assert_eq!(journal(dir.path()).runs().unwrap().len(), 1);

@@ -33,6 +33,7 @@ pub fn interactive() -> bool {
 /// only when there is a question to ask), then shows the answers in one line and
 /// offers to correct them.
 pub fn ask(moment: Moment, known: &Answers, heading: &str) -> io::Result<Asked> {
+    dutch_prompts();
     let open: Vec<Question> = Question::at(moment)
         .filter(|&q| known.get(q).is_none())
         .collect();
@@ -80,6 +81,7 @@ pub enum Reply {
 /// else re-asks with `hint`. The confirmation after the questions and `play`'s
 /// choice to repeat a session both ask this way.
 pub fn enter_or(question: &str, letter: char, hint: &str) -> io::Result<Reply> {
+    dutch_prompts();
     let hint = hint.to_owned();
     let answer = Text::new(question)
         .with_validator(move |s: &str| {
@@ -180,6 +182,19 @@ fn note(initial: Option<&Note>) -> Result<Option<Note>, PromptError> {
         Err(InquireError::OperationInterrupted) => Err(PromptError::Interrupt(Interrupt)),
         Err(e) => Err(PromptError::Io(io_error(e))),
     }
+}
+
+/// Makes the prompts say nothing in English: a prompt left with Esc is marked with
+/// the key's name instead of inquire's `<canceled>` (Esc re-asks a score, leaves the
+/// note empty, or starts nothing; the line after it says which).
+fn dutch_prompts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        inquire::set_global_render_config(
+            inquire::ui::RenderConfig::default()
+                .with_canceled_prompt_indicator(inquire::ui::Styled::new("<Esc>")),
+        );
+    });
 }
 
 /// One line to the runner.
